@@ -1,0 +1,101 @@
+#pragma once
+// Hooks: the one place tracing plugs into the executors. Every executor calls
+// these at each task transition; with no hooks installed each call site is a
+// single null-pointer branch.
+
+#include <cstdint>
+#include <exception>
+#include <source_location>
+#include <string_view>
+
+namespace pollscope {
+
+/// Task ids are unique in the process; 0 means "no task" (a plain thread).
+using TaskId = std::uint64_t;
+
+enum class PollResult : std::uint8_t { Pending, Ready, Failed };
+
+struct SpawnInfo {
+    TaskId id = 0;
+    TaskId parent = 0; // the task that spawned it, 0 from a plain thread
+    std::string_view name; // valid during on_spawn only
+    std::source_location location;
+};
+
+enum class ChannelKind : std::uint8_t { Mpsc, Broadcast, Oneshot, TaskQueue };
+
+class Hooks {
+public:
+    virtual ~Hooks() = default;
+    virtual void on_spawn(const SpawnInfo&) {}
+    virtual void on_poll_start(TaskId) {}
+    /// await_site: where the task stopped (valid for Pending; may be empty otherwise).
+    virtual void on_poll_end(TaskId, PollResult, std::source_location /*await_site*/) {}
+    /// woken_by: the task whose poll called wake, or 0 for a thread outside any task.
+    virtual void on_wake(TaskId /*woken*/, TaskId /*woken_by*/) {}
+    virtual void on_cancel(TaskId) {}
+    virtual void on_fail(TaskId, std::exception_ptr) {}
+    virtual void on_yield(TaskId) {}
+    virtual void on_channel_send(ChannelKind, const void* /*channel*/) {}
+    virtual void on_channel_recv(ChannelKind, const void* /*channel*/) {}
+    virtual void on_shutdown_signal(TaskId /*sender*/) {}
+    virtual void on_mark(TaskId, std::string_view /*text*/) {}
+    /// A worker thread of an executor started; index within its executor.
+    virtual void on_worker_start(int /*index*/, const char* /*thread_name*/) {}
+};
+
+namespace detail {
+/// What the thread is polling right now; set by executors around each poll.
+struct CurrentPoll {
+    Hooks* hooks = nullptr;
+    TaskId task = 0;
+    bool await_site_set = false;
+    std::source_location await_site;
+};
+extern thread_local CurrentPoll current_poll;
+
+/// The innermost co_await that returned Pending names the await site.
+inline void note_await_site(const std::source_location& loc) noexcept {
+    auto& cp = current_poll;
+    if (!cp.await_site_set) {
+        cp.await_site_set = true;
+        cp.await_site = loc;
+    }
+}
+
+/// Sets the thread's current poll for the scope of one poll.
+class PollScope {
+public:
+    PollScope(Hooks* hooks, TaskId id) noexcept : saved_(current_poll) {
+        current_poll.hooks = hooks;
+        current_poll.task = id;
+        current_poll.await_site_set = false;
+    }
+    ~PollScope() { current_poll = saved_; }
+    PollScope(const PollScope&) = delete;
+    PollScope& operator=(const PollScope&) = delete;
+    std::source_location await_site() const noexcept {
+        return current_poll.await_site_set ? current_poll.await_site : std::source_location{};
+    }
+
+private:
+    CurrentPoll saved_;
+};
+} // namespace detail
+
+/// Hooks of the executor polling the current thread's task, or nullptr.
+inline Hooks* current_hooks() noexcept { return detail::current_poll.hooks; }
+/// Id of the task being polled on this thread, or 0.
+inline TaskId current_task_id() noexcept { return detail::current_poll.task; }
+
+/// A user mark on the timeline ("event 3 received"); free when not recording.
+void mark(std::string_view text);
+/// Records that the current task sent a shutdown signal.
+void note_shutdown_signal();
+void note_channel_send(ChannelKind kind, const void* channel);
+void note_channel_recv(ChannelKind kind, const void* channel);
+
+/// A fresh process-wide task id.
+TaskId next_task_id() noexcept;
+
+} // namespace pollscope
