@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what Pollscope needs to build, test and run on Debian 12 (bookworm).
+# Idempotent: installs only the packages that are missing, and says which.
+# Runs as root, or through sudo otherwise.
+set -euo pipefail
+
+packages=(
+    build-essential      # g++ 12, make
+    cmake                # 3.25: CMakePresets.json version 6
+    git
+    qt6-base-dev         # Qt 6.4 Core, Gui, Widgets, Concurrent, Test
+    qt6-base-dev-tools   # moc, uic, rcc
+    qt6-svg-dev          # Qt Svg (the icon, exported timelines)
+    qt6-qpa-plugins      # offscreen platform plugin for headless runs
+    qcoro-qt6-dev        # QCoro 0.8: the GUI thread awaits the executor
+    libgl-dev            # Qt6Gui's CMake config wants OpenGL headers
+    clang-format         # formatting
+    xvfb                 # a virtual display to run the GUI headless
+    xauth                # xvfb-run needs it
+)
+
+if [[ $(id -u) -eq 0 ]]; then
+    sudo=()
+elif command -v sudo >/dev/null; then
+    sudo=(sudo)
+else
+    echo "install-deps: not root and no sudo; install these by hand: ${packages[*]}" >&2
+    exit 1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    if [[ $(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true) != installed ]]; then
+        missing+=("$p")
+    fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+    echo "install-deps: all ${#packages[@]} packages already installed"
+    exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update
+"${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+echo "install-deps: done"
