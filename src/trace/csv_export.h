@@ -1,0 +1,25 @@
+#pragma once
+// CSV export: a '#' comment block naming the columns, a header row, then one
+// row per event in time order (RFC 4180 quoting). Columns:
+//   ts_ns       timestamp, nanoseconds
+//   thread      recording thread index
+//   thread_name its name ("" if unknown)
+//   kind        spawn, task_name, poll_start, poll_end, wake, cancel, fail,
+//               yield, channel_send, channel_recv, shutdown, mark, worker_start
+//   task        task id (0: none)
+//   task_name   the task's name, if it has one
+//   outcome     poll_end: pending, ready or failed
+//   other_task  spawn: parent; wake: the waker (0: a plain thread)
+//   location    spawn: spawn site; poll_end: await site (file:line)
+//   text        mark: text; fail: message; channel_*: kind and address;
+//               worker_start: worker index
+
+#include "chrome_json.h" // Sink
+#include "event.h"
+
+namespace pollscope::trace {
+
+bool write_csv(const Trace& trace, const Sink& sink);
+std::string to_csv(const Trace& trace);
+
+} // namespace pollscope::trace

@@ -1,0 +1,96 @@
+#pragma once
+// The trace data model: one fixed-size Event per executor transition, plus the
+// interned tables (strings, source locations, threads) events refer to by id.
+// Standard C++ only: the recorder, the statistics and the benchmark share it.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pollscope::trace {
+
+/// What happened. The numbers are part of the file format: append only.
+enum class EventKind : std::uint8_t {
+    Spawn = 0,     // task spawned; arg = parent task, arg2 = spawn location id
+    TaskName = 1,  // follows Spawn when the task has a name; arg = string id
+    PollStart = 2, // a thread starts polling task
+    PollEnd = 3,   // flag = PollResult (0 Pending, 1 Ready, 2 Failed); arg = await-site location id
+    Wake = 4,      // task woken; arg = waking task (0: a plain thread)
+    Cancel = 5,    // task cancelled (destroyed unfinished)
+    Fail = 6,      // task threw; arg = string id of the message
+    Yield = 7,     // task yielded (woke itself and returned Pending once)
+    ChannelSend = 8, // flag = ChannelKind; arg = low, arg2 = high 32 bits of the channel's address
+    ChannelRecv = 9, // as ChannelSend
+    Shutdown = 10,   // task (0: a plain thread) sent the shutdown signal
+    Mark = 11,       // user mark; arg = string id of the text
+    WorkerStart = 12 // thread became worker arg of an executor; arg2 = thread-name string id
+};
+inline constexpr int kEventKindCount = 13;
+
+/// Name of a kind as written in CSV and JSON ("poll_start"...); "?" when unknown.
+std::string_view kind_name(EventKind kind) noexcept;
+
+/// PollEnd outcomes, as in pollscope::PollResult.
+enum class Outcome : std::uint8_t { Pending = 0, Ready = 1, Failed = 2 };
+std::string_view outcome_name(Outcome outcome) noexcept;
+/// Channel kinds, as in pollscope::ChannelKind.
+std::string_view channel_kind_name(std::uint8_t kind) noexcept;
+
+/// 24 bytes. Task ids are the executor's ids truncated to 32 bits (4 billion
+/// tasks per process before they wrap). Timestamps are nanoseconds on the
+/// recorder's time source (steady clock since the recorder started, or the
+/// runtime's virtual clock).
+struct Event {
+    std::int64_t ts = 0;
+    std::uint32_t task = 0;
+    std::uint32_t arg = 0;    // kind-specific, see EventKind
+    std::uint32_t arg2 = 0;   // kind-specific, see EventKind
+    std::uint16_t thread = 0; // index into Trace::threads
+    EventKind kind = EventKind::Spawn;
+    std::uint8_t flag = 0; // kind-specific: Outcome, channel kind
+
+    Outcome outcome() const noexcept { return static_cast<Outcome>(flag); }
+    friend bool operator==(const Event&, const Event&) = default;
+};
+static_assert(sizeof(Event) == 24, "Event must stay 24 bytes");
+
+/// An interned source location; id 0 in Trace::locations is "unknown".
+struct SourceLoc {
+    std::uint32_t file = 0;     // string id
+    std::uint32_t function = 0; // string id
+    std::uint32_t line = 0;
+    std::uint32_t column = 0;
+    friend bool operator==(const SourceLoc&, const SourceLoc&) = default;
+};
+
+/// A thread that recorded at least one event (or started as a worker).
+struct ThreadInfo {
+    std::uint64_t os_id = 0;  // gettid() on Linux
+    std::int32_t worker = -1; // worker index from on_worker_start, -1 for other threads
+    std::uint32_t name = 0;   // string id
+    friend bool operator==(const ThreadInfo&, const ThreadInfo&) = default;
+};
+
+/// Everything a trace holds: what the exporters write and the importer reads.
+/// strings[0] is "" and locations[0] is the unknown location, so id 0 = none.
+struct Trace {
+    std::vector<Event> events; // ordered by ts; equal ts keep per-thread order
+    std::vector<std::string> strings{std::string()};
+    std::vector<SourceLoc> locations{SourceLoc{}};
+    std::vector<ThreadInfo> threads;
+    std::uint64_t dropped = 0; // events the ring discarded before this snapshot
+    bool virtual_time = false;
+
+    std::string_view string(std::uint32_t id) const noexcept {
+        return id < strings.size() ? std::string_view(strings[id]) : std::string_view();
+    }
+    /// "file:line", or "" for the unknown location.
+    std::string location_text(std::uint32_t id) const;
+    friend bool operator==(const Trace&, const Trace&) = default;
+};
+
+/// Sorts events by timestamp, keeping the relative order of equal timestamps.
+void sort_events(std::vector<Event>& events);
+
+} // namespace pollscope::trace
