@@ -55,6 +55,8 @@ public:
     template <class T>
     T block_on(Task<T> task, std::string_view name = "block_on",
                std::source_location loc = std::source_location::current()) {
+        if (current())
+            throw std::logic_error("pollscope::Runtime::block_on called from a worker thread");
         return spawn(std::move(task), name, loc).get();
     }
 

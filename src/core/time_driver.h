@@ -57,6 +57,17 @@ public:
     /// Entries in the wheel (for tests and shutdown checks).
     std::size_t armed() const;
 
+    /// The executor's thread that sleeps with the driver records until when
+    /// (in ticks; UINT64_MAX: no timer, 0: nobody sleeps); arming an earlier
+    /// timer calls `fn`.
+    void set_park_notifier(void (*fn)(void*), void* ctx) noexcept;
+    void set_parked_until(std::uint64_t tick) noexcept {
+        parked_until_.store(tick, std::memory_order_release);
+    }
+    static std::uint64_t tick_ceil(Instant t) noexcept {
+        return t.count() <= 0 ? 0 : std::uint64_t((t.count() + kTick.count() - 1) / kTick.count());
+    }
+
     /// The driver of the executor polling on this thread, or nullptr.
     static TimeDriver* current() noexcept;
     static void set_current(TimeDriver* d) noexcept;
@@ -74,13 +85,20 @@ private:
     std::size_t count_ = 0;
     std::array<std::array<detail::TimerEntry*, kSlots>, kLevels> slots_{};
     std::array<std::uint64_t, kLevels> occupied_{};
+    std::atomic<std::uint64_t> parked_until_{0};
+    void (*on_earlier_deadline_)(void*) = nullptr;
+    void* notify_ctx_ = nullptr;
 };
 
 /// A future that is Ready at its deadline (Tokio's Sleep).
 class [[nodiscard]] Sleep {
 public:
-    Sleep(Instant deadline, TimeDriver* driver) noexcept : deadline_(deadline), driver_(driver) {}
-    Sleep(Sleep&& o) noexcept : deadline_(o.deadline_), driver_(o.driver_) {}
+    Sleep(Instant deadline, TimeDriver* driver) noexcept
+        : deadline_(deadline)
+        , driver_(driver) {}
+    Sleep(Sleep&& o) noexcept
+        : deadline_(o.deadline_)
+        , driver_(o.driver_) {}
     Sleep(const Sleep&) = delete;
     Sleep& operator=(const Sleep&) = delete;
     ~Sleep();
@@ -91,6 +109,7 @@ public:
 private:
     Instant deadline_;
     TimeDriver* driver_;
+    bool armed_ = false; // touched only by the polling task
     detail::TimerEntry entry_;
 };
 

@@ -1,0 +1,535 @@
+#include "runtime.h"
+
+#include "local_queue.h"
+
+#include <algorithm>
+#include <array>
+#include <condition_variable>
+#include <mutex>
+#include <pthread.h>
+#include <random>
+#include <thread>
+
+namespace pollscope {
+
+namespace {
+
+// Tokio's numbers: check the injection queue and the timers every 61 polls so
+// neither starves; at most 3 LIFO hand-offs in a row so a ping-pong pair
+// cannot monopolise a worker.
+constexpr std::uint32_t kGlobalQueueInterval = 61;
+constexpr int kMaxLifoPolls = 3;
+constexpr std::size_t kOwnedShards = 32;
+
+/// Sleeping worker: a flag under a mutex, condvar for the wake.
+class Parker {
+public:
+    void unpark() {
+        {
+            std::lock_guard lk(m_);
+            notified_ = true;
+        }
+        cv_.notify_one();
+    }
+    template <class Pred> void park(Pred stop) {
+        std::unique_lock lk(m_);
+        cv_.wait(lk, [&] { return notified_ || stop(); });
+        notified_ = false;
+    }
+    template <class Pred> void park_until(std::chrono::steady_clock::time_point t, Pred stop) {
+        std::unique_lock lk(m_);
+        cv_.wait_until(lk, t, [&] { return notified_ || stop(); });
+        notified_ = false;
+    }
+
+private:
+    std::mutex m_;
+    std::condition_variable cv_;
+    bool notified_ = false;
+};
+
+/// The live tasks of the runtime, so shutdown can cancel every unfinished one.
+class OwnedTasks {
+public:
+    void insert(RawTask* t) {
+        auto& s = shard(t);
+        std::lock_guard lk(s.m);
+        t->owned_prev = &s.head;
+        t->owned_next = s.head.owned_next;
+        if (t->owned_next)
+            t->owned_next->owned_prev = t;
+        s.head.owned_next = t;
+        live_.fetch_add(1, std::memory_order_relaxed);
+    }
+    /// True when it was still listed (and is now removed).
+    bool remove(RawTask* t) noexcept {
+        auto& s = shard(t);
+        std::lock_guard lk(s.m);
+        if (!t->owned_prev)
+            return false;
+        t->owned_prev->owned_next = t->owned_next;
+        if (t->owned_next)
+            t->owned_next->owned_prev = t->owned_prev;
+        t->owned_prev = t->owned_next = nullptr;
+        live_.fetch_sub(1, std::memory_order_relaxed);
+        return true;
+    }
+    /// Removes and returns any listed task (with the list's reference), or nullptr.
+    RawTask* pop_any() noexcept {
+        for (auto& s : shards_) {
+            std::lock_guard lk(s.m);
+            if (auto* t = s.head.owned_next) {
+                s.head.owned_next = t->owned_next;
+                if (t->owned_next)
+                    t->owned_next->owned_prev = &s.head;
+                t->owned_prev = t->owned_next = nullptr;
+                live_.fetch_sub(1, std::memory_order_relaxed);
+                return t;
+            }
+        }
+        return nullptr;
+    }
+    std::size_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
+
+private:
+    // A sentinel that is never run: only its links are used.
+    class Head final : public RawTask {
+    public:
+        Head()
+            : RawTask(nullptr, nullptr, 1) {}
+
+    protected:
+        PollOutcome poll_future(Context&) noexcept override { return PollOutcome::Pending; }
+        void cancel_future() noexcept override {}
+        void drop_output() noexcept override {}
+        std::exception_ptr stored_exception() const noexcept override { return nullptr; }
+    };
+    struct alignas(64) Shard {
+        std::mutex m;
+        Head head;
+    };
+    Shard& shard(RawTask* t) noexcept { return shards_[t->id() % kOwnedShards]; }
+    std::array<Shard, kOwnedShards> shards_;
+    std::atomic<std::size_t> live_{0};
+};
+
+} // namespace
+
+struct Worker {
+    int index = 0;
+    detail::LocalQueue queue;
+    // Owner-thread state
+    RawTask* lifo = nullptr;
+    bool searching = false;
+    bool parking = false; // wakes from our own thread must then go through the injector
+    std::uint32_t tick = 0;
+    std::uint32_t rand_state = 0;
+    Parker parker;
+    // Stats: written by the owner only, read after join or racily for display.
+    std::atomic<std::uint64_t> polls{0}, steal_ops{0}, stolen_tasks{0}, parks{0};
+    std::thread thread;
+};
+
+struct Runtime::Shared final : Scheduler {
+    RuntimeOptions options;
+    std::shared_ptr<Clock> clock;
+    Runtime* owner = nullptr;
+    std::unique_ptr<TimeDriver> driver;
+    std::vector<std::unique_ptr<Worker>> workers;
+    detail::InjectQueue inject;
+    OwnedTasks owned;
+    std::atomic<bool> shutting_down{false};
+    std::atomic<bool> driver_taken{false};
+    std::atomic<int> driver_holder{-1};
+
+    // Idle bookkeeping (Tokio's idle.rs): how many workers search for work and
+    // how many are awake; the sleepers list under a mutex.
+    std::atomic<int> num_searching{0};
+    std::atomic<int> num_unparked{0};
+    std::mutex idle_m;
+    std::vector<int> sleepers;
+
+    std::once_flag shutdown_once;
+
+    void schedule(RawTask* task) override;
+    void release(RawTask* task) noexcept override {
+        if (owned.remove(task))
+            task->ref_dec();
+    }
+
+    void worker_main(Worker& w);
+    RawTask* next_task(Worker& w);
+    RawTask* steal_work(Worker& w);
+    void run_task(Worker& w, RawTask* task);
+    void park(Worker& w);
+    void maintenance(Worker& w);
+    void notify_parked();
+    bool unpark_worker(int idx);
+    void schedule_local(Worker& w, RawTask* task, bool is_yield);
+    bool any_work() const;
+    void cancel_task(RawTask* task) noexcept;
+};
+
+namespace {
+struct WorkerContext {
+    Runtime::Shared* shared = nullptr;
+    Worker* worker = nullptr;
+};
+thread_local WorkerContext tls_ctx;
+} // namespace
+
+Runtime::Runtime(RuntimeOptions options)
+    : shared_(std::make_unique<Shared>()) {
+    auto& s = *shared_;
+    if (options.workers < 1)
+        throw std::invalid_argument("pollscope::Runtime needs at least one worker");
+    s.options = std::move(options);
+    s.owner = this;
+    s.clock = s.options.clock ? s.options.clock : Clock::make_real();
+    s.driver = std::make_unique<TimeDriver>(s.clock);
+    s.driver->set_park_notifier(
+        [](void* p) {
+            auto* sh = static_cast<Shared*>(p);
+            int holder = sh->driver_holder.load(std::memory_order_acquire);
+            if (holder >= 0 && sh->unpark_worker(holder))
+                sh->workers[std::size_t(holder)]->parker.unpark();
+        },
+        &s);
+    int n = s.options.workers;
+    s.num_unparked.store(n);
+    for (int i = 0; i < n; ++i) {
+        auto w = std::make_unique<Worker>();
+        w->index = i;
+        w->rand_state = std::uint32_t(0x9E3779B9u * std::uint32_t(i + 1));
+        s.workers.push_back(std::move(w));
+        s.clock->hold(); // each awake worker holds virtual time
+    }
+    for (auto& w : s.workers)
+        w->thread = std::thread([&s, wp = w.get()] { s.worker_main(*wp); });
+}
+
+Runtime::~Runtime() {
+    shutdown();
+}
+
+int Runtime::worker_count() const noexcept {
+    return shared_->options.workers;
+}
+Clock& Runtime::clock() const noexcept {
+    return *shared_->clock;
+}
+TimeDriver& Runtime::time_driver() noexcept {
+    return *shared_->driver;
+}
+Hooks* Runtime::hooks() const noexcept {
+    return shared_->options.hooks;
+}
+Scheduler* Runtime::scheduler() noexcept {
+    return shared_.get();
+}
+std::size_t Runtime::live_tasks() const {
+    return shared_->owned.live();
+}
+
+std::vector<WorkerStats> Runtime::worker_stats() const {
+    std::vector<WorkerStats> out;
+    for (auto& w : shared_->workers)
+        out.push_back(
+            {w->polls.load(), w->steal_ops.load(), w->stolen_tasks.load(), w->parks.load()});
+    return out;
+}
+
+Runtime* Runtime::current() noexcept {
+    return tls_ctx.shared ? tls_ctx.shared->owner : nullptr;
+}
+int Runtime::current_worker() noexcept {
+    return tls_ctx.worker ? tls_ctx.worker->index : -1;
+}
+
+void Runtime::submit_new(RawTask* task, std::string_view name, std::source_location loc) {
+    auto& s = *shared_;
+    task->report_spawn(name, loc);
+    s.owned.insert(task);
+    if (s.shutting_down.load(std::memory_order_acquire)) {
+        s.cancel_task(task);
+        return;
+    }
+    s.schedule(task);
+}
+
+void Runtime::shutdown() {
+    auto& s = *shared_;
+    std::call_once(s.shutdown_once, [&] {
+        s.shutting_down.store(true, std::memory_order_release);
+        for (auto& w : s.workers)
+            w->parker.unpark();
+        for (auto& w : s.workers)
+            if (w->thread.joinable())
+                w->thread.join();
+        // Cancel what is queued, then every task still waiting for a wake.
+        for (auto& w : s.workers) {
+            if (auto* t = std::exchange(w->lifo, nullptr))
+                s.cancel_task(t);
+            while (auto* t = w->queue.pop())
+                s.cancel_task(t);
+        }
+        while (auto* t = s.inject.pop())
+            s.cancel_task(t);
+        while (auto* t = s.owned.pop_any()) {
+            t->shutdown();
+            t->ref_dec(); // the list's reference
+        }
+        while (auto* t = s.inject.pop()) // wakes sent by the cancellations above
+            s.cancel_task(t);
+    });
+}
+
+// A queued task (holding the queue's reference) that will never run.
+void Runtime::Shared::cancel_task(RawTask* task) noexcept {
+    task->shutdown();
+    task->ref_dec();
+}
+
+void Runtime::Shared::schedule(RawTask* task) {
+    if (shutting_down.load(std::memory_order_acquire)) [[unlikely]] {
+        cancel_task(task);
+        return;
+    }
+    auto& ctx = tls_ctx;
+    if (ctx.shared == this && ctx.worker && !ctx.worker->parking) {
+        schedule_local(*ctx.worker, task, false);
+        return;
+    }
+    inject.push(task);
+    notify_parked();
+}
+
+void Runtime::Shared::schedule_local(Worker& w, RawTask* task, bool is_yield) {
+    bool should_notify;
+    if (is_yield) {
+        w.queue.push_back(task, inject);
+        should_notify = true;
+    } else {
+        auto* prev = std::exchange(w.lifo, task);
+        should_notify = prev != nullptr;
+        if (prev)
+            w.queue.push_back(prev, inject);
+    }
+    if (should_notify && !w.searching)
+        notify_parked();
+}
+
+void Runtime::Shared::notify_parked() {
+    // Wake one sleeper only if nobody is already searching (Tokio's rule).
+    if (num_searching.load(std::memory_order_seq_cst) != 0 ||
+        num_unparked.load(std::memory_order_seq_cst) >= options.workers)
+        return;
+    int idx;
+    {
+        std::lock_guard lk(idle_m);
+        if (num_searching.load(std::memory_order_seq_cst) != 0 ||
+            num_unparked.load(std::memory_order_seq_cst) >= options.workers || sleepers.empty())
+            return;
+        num_searching.fetch_add(1, std::memory_order_seq_cst);
+        num_unparked.fetch_add(1, std::memory_order_seq_cst);
+        idx = sleepers.back();
+        sleepers.pop_back();
+    }
+    clock->hold(); // handed to the woken worker
+    workers[std::size_t(idx)]->parker.unpark();
+}
+
+// Wakes a specific sleeper (not as a searcher); false when it was not asleep.
+bool Runtime::Shared::unpark_worker(int idx) {
+    {
+        std::lock_guard lk(idle_m);
+        auto it = std::find(sleepers.begin(), sleepers.end(), idx);
+        if (it == sleepers.end())
+            return false;
+        sleepers.erase(it);
+        num_unparked.fetch_add(1, std::memory_order_seq_cst);
+    }
+    clock->hold();
+    return true;
+}
+
+bool Runtime::Shared::any_work() const {
+    if (!inject.empty())
+        return true;
+    for (auto& w : workers)
+        if (w->queue.len() > 0)
+            return true;
+    return false;
+}
+
+RawTask* Runtime::Shared::next_task(Worker& w) {
+    if (w.tick % kGlobalQueueInterval == 0) {
+        if (auto* t = inject.pop())
+            return t;
+    }
+    if (auto* t = std::exchange(w.lifo, nullptr))
+        return t;
+    if (auto* t = w.queue.pop())
+        return t;
+    return inject.pop();
+}
+
+RawTask* Runtime::Shared::steal_work(Worker& w) {
+    if (!w.searching) {
+        // At most half the workers search at once, so wake-ups do not stampede.
+        int cur = num_searching.load(std::memory_order_seq_cst);
+        if (2 * cur >= options.workers)
+            return nullptr;
+        num_searching.fetch_add(1, std::memory_order_seq_cst);
+        w.searching = true;
+    }
+    auto n = workers.size();
+    w.rand_state ^= w.rand_state << 13;
+    w.rand_state ^= w.rand_state >> 17;
+    w.rand_state ^= w.rand_state << 5;
+    auto start = std::size_t(w.rand_state) % n;
+    for (std::size_t i = 0; i < n; ++i) {
+        auto idx = (start + i) % n;
+        if (idx == std::size_t(w.index))
+            continue;
+        std::uint32_t moved = 0;
+        if (auto* t = workers[idx]->queue.steal_into(w.queue, moved)) {
+            w.steal_ops.fetch_add(1, std::memory_order_relaxed);
+            w.stolen_tasks.fetch_add(moved, std::memory_order_relaxed);
+            return t;
+        }
+    }
+    return inject.pop();
+}
+
+void Runtime::Shared::run_task(Worker& w, RawTask* task) {
+    if (w.searching) {
+        w.searching = false;
+        // The last searcher to find work wakes another to keep looking.
+        if (num_searching.fetch_sub(1, std::memory_order_seq_cst) == 1)
+            notify_parked();
+    }
+    int lifo_polls = 0;
+    for (;;) {
+        w.polls.fetch_add(1, std::memory_order_relaxed);
+        if (task->run() == RawTask::RunResult::Reschedule)
+            schedule_local(w, task, true); // a yield goes to the back
+        task = std::exchange(w.lifo, nullptr);
+        if (!task)
+            return;
+        if (++lifo_polls > kMaxLifoPolls) {
+            w.queue.push_back(task, inject);
+            notify_parked();
+            return;
+        }
+    }
+}
+
+void Runtime::Shared::maintenance(Worker&) {
+    if (!clock->is_virtual() && driver->armed() > 0) {
+        bool expected = false;
+        if (driver_taken.compare_exchange_strong(expected, true, std::memory_order_acquire)) {
+            driver->process();
+            driver_taken.store(false, std::memory_order_release);
+        }
+    }
+}
+
+void Runtime::Shared::park(Worker& w) {
+    bool was_searching = w.searching;
+    bool last_searcher;
+    {
+        std::lock_guard lk(idle_m);
+        num_unparked.fetch_sub(1, std::memory_order_seq_cst);
+        last_searcher = was_searching && num_searching.fetch_sub(1, std::memory_order_seq_cst) == 1;
+        sleepers.push_back(w.index);
+    }
+    w.searching = false;
+    // The last searcher must not leave work behind that arrived meanwhile.
+    if (last_searcher && any_work())
+        notify_parked();
+    w.parks.fetch_add(1, std::memory_order_relaxed);
+
+    bool have_driver = false;
+    if (!clock->is_virtual()) {
+        bool expected = false;
+        have_driver =
+            driver_taken.compare_exchange_strong(expected, true, std::memory_order_acquire);
+    }
+    auto stop = [&] { return shutting_down.load(std::memory_order_acquire); };
+    w.parking = true;
+    if (have_driver) {
+        // Sleep until the next timer; arming an earlier one wakes us (TimeDriver).
+        driver_holder.store(w.index, std::memory_order_release);
+        auto next = driver->next_deadline();
+        driver->set_parked_until(next ? TimeDriver::tick_ceil(*next) : UINT64_MAX);
+        if (auto again = driver->next_deadline(); again && (!next || *again < *next))
+            next = again; // armed between the first look and publishing
+        if (next)
+            w.parker.park_until(std::chrono::steady_clock::now() + (*next - clock->now()), stop);
+        else
+            w.parker.park(stop);
+        driver->set_parked_until(0);
+        driver_holder.store(-1, std::memory_order_release);
+    } else {
+        clock->release(); // virtual time may advance now
+        w.parker.park(stop);
+    }
+
+    // Woken by notify_parked (it took us off the list and holds the clock for
+    // us), or by a timeout/shutdown: then we take ourselves off the list.
+    bool self_unpark = false;
+    {
+        std::lock_guard lk(idle_m);
+        auto it = std::find(sleepers.begin(), sleepers.end(), w.index);
+        if (it != sleepers.end()) {
+            sleepers.erase(it);
+            num_unparked.fetch_add(1, std::memory_order_seq_cst);
+            self_unpark = true;
+        }
+    }
+    if (self_unpark)
+        clock->hold();
+    // A worker woken by notify_parked was counted as searching.
+    w.searching = !self_unpark;
+    w.parking = false;
+    if (have_driver) {
+        driver->process(); // woken tasks land in our own queue
+        driver_taken.store(false, std::memory_order_release);
+    }
+}
+
+void Runtime::Shared::worker_main(Worker& w) {
+    tls_ctx = {this, &w};
+    TimeDriver::set_current(driver.get());
+    auto name = options.thread_name + "-" + std::to_string(w.index);
+    pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+    if (options.hooks)
+        options.hooks->on_worker_start(w.index, name.c_str());
+
+    while (!shutting_down.load(std::memory_order_acquire)) {
+        ++w.tick;
+        if (w.tick % kGlobalQueueInterval == 0)
+            maintenance(w);
+        if (auto* t = next_task(w)) {
+            run_task(w, t);
+            continue;
+        }
+        if (auto* t = steal_work(w)) {
+            run_task(w, t);
+            continue;
+        }
+        maintenance(w);
+        if (any_work() || w.lifo)
+            continue;
+        park(w);
+    }
+    if (w.searching) {
+        w.searching = false;
+        num_searching.fetch_sub(1, std::memory_order_seq_cst);
+    }
+    tls_ctx = {};
+    TimeDriver::set_current(nullptr);
+}
+
+} // namespace pollscope
