@@ -31,18 +31,27 @@ struct ParkerAccess {
 
 namespace {
 using Inner = ParkerAccess::Inner;
-void p_clone(void* p) { static_cast<Inner*>(p)->refs.fetch_add(1, std::memory_order_relaxed); }
+void p_clone(void* p) {
+    static_cast<Inner*>(p)->refs.fetch_add(1, std::memory_order_relaxed);
+}
 void p_wake(void* p) {
     static_cast<Inner*>(p)->unpark();
     static_cast<Inner*>(p)->unref();
 }
-void p_wake_by_ref(void* p) { static_cast<Inner*>(p)->unpark(); }
-void p_drop(void* p) { static_cast<Inner*>(p)->unref(); }
+void p_wake_by_ref(void* p) {
+    static_cast<Inner*>(p)->unpark();
+}
+void p_drop(void* p) {
+    static_cast<Inner*>(p)->unref();
+}
 constexpr WakerVTable kParkerVTable{p_clone, p_wake, p_wake_by_ref, p_drop};
 } // namespace
 
-ThreadParker::ThreadParker() : inner_(new Inner) {}
-ThreadParker::~ThreadParker() { inner_->unref(); }
+ThreadParker::ThreadParker()
+    : inner_(new Inner) {}
+ThreadParker::~ThreadParker() {
+    inner_->unref();
+}
 
 Waker ThreadParker::waker() const {
     p_clone(inner_);

@@ -5,10 +5,16 @@
 
 namespace pollscope {
 
-std::shared_ptr<Clock> Clock::make_real() { return std::make_shared<Clock>(false); }
-std::shared_ptr<Clock> Clock::make_virtual() { return std::make_shared<Clock>(true); }
+std::shared_ptr<Clock> Clock::make_real() {
+    return std::make_shared<Clock>(false);
+}
+std::shared_ptr<Clock> Clock::make_virtual() {
+    return std::make_shared<Clock>(true);
+}
 
-Clock::Clock(bool is_virtual) : virtual_(is_virtual), origin_(std::chrono::steady_clock::now()) {}
+Clock::Clock(bool is_virtual)
+    : virtual_(is_virtual)
+    , origin_(std::chrono::steady_clock::now()) {}
 
 void Clock::sleep_until(Instant deadline) {
     if (!virtual_) {

@@ -10,7 +10,8 @@ namespace pollscope {
 
 class Context {
 public:
-    explicit Context(const Waker& waker) noexcept : waker_(&waker) {}
+    explicit Context(const Waker& waker) noexcept
+        : waker_(&waker) {}
     const Waker& waker() const noexcept { return *waker_; }
 
 private:
@@ -21,9 +22,7 @@ template <class T> class Poll;
 
 namespace detail {
 template <class P> struct PollValue;
-template <class T> struct PollValue<Poll<T>> {
-    using type = T;
-};
+template <class T> struct PollValue<Poll<T>> { using type = T; };
 } // namespace detail
 
 /// A future is anything with `poll(Context&) -> Poll<T>`; Task<T> is one too.

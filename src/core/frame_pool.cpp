@@ -33,7 +33,9 @@ struct FramePool {
 
 thread_local FramePool pool;
 
-std::size_t class_of(std::size_t size) { return (size + kGranule - 1) / kGranule - 1; }
+std::size_t class_of(std::size_t size) {
+    return (size + kGranule - 1) / kGranule - 1;
+}
 } // namespace
 
 void* allocate_frame(std::size_t size) {

@@ -17,7 +17,7 @@ enum class PollResult : std::uint8_t { Pending, Ready, Failed };
 
 struct SpawnInfo {
     TaskId id = 0;
-    TaskId parent = 0; // the task that spawned it, 0 from a plain thread
+    TaskId parent = 0;     // the task that spawned it, 0 from a plain thread
     std::string_view name; // valid during on_spawn only
     std::source_location location;
 };
@@ -66,7 +66,8 @@ inline void note_await_site(const std::source_location& loc) noexcept {
 /// Sets the thread's current poll for the scope of one poll.
 class PollScope {
 public:
-    PollScope(Hooks* hooks, TaskId id) noexcept : saved_(current_poll) {
+    PollScope(Hooks* hooks, TaskId id) noexcept
+        : saved_(current_poll) {
         current_poll.hooks = hooks;
         current_poll.task = id;
         current_poll.await_site_set = false;
@@ -84,9 +85,13 @@ private:
 } // namespace detail
 
 /// Hooks of the executor polling the current thread's task, or nullptr.
-inline Hooks* current_hooks() noexcept { return detail::current_poll.hooks; }
+inline Hooks* current_hooks() noexcept {
+    return detail::current_poll.hooks;
+}
 /// Id of the task being polled on this thread, or 0.
-inline TaskId current_task_id() noexcept { return detail::current_poll.task; }
+inline TaskId current_task_id() noexcept {
+    return detail::current_poll.task;
+}
 
 /// A user mark on the timeline ("event 3 received"); free when not recording.
 void mark(std::string_view text);

@@ -10,8 +10,10 @@ namespace pollscope {
 class JoinHandleBase {
 public:
     JoinHandleBase() noexcept = default;
-    explicit JoinHandleBase(RawTask* task) noexcept : task_(task) {}
-    JoinHandleBase(JoinHandleBase&& o) noexcept : task_(std::exchange(o.task_, nullptr)) {}
+    explicit JoinHandleBase(RawTask* task) noexcept
+        : task_(task) {}
+    JoinHandleBase(JoinHandleBase&& o) noexcept
+        : task_(std::exchange(o.task_, nullptr)) {}
     JoinHandleBase& operator=(JoinHandleBase&& o) noexcept {
         if (this != &o) {
             release();

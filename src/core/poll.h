@@ -19,12 +19,13 @@ template <class T> class [[nodiscard]] Poll {
 public:
     using value_type = T;
     Poll(PendingTag) {}
-    Poll(T value) : value_(std::move(value)) {}
+    Poll(T value)
+        : value_(std::move(value)) {}
     template <class U>
-        requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, T> &&
-                 !std::is_same_v<std::decay_t<U>, PendingTag> &&
-                 !std::is_same_v<std::decay_t<U>, Poll>)
-    Poll(U&& value) : value_(std::in_place, std::forward<U>(value)) {}
+    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+             !std::is_same_v<std::decay_t<U>, PendingTag> && !std::is_same_v<std::decay_t<U>, Poll>)
+        Poll(U&& value)
+        : value_(std::in_place, std::forward<U>(value)) {}
 
     bool is_ready() const noexcept { return value_.has_value(); }
     bool is_pending() const noexcept { return !value_.has_value(); }
@@ -62,12 +63,15 @@ public:
     void take() {}
 
 private:
-    explicit Poll(bool r) : ready_(r) {}
+    explicit Poll(bool r)
+        : ready_(r) {}
     bool ready_ = false;
 };
 
 /// Ready() for Poll<void>; Ready(x) for Poll<T>.
-inline Poll<void> Ready() { return Poll<void>::ready(); }
+inline Poll<void> Ready() {
+    return Poll<void>::ready();
+}
 template <class T> Poll<std::decay_t<T>> Ready(T&& v) {
     return Poll<std::decay_t<T>>(std::forward<T>(v));
 }

@@ -3,15 +3,24 @@
 namespace pollscope {
 
 namespace {
-void waker_clone(void* p) { static_cast<RawTask*>(p)->ref_inc(); }
-void waker_wake(void* p) { static_cast<RawTask*>(p)->wake_by_val(); }
-void waker_wake_by_ref(void* p) { static_cast<RawTask*>(p)->wake_by_ref(); }
-void waker_drop(void* p) { static_cast<RawTask*>(p)->ref_dec(); }
+void waker_clone(void* p) {
+    static_cast<RawTask*>(p)->ref_inc();
+}
+void waker_wake(void* p) {
+    static_cast<RawTask*>(p)->wake_by_val();
+}
+void waker_wake_by_ref(void* p) {
+    static_cast<RawTask*>(p)->wake_by_ref();
+}
+void waker_drop(void* p) {
+    static_cast<RawTask*>(p)->ref_dec();
+}
 constexpr WakerVTable kTaskWakerVTable{waker_clone, waker_wake, waker_wake_by_ref, waker_drop};
 
 class SpinGuard {
 public:
-    explicit SpinGuard(std::atomic_flag& f) noexcept : f_(f) {
+    explicit SpinGuard(std::atomic_flag& f) noexcept
+        : f_(f) {
         while (f_.test_and_set(std::memory_order_acquire))
             while (f_.test(std::memory_order_relaxed)) {
             }

@@ -21,7 +21,8 @@ namespace pollscope {
 /// Thrown by JoinHandle when the task was cancelled (shutdown, abort, select).
 class TaskCancelled : public std::runtime_error {
 public:
-    TaskCancelled() : std::runtime_error("task was cancelled") {}
+    TaskCancelled()
+        : std::runtime_error("task was cancelled") {}
 };
 
 class RawTask;
@@ -45,7 +46,10 @@ public:
     };
 
     RawTask(Scheduler* scheduler, Hooks* hooks, std::uint64_t refs) noexcept
-        : state(refs), scheduler_(scheduler), hooks_(hooks), id_(next_task_id()) {}
+        : state(refs)
+        , scheduler_(scheduler)
+        , hooks_(hooks)
+        , id_(next_task_id()) {}
     virtual ~RawTask() = default;
     RawTask(const RawTask&) = delete;
     RawTask& operator=(const RawTask&) = delete;
@@ -113,7 +117,8 @@ struct CancelledOutput {};
 template <class T> class TaskCell final : public RawTask {
 public:
     TaskCell(Task<T> task, Scheduler* scheduler, Hooks* hooks, std::uint64_t refs)
-        : RawTask(scheduler, hooks, refs), task_(std::move(task)) {}
+        : RawTask(scheduler, hooks, refs)
+        , task_(std::move(task)) {}
 
     static void* operator new(std::size_t size) { return detail::allocate_frame(size); }
     static void operator delete(void* p, std::size_t size) noexcept {
@@ -162,7 +167,8 @@ protected:
 
 private:
     Task<T> task_;
-    std::variant<std::monostate, detail::OutputValue<T>, std::exception_ptr, detail::CancelledOutput>
+    std::variant<std::monostate, detail::OutputValue<T>, std::exception_ptr,
+                 detail::CancelledOutput>
         output_;
 };
 

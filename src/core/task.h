@@ -45,7 +45,9 @@ public:
     using Output = future_output_t<F>;
 
     FutureAwaiter(PromiseBase& promise, F& future, std::source_location loc) noexcept
-        : promise_(&promise), future_(&future), loc_(loc) {}
+        : promise_(&promise)
+        , future_(&future)
+        , loc_(loc) {}
 
     bool await_ready() {
         if (try_poll(*promise_->cx))
@@ -100,10 +102,8 @@ template <class T> struct Promise;
 template <class T> struct PromiseWithValue : PromiseBase {
     std::optional<T> value;
     template <class U>
-        requires std::is_convertible_v<U&&, T>
-    void return_value(U&& v) {
-        value.emplace(std::forward<U>(v));
-    }
+    requires std::is_convertible_v<U&&, T>
+    void return_value(U&& v) { value.emplace(std::forward<U>(v)); }
 };
 struct PromiseVoid : PromiseBase {
     void return_void() noexcept {}
@@ -115,8 +115,7 @@ struct Promise : std::conditional_t<std::is_void_v<T>, PromiseVoid, PromiseWithV
 
     /// Only futures may be awaited; the default argument names the co_await's line.
     template <class F>
-        requires Future<std::remove_reference_t<F>>
-    FutureAwaiter<std::remove_reference_t<F>>
+    requires Future<std::remove_reference_t<F>> FutureAwaiter<std::remove_reference_t<F>>
     await_transform(F&& future, std::source_location loc = std::source_location::current()) {
         return FutureAwaiter<std::remove_reference_t<F>>(*this, future, loc);
     }
@@ -131,8 +130,10 @@ public:
     using Output = T;
 
     Task() noexcept = default;
-    explicit Task(Handle h) noexcept : h_(h) {}
-    Task(Task&& other) noexcept : h_(std::exchange(other.h_, {})) {}
+    explicit Task(Handle h) noexcept
+        : h_(h) {}
+    Task(Task&& other) noexcept
+        : h_(std::exchange(other.h_, {})) {}
     Task& operator=(Task&& other) noexcept {
         if (this != &other) {
             reset();

@@ -10,9 +10,10 @@ namespace pollscope::detail {
 
 class TaskState {
 public:
-    static constexpr std::uint64_t kRunning = 1;      // a thread is polling or cancelling it
-    static constexpr std::uint64_t kComplete = 2;     // finished: output stored or dropped
-    static constexpr std::uint64_t kNotified = 4;     // sits in a queue, or must go back after this poll
+    static constexpr std::uint64_t kRunning = 1;  // a thread is polling or cancelling it
+    static constexpr std::uint64_t kComplete = 2; // finished: output stored or dropped
+    static constexpr std::uint64_t kNotified =
+        4; // sits in a queue, or must go back after this poll
     static constexpr std::uint64_t kJoinInterest = 8; // a JoinHandle still wants the output
     static constexpr std::uint64_t kCancelled = 16;   // shutdown or abort asked for cancellation
     static constexpr std::uint64_t kRefOne = 64;

@@ -18,14 +18,18 @@ class Waker {
 public:
     Waker() noexcept = default;
     /// Adopts one reference already counted in `data`.
-    Waker(const WakerVTable* vtable, void* data) noexcept : vtable_(vtable), data_(data) {}
-    Waker(const Waker& other) noexcept : vtable_(other.vtable_), data_(other.data_) {
+    Waker(const WakerVTable* vtable, void* data) noexcept
+        : vtable_(vtable)
+        , data_(data) {}
+    Waker(const Waker& other) noexcept
+        : vtable_(other.vtable_)
+        , data_(other.data_) {
         if (vtable_)
             vtable_->clone(data_);
     }
     Waker(Waker&& other) noexcept
-        : vtable_(std::exchange(other.vtable_, nullptr)), data_(std::exchange(other.data_, nullptr)) {
-    }
+        : vtable_(std::exchange(other.vtable_, nullptr))
+        , data_(std::exchange(other.data_, nullptr)) {}
     Waker& operator=(const Waker& other) noexcept {
         if (this != &other)
             *this = Waker(other);
