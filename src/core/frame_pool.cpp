@@ -9,6 +9,11 @@
 
 namespace pollscope::detail {
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+// Let the sanitizers see every allocation.
+void* allocate_frame(std::size_t size) { return ::operator new(size); }
+void deallocate_frame(void* p, std::size_t) noexcept { ::operator delete(p); }
+#else
 namespace {
 constexpr std::size_t kGranule = 64;
 constexpr std::size_t kClasses = 16; // frames up to 1 KiB are recycled
@@ -39,9 +44,6 @@ std::size_t class_of(std::size_t size) {
 } // namespace
 
 void* allocate_frame(std::size_t size) {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    return ::operator new(size); // let the sanitizers see every allocation
-#else
     auto c = class_of(size);
     if (c < kClasses && !pool_gone) {
         if (auto* n = pool.heads[c]) {
@@ -52,14 +54,9 @@ void* allocate_frame(std::size_t size) {
         return ::operator new((c + 1) * kGranule);
     }
     return ::operator new(size);
-#endif
 }
 
 void deallocate_frame(void* p, std::size_t size) noexcept {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    (void)size;
-    ::operator delete(p);
-#else
     auto c = class_of(size);
     if (c < kClasses && !pool_gone && pool.counts[c] < kMaxCached) {
         auto* n = static_cast<FreeNode*>(p);
@@ -69,7 +66,7 @@ void deallocate_frame(void* p, std::size_t size) noexcept {
         return;
     }
     ::operator delete(p);
-#endif
 }
+#endif
 
 } // namespace pollscope::detail
