@@ -131,6 +131,16 @@ public:
     }
 
     void ref_inc() noexcept { word_.fetch_add(kRefOne, std::memory_order_relaxed); }
+    /// Adds a reference unless the count already reached zero (the task is
+    /// being destroyed): for owners that list tasks without holding a reference.
+    bool ref_inc_if_alive() noexcept {
+        auto cur = word_.load(std::memory_order_acquire);
+        while (refs(cur) > 0)
+            if (word_.compare_exchange_weak(cur, cur + kRefOne, std::memory_order_acq_rel,
+                                            std::memory_order_acquire))
+                return true;
+        return false;
+    }
     /// True when that was the last reference.
     bool ref_dec() noexcept {
         auto prev = word_.fetch_sub(kRefOne, std::memory_order_acq_rel);
