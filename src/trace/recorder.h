@@ -25,11 +25,13 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace pollscope {
@@ -47,11 +49,12 @@ struct RecorderOptions {
     bool virtual_time = false;     // only copied into snapshots/exports
 };
 
-/// Where a reader is; one per reader, start default-constructed.
+/// Where a reader is; one per reader, start default-constructed. Chunks below
+/// next_chunk were seen; those listed in partial were not yet full then.
 struct ReadCursor {
-    std::uint64_t chunk_seq = 0; // sequence number of the next chunk to read
-    std::uint32_t offset = 0;    // events already read in that chunk
-    std::size_t strings = 0;     // table entries already delivered
+    std::uint64_t next_chunk = 0;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> partial; // (chunk, events read)
+    std::size_t strings = 0;                                      // table entries already delivered
     std::size_t locations = 0;
     std::size_t threads = 0;
 };
@@ -106,28 +109,29 @@ public:
     struct ThreadSlot;
 
 private:
-    Event* slot_for_write();
-    ThreadSlot& register_thread_locked();
+    ThreadSlot& thread_slot();
+    ThreadSlot& thread_slot_slow();
     void new_chunk_locked(ThreadSlot& t);
-    void push(EventKind kind, std::uint32_t task, std::uint32_t arg = 0, std::uint32_t arg2 = 0,
-              std::uint8_t flag = 0);
-    std::uint32_t await_site_id(const std::source_location& loc);
+    void push(ThreadSlot& t, EventKind kind, std::uint32_t task, std::uint32_t arg = 0,
+              std::uint32_t arg2 = 0, std::uint8_t flag = 0);
+    std::uint32_t cached_location(ThreadSlot& t, const std::source_location& loc);
+    std::uint32_t intern_string_locked(std::string_view s);
     std::int64_t now() const;
 
     const std::uint64_t uid_; // distinguishes recorders in the thread_local cache
     RecorderOptions options_;
     std::int64_t origin_ns_ = 0;
 
-    mutable std::mutex mutex_;    // chunks, threads, tables
-    std::vector<Chunk*> chunks_;  // retained, oldest first
-    std::uint64_t first_seq_ = 0; // sequence number of chunks_[0]
+    mutable std::mutex mutex_;               // chunks, threads, tables
+    std::map<std::uint64_t, Chunk*> chunks_; // retained, by sequence number
+    std::uint64_t next_seq_ = 0;
+    std::size_t ring_chunks_ = 0; // 0: unbounded
     std::vector<Chunk*> free_chunks_;
     std::uint64_t dropped_ = 0;
-    std::uint64_t retained_capacity_ = 0;
     std::vector<std::unique_ptr<ThreadSlot>> threads_;
     Trace tables_; // strings, locations, threads (events unused)
     std::unordered_map<std::string, std::uint32_t> string_ids_;
-    std::unordered_map<std::string, std::uint32_t> location_ids_; // "file\0line\0col\0fn"
+    std::unordered_map<std::string, std::uint32_t> location_ids_; // "file:line:col:fn" ids
 };
 
 } // namespace pollscope::trace

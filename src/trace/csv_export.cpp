@@ -1,0 +1,102 @@
+#include "csv_export.h"
+
+#include "json_writer.h"
+
+#include <cstdio>
+#include <unordered_map>
+
+namespace pollscope::trace {
+
+namespace {
+
+/// RFC 4180: quote when the field holds a comma, quote or line break.
+void field(detail::JsonWriter& w, std::string_view s) {
+    if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+        w.raw(s);
+        return;
+    }
+    w.ch('"');
+    for (char c : s) {
+        if (c == '"')
+            w.ch('"');
+        w.ch(c);
+    }
+    w.ch('"');
+}
+
+} // namespace
+
+bool write_csv(const Trace& t, const Sink& sink) {
+    detail::JsonWriter w(sink);
+    w.raw("# Pollscope trace, one row per event. Columns: ts_ns (nanoseconds), thread (index),\n"
+          "# thread_name, kind, task (0: none), task_name, outcome (poll_end), other_task\n"
+          "# (spawn: parent; wake: waker, 0 = plain thread), location (spawn site or await\n"
+          "# site, file:line), text (mark text, failure message, channel kind@address,\n"
+          "# worker index).\n");
+    w.raw("ts_ns,thread,thread_name,kind,task,task_name,outcome,other_task,location,text\n");
+    std::unordered_map<std::uint32_t, std::uint32_t> names;
+    for (const Event& e : t.events)
+        if (e.kind == EventKind::TaskName)
+            names[e.task] = e.arg;
+    for (const Event& e : t.events) {
+        w.num(e.ts);
+        w.ch(',');
+        w.num(e.thread);
+        w.ch(',');
+        if (e.thread < t.threads.size())
+            field(w, t.string(t.threads[e.thread].name));
+        w.ch(',');
+        w.raw(kind_name(e.kind));
+        w.ch(',');
+        w.num(e.task);
+        w.ch(',');
+        if (auto it = names.find(e.task); it != names.end())
+            field(w, t.string(it->second));
+        w.ch(',');
+        if (e.kind == EventKind::PollEnd)
+            w.raw(outcome_name(e.outcome()));
+        w.ch(',');
+        if (e.kind == EventKind::Spawn || e.kind == EventKind::Wake)
+            w.num(e.arg);
+        w.ch(',');
+        if (e.kind == EventKind::Spawn)
+            field(w, t.location_text(e.arg2));
+        else if (e.kind == EventKind::PollEnd)
+            field(w, t.location_text(e.arg));
+        w.ch(',');
+        switch (e.kind) {
+        case EventKind::Mark:
+        case EventKind::Fail:
+            field(w, t.string(e.arg));
+            break;
+        case EventKind::ChannelSend:
+        case EventKind::ChannelRecv: {
+            char addr[24];
+            std::snprintf(addr, sizeof addr, "@0x%llx",
+                          static_cast<unsigned long long>((std::uint64_t(e.arg2) << 32) | e.arg));
+            w.raw(channel_kind_name(e.flag));
+            w.raw(addr);
+            break;
+        }
+        case EventKind::WorkerStart:
+            w.num(e.arg);
+            break;
+        default:
+            break;
+        }
+        w.ch('\n');
+        w.maybe_flush();
+    }
+    return w.flush();
+}
+
+std::string to_csv(const Trace& trace) {
+    std::string out;
+    write_csv(trace, [&](std::string_view s) {
+        out.append(s);
+        return true;
+    });
+    return out;
+}
+
+} // namespace pollscope::trace

@@ -1,0 +1,71 @@
+#include "event.h"
+
+#include <algorithm>
+
+namespace pollscope::trace {
+
+std::string_view kind_name(EventKind kind) noexcept {
+    switch (kind) {
+    case EventKind::Spawn:
+        return "spawn";
+    case EventKind::TaskName:
+        return "task_name";
+    case EventKind::PollStart:
+        return "poll_start";
+    case EventKind::PollEnd:
+        return "poll_end";
+    case EventKind::Wake:
+        return "wake";
+    case EventKind::Cancel:
+        return "cancel";
+    case EventKind::Fail:
+        return "fail";
+    case EventKind::Yield:
+        return "yield";
+    case EventKind::ChannelSend:
+        return "channel_send";
+    case EventKind::ChannelRecv:
+        return "channel_recv";
+    case EventKind::Shutdown:
+        return "shutdown";
+    case EventKind::Mark:
+        return "mark";
+    case EventKind::WorkerStart:
+        return "worker_start";
+    }
+    return "?";
+}
+
+std::string_view outcome_name(Outcome outcome) noexcept {
+    switch (outcome) {
+    case Outcome::Pending:
+        return "pending";
+    case Outcome::Ready:
+        return "ready";
+    case Outcome::Failed:
+        return "failed";
+    }
+    return "?";
+}
+
+std::string_view channel_kind_name(std::uint8_t kind) noexcept {
+    static constexpr std::string_view names[] = {"mpsc", "broadcast", "oneshot", "task_queue"};
+    return kind < 4 ? names[kind] : std::string_view("?");
+}
+
+std::string Trace::location_text(std::uint32_t id) const {
+    if (id == 0 || id >= locations.size())
+        return {};
+    const auto& l = locations[id];
+    std::string s(string(l.file));
+    s += ':';
+    s += std::to_string(l.line);
+    return s;
+}
+
+void sort_events(std::vector<Event>& events) {
+    std::stable_sort(events.begin(), events.end(),
+                     [](const Event& a, const Event& b) { return a.ts < b.ts; });
+}
+
+} // namespace pollscope::trace
