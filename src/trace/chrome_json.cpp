@@ -77,6 +77,7 @@ void write_raw(JsonWriter& w, const Trace& t) {
 /// What the exporter remembers per task while walking the events.
 struct TaskTrack {
     std::uint32_t name = 0;
+    std::string label; // cached display name
     std::int64_t poll_start = -1;
     std::uint16_t poll_thread = 0;
     std::int64_t idle_since = -1;
@@ -196,10 +197,11 @@ private:
         switch (e.kind) {
         case EventKind::Spawn:
             tr->sched_since = e.ts;
-            task_instant(e, "spawn", "location", t_.location_text(e.arg2));
+            task_instant(e, "spawn", "location", e.arg2 < sites_.size() ? sites_[e.arg2] : "");
             break;
         case EventKind::TaskName:
             tr->name = e.arg;
+            tr->label.clear();
             break;
         case EventKind::PollStart:
             if (!o_.per_worker) {
@@ -223,17 +225,18 @@ private:
         case EventKind::PollEnd: {
             if (tr->poll_start < 0)
                 break;
-            const std::string name = task_name(e.task, *tr);
-            begin("X", kTaskPid, task_tid(e.task, tr->poll_thread), tr->poll_start, name);
+            if (tr->label.empty())
+                tr->label = task_name(e.task, *tr);
+            begin("X", kTaskPid, task_tid(e.task, tr->poll_thread), tr->poll_start, tr->label);
             w_.raw(",\"cat\":\"poll\",\"dur\":");
             w_.us(e.ts - tr->poll_start);
             w_.raw(",\"args\":{\"task\":");
             w_.num(e.task);
             w_.raw(",\"outcome\":");
             w_.str(outcome_name(e.outcome()));
-            if (e.arg) {
+            if (e.arg && e.arg < sites_.size()) {
                 w_.raw(",\"await\":");
-                w_.str(t_.location_text(e.arg));
+                w_.str(sites_[e.arg]);
             }
             w_.raw("}}");
             tr->poll_start = -1;
@@ -312,6 +315,7 @@ private:
     JsonWriter& w_;
     const ChromeOptions& o_;
     std::unordered_map<std::uint32_t, TaskTrack> tasks_;
+    std::vector<std::string> sites_;
     std::uint64_t flow_ = 0;
     bool first_ = true;
 };
@@ -329,6 +333,7 @@ bool write_chrome_json(const Trace& trace, const Sink& sink, const ChromeOptions
 
 std::string to_chrome_json(const Trace& trace, const ChromeOptions& options) {
     std::string out;
+    out.reserve(trace.events.size() * 200 + 4096);
     write_chrome_json(
         trace,
         [&](std::string_view s) {

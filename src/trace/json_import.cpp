@@ -111,7 +111,7 @@ private:
     }
 
     /// {"key": value, ...}; on_key parses the value.
-    template <class F> bool object(F&& on_key) {
+    template <class F> bool object(F&& on_key, bool keep_keys = true) {
         if (!expect('{', "'{'"))
             return false;
         ws();
@@ -124,7 +124,7 @@ private:
             std::string key;
             if (p_ == e_ || *p_ != '"')
                 return fail("expected a string key, found " + got());
-            if (!string(key))
+            if (!string(key, keep_keys))
                 return false;
             if (!expect(':', "':'"))
                 return false;
@@ -319,7 +319,7 @@ private:
         std::string dummy;
         switch (*p_) {
         case '{':
-            return object([&](std::string_view) { return skip_value(depth + 1); });
+            return object([&](std::string_view) { return skip_value(depth + 1); }, false);
         case '[':
             return array([&](std::size_t) { return skip_value(depth + 1); });
         case '"':

@@ -6,6 +6,8 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,64 +17,90 @@ class JsonWriter {
 public:
     explicit JsonWriter(const Sink& sink, std::size_t block = 1 << 20)
         : sink_(sink)
-        , block_(block) {
-        buf_.reserve(block + 4096);
-    }
+        , block_(block)
+        , buf_(new char[block + kSlack])
+        , p_(buf_.get()) {}
     void raw(std::string_view s) {
-        buf_.append(s);
-        maybe_flush();
+        ensure(s.size());
+        std::memcpy(p_, s.data(), s.size());
+        p_ += s.size();
     }
-    void ch(char c) { buf_.push_back(c); }
+    void ch(char c) {
+        ensure(1);
+        *p_++ = c;
+    }
     template <class Int> void num(Int v) {
-        char tmp[24];
-        auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
-        buf_.append(tmp, r.ptr);
+        ensure(24);
+        p_ = std::to_chars(p_, p_ + 24, v).ptr;
     }
     /// Nanoseconds as microseconds with three decimals ("12.345").
     void us(std::int64_t ns) {
+        ensure(32);
         if (ns < 0) {
-            ch('-');
+            *p_++ = '-';
             ns = -ns;
         }
-        num(ns / 1000);
+        p_ = std::to_chars(p_, p_ + 24, ns / 1000).ptr;
         const auto f = static_cast<int>(ns % 1000);
-        const char d[4] = {'.', char('0' + f / 100), char('0' + f / 10 % 10), char('0' + f % 10)};
-        buf_.append(d, 4);
+        p_[0] = '.';
+        p_[1] = char('0' + f / 100);
+        p_[2] = char('0' + f / 10 % 10);
+        p_[3] = char('0' + f % 10);
+        p_ += 4;
     }
     void str(std::string_view s) {
         ch('"');
         for (char c : s) {
             const auto u = static_cast<unsigned char>(c);
+            ensure(6);
             if (c == '"' || c == '\\') {
-                ch('\\');
-                ch(c);
+                *p_++ = '\\';
+                *p_++ = c;
             } else if (u < 0x20) {
                 static constexpr char hex[] = "0123456789abcdef";
                 const char e[6] = {'\\', 'u', '0', '0', hex[u >> 4], hex[u & 15]};
-                buf_.append(e, 6);
+                std::memcpy(p_, e, 6);
+                p_ += 6;
             } else {
-                ch(c);
+                *p_++ = c;
             }
         }
         ch('"');
     }
     /// Hands a full block to the sink (call between values).
     void maybe_flush() {
-        if (buf_.size() >= block_)
+        if (std::size_t(p_ - buf_.get()) >= block_)
             flush();
     }
     bool flush() {
-        if (ok_ && !buf_.empty())
-            ok_ = sink_(buf_);
-        buf_.clear();
+        const std::size_t n = std::size_t(p_ - buf_.get());
+        if (ok_ && n)
+            ok_ = sink_(std::string_view(buf_.get(), n));
+        p_ = buf_.get();
         return ok_;
     }
     bool ok() const { return ok_; }
 
 private:
+    static constexpr std::size_t kSlack = 64 * 1024;
+    /// Room for n more bytes; n larger than a block goes out in pieces by the caller.
+    void ensure(std::size_t n) {
+        if (std::size_t(buf_.get() + block_ + kSlack - p_) < n) [[unlikely]]
+            grow(n);
+    }
+    void grow(std::size_t n) {
+        flush();
+        if (n > block_ + kSlack) { // one huge string: a bigger buffer
+            block_ = n;
+            buf_.reset(new char[block_ + kSlack]);
+            p_ = buf_.get();
+        }
+    }
+
     const Sink& sink_;
     std::size_t block_;
-    std::string buf_;
+    std::unique_ptr<char[]> buf_;
+    char* p_;
     bool ok_ = true;
 };
 

@@ -18,6 +18,7 @@ struct TraceRecorder::Chunk {
     static constexpr std::uint32_t kCapacity = (64 * 1024 - 64) / sizeof(Event);
     std::atomic<std::uint32_t> count{0}; // published with release by the writer
     std::uint64_t seq = 0;
+    bool retired = false; // its writer moved on (under the mutex); only then recyclable
     Event events[kCapacity];
 };
 
@@ -123,13 +124,12 @@ TraceRecorder::ThreadSlot& TraceRecorder::thread_slot_slow() {
 void TraceRecorder::new_chunk_locked(ThreadSlot& t) {
     Chunk* c = nullptr;
     if (ring_chunks_ > 0) {
-        // Recycle the oldest full chunks beyond the ring; partly written ones
-        // belong to a thread still writing and stay.
+        // Recycle the oldest retired chunks beyond the ring. A thread's current
+        // chunk stays even when full: its writer only notices at its next event.
         for (auto it = chunks_.begin();
              chunks_.size() >= ring_chunks_ + threads_.size() + 1 && it != chunks_.end();) {
             Chunk* old = it->second;
-            if (old->count.load(std::memory_order_relaxed) != Chunk::kCapacity ||
-                old == t.current) {
+            if (!old->retired) { // still its thread's current chunk, even if full
                 ++it;
                 continue;
             }
@@ -147,6 +147,9 @@ void TraceRecorder::new_chunk_locked(ThreadSlot& t) {
     }
     if (!c)
         c = new Chunk;
+    if (t.current)
+        t.current->retired = true;
+    c->retired = false;
     c->count.store(0, std::memory_order_relaxed);
     c->seq = next_seq_++;
     chunks_.emplace(c->seq, c);

@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <ctime>
 #include <thread>
 #include <vector>
 
@@ -21,6 +22,7 @@ private slots:
     void concurrentWritersIncrementalReader();
     void ringCountsDropsExactly();
     void ringWithConcurrentReader();
+    void costPerEvent();
 };
 
 void TestRecorder::hooksBecomeEvents() {
@@ -179,6 +181,27 @@ void TestRecorder::ringWithConcurrentReader() {
     missed += rec.drain(cursor, out).missed;
     check_exactly_once(out, missed, true);
     QVERIFY(missed <= rec.dropped());
+}
+
+void TestRecorder::costPerEvent() {
+    // Printed, not asserted (shared machine). CPU time of this thread.
+    auto cpu_ns = [] {
+        timespec ts{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return ts.tv_sec * 1'000'000'000.0 + double(ts.tv_nsec);
+    };
+    TraceRecorder rec;
+    const auto site = std::source_location::current();
+    constexpr int n = 1'000'000;
+    const double t0 = cpu_ns();
+    for (int i = 0; i < n; ++i) {
+        rec.on_poll_start(TaskId(i));
+        rec.on_poll_end(TaskId(i), PollResult::Pending, site);
+    }
+    const double per = (cpu_ns() - t0) / (2.0 * n);
+    qInfo("recorder: %.1f ns per event (poll start/end pairs, steady clock, %zu bytes/event)", per,
+          sizeof(Event));
+    QCOMPARE(rec.recorded(), std::uint64_t(2 * n));
 }
 
 QTEST_GUILESS_MAIN(TestRecorder)
