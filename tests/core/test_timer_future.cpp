@@ -21,18 +21,45 @@ bool completed(const std::shared_ptr<TimerFuture::SharedState>& s) {
     std::lock_guard lk(s->mutex);
     return s->completed;
 }
+// Polls the timer; after the first poll the thread releases its hold on the
+// clock (it is idle, waiting), which lets virtual time jump to the deadline.
+struct ReleaseAfterFirstPoll {
+    TimerFuture& timer;
+    Clock& clock;
+    bool released = false;
+    Poll<void> poll(Context& cx) {
+        auto p = timer.poll(cx);
+        if (!std::exchange(released, true))
+            clock.release();
+        return p;
+    }
+};
 } // namespace
 
 class TestTimerFuture : public QObject {
     Q_OBJECT
 private slots:
-    // The seed's run_timer_future_with_tokio, on a plain thread's block_on.
+    // The seed's run_timer_future_with_tokio. On a virtual clock "false
+    // before" is certain: time stands still while this thread holds the clock.
     void falseBeforeTrueAfter() {
-        TimerFuture timer(10ms);
+        auto clock = Clock::make_virtual();
+        clock->hold();
+        TimerFuture timer(10ms, clock);
         auto shared_state = timer.shared_state();
         QVERIFY(!completed(shared_state));
+        block_on_future(ReleaseAfterFirstPoll{timer, *clock});
+        QVERIFY(completed(shared_state));
+        QCOMPARE(clock->now(), Instant(10ms));
+    }
+
+    // As the seed runs it: a real 10 ms thread sleep.
+    void realClockCompletes() {
+        auto start = std::chrono::steady_clock::now();
+        TimerFuture timer(10ms);
+        auto shared_state = timer.shared_state();
         block_on_future(timer);
         QVERIFY(completed(shared_state));
+        QVERIFY(std::chrono::steady_clock::now() - start >= 10ms);
     }
 
     void pollStoresWakerAndIsWokenOnce() {
