@@ -159,12 +159,17 @@ TraceStats compute_stats(const Trace& trace, const StatsOptions& options) {
         auto& s = w.s;
         switch (e.kind) {
         case EventKind::Spawn:
-            w.seen_spawn = true;
             s.parent = e.arg;
             s.spawn_location = e.arg2;
-            s.spawned_at = e.ts;
-            s.state = TaskState::Scheduled;
-            w.since = e.ts;
+            // With virtual time many events share a timestamp and the spawning
+            // thread's Spawn may sort after the worker's first poll: then it
+            // names the task but does not reset its state.
+            if (!w.seen_spawn && s.polls == 0 && !w.ended()) {
+                s.spawned_at = e.ts;
+                s.state = TaskState::Scheduled;
+                w.since = e.ts;
+            }
+            w.seen_spawn = true;
             break;
         case EventKind::TaskName:
             s.name = std::string(trace.string(e.arg));

@@ -59,6 +59,7 @@ private slots:
     void selfWakes();
     void lostWaker();
     void taskNamesAndSites();
+    void spawnSortedAfterPollAtEqualTime();
 };
 
 void TestStats::timeAccounting() {
@@ -215,6 +216,15 @@ void TestStats::taskNamesAndSites() {
     QCOMPARE(task(s, 9).name, std::string("sender"));
     QCOMPARE(task(s, 9).parent, 4u);
     QCOMPARE(task(s, 9).spawned_at, 5);
+}
+
+void TestStats::spawnSortedAfterPollAtEqualTime() {
+    // Virtual time: every event at ts 0; the worker's chunk sorts before main's.
+    Builder b;
+    b.poll(0, 0, 1, Outcome::Ready, 1).spawn(0, 1, 0);
+    const auto s = compute_stats(b.t);
+    QCOMPARE(task(s, 1).state, TaskState::Done);
+    QCOMPARE(task(s, 1).polls, 1u);
 }
 
 QTEST_GUILESS_MAIN(TestStats)
