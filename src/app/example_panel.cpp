@@ -1,0 +1,124 @@
+#include "example_panel.h"
+
+#include "ui_example_panel.h"
+
+#include <QCheckBox>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QLabel>
+#include <QSpinBox>
+#include <QTextBlock>
+
+namespace pollscope::app {
+
+ExamplePanel::ExamplePanel(QWidget* parent)
+    : QWidget(parent)
+    , ui_(std::make_unique<Ui::ExamplePanel>()) {
+    ui_->setupUi(this);
+    ui_->code->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    ui_->code->setTabStopDistance(ui_->code->fontMetrics().horizontalAdvance(QLatin1Char(' ')) * 4);
+    ui_->splitter->setStretchFactor(0, 2);
+    ui_->splitter->setStretchFactor(1, 3);
+    connect(ui_->sendOne, &QPushButton::clicked, this, [this] { emit send_events(1); });
+    connect(ui_->sendBurst, &QPushButton::clicked, this,
+            [this] { emit send_events(ui_->burstSize->value()); });
+    connect(ui_->virtualClock, &QCheckBox::toggled, this, &ExamplePanel::knobs_changed);
+    set_example(nullptr);
+}
+
+ExamplePanel::~ExamplePanel() = default;
+
+void ExamplePanel::set_example(const ExampleInfo* example) {
+    example_ = example;
+    highlighted_ = 0;
+    for (auto* w : knob_rows_) {
+        ui_->knobsForm->removeRow(w);
+    }
+    knob_rows_.clear();
+    spins_.clear();
+    if (!example) {
+        ui_->explanation->setMarkdown(
+            tr("# Trace\n\nA saved trace, opened for viewing. Pick an example on the left to run "
+               "one live."));
+        ui_->code->clear();
+        ui_->eventsBox->hide();
+        ui_->knobsBox->setEnabled(false);
+        return;
+    }
+    ui_->knobsBox->setEnabled(true);
+    ui_->explanation->setMarkdown(example->markdown);
+    for (const auto& k : example->knobs) {
+        auto* spin = new QSpinBox;
+        spin->setRange(k.min, k.max);
+        spin->setValue(k.value);
+        spin->setSuffix(k.suffix);
+        spin->setObjectName(QStringLiteral("knob_") + k.id);
+        spin->setAccelerated(true);
+        connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &ExamplePanel::knobs_changed);
+        ui_->knobsForm->addRow(k.label, spin);
+        knob_rows_.push_back(spin);
+        spins_.emplace_back(k.id, spin);
+    }
+    ui_->eventsBox->setVisible(example->interactive);
+    ui_->sentLabel->setText(tr("sent: 0"));
+    ui_->code->setPlainText(example->code);
+    ui_->code->setExtraSelections({});
+}
+
+KnobValues ExamplePanel::knob_values() const {
+    KnobValues v;
+    for (const auto& [id, spin] : spins_)
+        v[id] = spin->value();
+    return v;
+}
+
+void ExamplePanel::set_knob_values(const KnobValues& values) {
+    for (const auto& [id, spin] : spins_) {
+        auto it = values.find(id);
+        if (it != values.end())
+            spin->setValue(it->second);
+    }
+}
+
+bool ExamplePanel::virtual_clock() const {
+    return ui_->virtualClock->isChecked();
+}
+
+void ExamplePanel::set_virtual_clock(bool on) {
+    ui_->virtualClock->setChecked(on);
+}
+
+void ExamplePanel::set_running(bool running) {
+    ui_->knobsBox->setEnabled(!running && example_);
+    ui_->sendOne->setEnabled(running);
+    ui_->sendBurst->setEnabled(running);
+}
+
+void ExamplePanel::set_events_sent(int n) {
+    ui_->sentLabel->setText(tr("sent: %1").arg(n));
+}
+
+int ExamplePanel::highlight_site(const QString& file, int line) {
+    highlighted_ = 0;
+    QList<QTextEdit::ExtraSelection> sel;
+    if (example_ && !file.isEmpty() && !example_->code_file.isEmpty() &&
+        file.endsWith(example_->code_file)) {
+        const int code_line = line - example_->code_first_line + 1;
+        QTextBlock block = ui_->code->document()->findBlockByNumber(code_line - 1);
+        if (code_line >= 1 && block.isValid()) {
+            QTextEdit::ExtraSelection s;
+            s.format.setBackground(QColor(0xff, 0xe9, 0xa8));
+            s.format.setProperty(QTextFormat::FullWidthSelection, true);
+            s.cursor = QTextCursor(block);
+            sel.append(s);
+            highlighted_ = code_line;
+            QTextCursor c(block);
+            ui_->code->setTextCursor(c);
+            ui_->code->centerCursor();
+        }
+    }
+    ui_->code->setExtraSelections(sel);
+    return highlighted_;
+}
+
+} // namespace pollscope::app

@@ -1,0 +1,58 @@
+#pragma once
+// ExamplePanel: the right side of the window. The selected example's
+// explanation (Markdown), its knobs (spin boxes built from the example's
+// Knob list, plus the real/virtual clock), the interactive buttons of
+// examples that take events, and its code with the await line the selected
+// task is stopped at highlighted.
+
+#include "example_catalog.h"
+
+#include <QWidget>
+
+#include <memory>
+
+namespace Ui {
+class ExamplePanel;
+}
+class QSpinBox;
+
+namespace pollscope::app {
+
+class ExamplePanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ExamplePanel(QWidget* parent = nullptr);
+    ~ExamplePanel() override;
+
+    /// Shows `example` (nullptr: a loaded trace with no example).
+    void set_example(const ExampleInfo* example);
+    const ExampleInfo* example() const noexcept { return example_; }
+
+    KnobValues knob_values() const;
+    /// Sets the knobs present in `values` (others keep their defaults).
+    void set_knob_values(const KnobValues& values);
+    bool virtual_clock() const;
+    void set_virtual_clock(bool on);
+    /// Knobs can be changed only between runs.
+    void set_running(bool running);
+    void set_events_sent(int n);
+
+    /// Highlights the await site `file:line` if it lies in the shown code;
+    /// an empty file clears the highlight. Returns the highlighted code line
+    /// (1-based within the panel's code), or 0.
+    int highlight_site(const QString& file, int line);
+    int highlighted_line() const noexcept { return highlighted_; }
+
+signals:
+    void send_events(int n);
+    void knobs_changed();
+
+private:
+    std::unique_ptr<Ui::ExamplePanel> ui_;
+    const ExampleInfo* example_ = nullptr;
+    std::vector<std::pair<QString, QSpinBox*>> spins_;
+    std::vector<QWidget*> knob_rows_;
+    int highlighted_ = 0;
+};
+
+} // namespace pollscope::app

@@ -1,0 +1,157 @@
+#include "example_runner.h"
+
+#include "clock.h"
+#include "trace_store.h"
+
+#include <QCoroFuture>
+#include <QCoroTask>
+#include <QMetaObject>
+#include <QPointer>
+#include <QtConcurrent>
+
+#include <exception>
+
+namespace pollscope::app {
+
+namespace {
+/// Waits for the run without blocking the GUI thread, then reports it. A
+/// free coroutine: everything it uses is a parameter (owned by its frame).
+QCoro::Task<> await_run(QPointer<ExampleRunner> self, QFuture<QString> run,
+                        std::function<void(const QString&)> done) {
+    const QString result = co_await run;
+    if (self)
+        done(result);
+}
+} // namespace
+
+ExampleRunner::ExampleRunner(QObject* parent)
+    : QObject(parent) {
+    pool_.setMaxThreadCount(4);
+}
+
+ExampleRunner::~ExampleRunner() {
+    stop();
+    pool_.waitForDone();
+}
+
+bool ExampleRunner::start(const ExampleInfo& example, const KnobValues& knobs, bool virtual_clock,
+                          bool paused) {
+    if (running() || !example.run)
+        return false;
+    auto state = std::make_shared<RunState>();
+    auto clock = virtual_clock ? Clock::make_virtual() : Clock::make_real();
+    trace::RecorderOptions ro;
+    ro.virtual_time = virtual_clock;
+    if (virtual_clock)
+        ro.time = trace::TraceRecorder::clock_time(clock);
+    state->recorder = std::make_unique<trace::TraceRecorder>(std::move(ro));
+    state->gate = std::make_unique<StepGate>(state->recorder.get());
+    QPointer<ExampleRunner> self(this);
+    state->gate->on_blocked = [self](TaskId task) {
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, task] {
+                if (self)
+                    emit self->blocked(quint64(task));
+            },
+            Qt::QueuedConnection);
+    };
+    if (paused)
+        state->gate->pause();
+    state_ = state;
+    id_ = example.id;
+    const auto gen = ++generation_;
+
+    RunSetup setup;
+    setup.hooks = state->gate.get();
+    setup.clock = clock;
+    setup.knobs = knobs;
+    setup.control = &state->control;
+    auto fn = example.run;
+    QFuture<QString> fut = QtConcurrent::run(&pool_, [state, setup, fn]() -> QString {
+        QString result;
+        try {
+            result = QString::fromStdString(fn(setup));
+        } catch (const std::exception& e) {
+            result = QStringLiteral("failed: %1").arg(QString::fromUtf8(e.what()));
+        } catch (...) {
+            result = QStringLiteral("failed: unknown exception");
+        }
+        state->done = true;
+        return result;
+    });
+    emit started(example.id);
+    await_run(self, std::move(fut),
+              [self, gen](const QString& r) { self->on_run_finished(gen, r); });
+    return true;
+}
+
+void ExampleRunner::on_run_finished(std::uint64_t generation, const QString& result) {
+    if (generation != generation_)
+        return; // a newer run replaced it
+    emit finished(id_, result);
+}
+
+void ExampleRunner::pause() {
+    if (state_)
+        state_->gate->pause();
+}
+
+void ExampleRunner::resume() {
+    if (state_)
+        state_->gate->run();
+}
+
+void ExampleRunner::step(int n) {
+    if (state_)
+        state_->gate->step(n);
+}
+
+bool ExampleRunner::paused() const {
+    return state_ && state_->gate->paused();
+}
+
+bool ExampleRunner::shutdown() {
+    if (!running())
+        return false;
+    // The gate must let the loops see the signal.
+    return state_->control.shutdown();
+}
+
+bool ExampleRunner::send_events(int n) {
+    return running() && state_->control.send_events(n);
+}
+
+void ExampleRunner::stop() {
+    if (!state_)
+        return;
+    state_->control.abort();
+    state_->gate->release();
+}
+
+bool ExampleRunner::wait(int ms) {
+    return pool_.waitForDone(ms);
+}
+
+std::size_t ExampleRunner::drain(TraceStore& store) {
+    if (!state_)
+        return 0;
+    std::vector<trace::Event> batch;
+    // drain() appends the table entries past the sizes of `tables`: start
+    // from the store's own tables so they come out whole.
+    trace::Trace tables;
+    tables.strings = store.trace().strings;
+    tables.locations = store.trace().locations;
+    tables.threads = store.trace().threads;
+    const auto sizes = tables.strings.size() + tables.locations.size() + tables.threads.size();
+    const auto r = state_->recorder->drain(state_->cursor, batch, &tables);
+    tables.virtual_time = store.trace().virtual_time || tables.virtual_time;
+    tables.dropped = state_->recorder->dropped();
+    if (tables.strings.size() + tables.locations.size() + tables.threads.size() > sizes)
+        store.merge_tables(tables);
+    store.append(std::move(batch));
+    const auto n = r.events;
+    return n;
+}
+
+} // namespace pollscope::app

@@ -1,0 +1,747 @@
+#include "main_window.h"
+
+#include "event_log_model.h"
+#include "example_panel.h"
+#include "example_runner.h"
+#include "stats.h"
+#include "task_table_model.h"
+#include "timeline_view.h"
+#include "trace_file.h"
+#include "trace_store.h"
+#include "ui_main_window.h"
+
+#include <QCloseEvent>
+#include <QCoroFuture>
+#include <QCoroTask>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPainter>
+#include <QPointer>
+#include <QProgressBar>
+#include <QSettings>
+#include <QShortcut>
+#include <QSortFilterProxyModel>
+#include <QSvgGenerator>
+#include <QTimer>
+#include <QtConcurrent>
+
+namespace pollscope::app {
+
+namespace {
+
+constexpr int kMaxRecent = 8;
+
+QString qs(std::string_view s) {
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+/// A loaded trace, indexed and summarised on a worker thread.
+struct Loaded {
+    std::shared_ptr<TraceStore> store;
+    trace::TraceStats stats;
+    QString error;
+};
+
+/// Result of a worker-thread export: empty on success, else the reason.
+QString write_trace(const QString& path, const trace::Trace& t, trace::FileFormat format) {
+    trace::SaveOptions o;
+    o.format = format;
+    QString error;
+    if (!trace::save_trace(path, t, o, &error))
+        return error.isEmpty() ? QObject::tr("Could not write %1").arg(path) : error;
+    return {};
+}
+
+// Coroutines: everything they use is a parameter, so it lives in the frame.
+QCoro::Task<> finish_export(QPointer<MainWindow> w, QFuture<QString> job, QString path,
+                            std::function<void(const QString&, const QString&)> done) {
+    const QString error = co_await job;
+    if (w)
+        done(path, error);
+}
+
+QCoro::Task<> finish_open(QPointer<MainWindow> w, QFuture<Loaded> job, QString path,
+                          std::function<void(const QString&, Loaded&)> done) {
+    Loaded loaded = co_await job;
+    if (w)
+        done(path, loaded);
+}
+
+QIcon themed(const char* name, QStyle::StandardPixmap fallback, QWidget* w) {
+    return QIcon::fromTheme(QLatin1String(name), w->style()->standardIcon(fallback));
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , ui_(std::make_unique<Ui::MainWindow>())
+    , store_(std::make_unique<TraceStore>()) {
+    ui_->setupUi(this);
+    setWindowIcon(QIcon(QStringLiteral(":/icons/pollscope.svg")));
+    runner_ = new ExampleRunner(this);
+    tick_ = new QTimer(this);
+    tick_->setInterval(33);
+    connect(tick_, &QTimer::timeout, this, &MainWindow::on_tick);
+    connect(runner_, &ExampleRunner::finished, this, &MainWindow::on_run_finished);
+    connect(runner_, &ExampleRunner::blocked, this, [this](quint64 task) {
+        drain_now();
+        ui_->timeline->set_waiting_task(std::uint32_t(task));
+        status_label_->setText(tr("Paused before polling %1 — Step (S) lets it run one poll")
+                                   .arg(store_->task_label(std::uint32_t(task))));
+        if (selected_task_ == 0 || selected_task_ == task)
+            select_task(std::uint32_t(task));
+    });
+    setup_views();
+    setup_actions();
+
+    for (const auto& e : examples()) {
+        auto* item = new QListWidgetItem(e.title, ui_->exampleList);
+        item->setData(Qt::UserRole, e.id);
+        item->setToolTip(e.id);
+    }
+    connect(ui_->exampleList, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row < 0 || row >= int(examples().size()))
+            return;
+        const auto& e = examples()[std::size_t(row)];
+        if (ui_->examplePanel->example() == &e)
+            return;
+        save_knobs();
+        if (runner_->running())
+            reset();
+        clear_trace();
+        ui_->examplePanel->set_example(&e);
+        QSettings s;
+        KnobValues v;
+        s.beginGroup(QStringLiteral("knobs/") + e.id);
+        for (const auto& k : s.childKeys())
+            v[k] = s.value(k).toInt();
+        s.endGroup();
+        ui_->examplePanel->set_knob_values(v);
+        viewing_file_ = false;
+        setWindowTitle(tr("Pollscope — %1").arg(e.title));
+        status_label_->setText(tr("Ready: press Run (Space) or Step (S)"));
+        update_actions();
+    });
+    connect(ui_->previousButton, &QPushButton::clicked, this, [this] {
+        ui_->exampleList->setCurrentRow(std::max(0, ui_->exampleList->currentRow() - 1));
+    });
+    connect(ui_->nextButton, &QPushButton::clicked, this, [this] {
+        ui_->exampleList->setCurrentRow(
+            std::min(ui_->exampleList->count() - 1, ui_->exampleList->currentRow() + 1));
+    });
+    connect(ui_->examplePanel, &ExamplePanel::send_events, this, &MainWindow::send_events);
+
+    load_settings();
+    if (ui_->exampleList->currentRow() < 0 && ui_->exampleList->count() > 0)
+        ui_->exampleList->setCurrentRow(0);
+    update_actions();
+}
+
+MainWindow::~MainWindow() {
+    runner_->stop();
+    runner_->wait(5000);
+}
+
+TimelineView* MainWindow::timeline() const {
+    return ui_->timeline;
+}
+
+ExamplePanel* MainWindow::example_panel() const {
+    return ui_->examplePanel;
+}
+
+void MainWindow::setup_actions() {
+    ui_->actionRun->setIcon(themed("media-playback-start", QStyle::SP_MediaPlay, this));
+    ui_->actionPause->setIcon(themed("media-playback-pause", QStyle::SP_MediaPause, this));
+    ui_->actionStep->setIcon(themed("go-next", QStyle::SP_MediaSeekForward, this));
+    ui_->actionStepN->setIcon(themed("media-skip-forward", QStyle::SP_MediaSkipForward, this));
+    ui_->actionReset->setIcon(themed("view-refresh", QStyle::SP_BrowserReload, this));
+    ui_->actionShutdown->setIcon(themed("system-shutdown", QStyle::SP_MediaStop, this));
+    ui_->actionOpen->setIcon(themed("document-open", QStyle::SP_DialogOpenButton, this));
+    ui_->actionExport->setIcon(themed("document-save-as", QStyle::SP_DialogSaveButton, this));
+
+    connect(ui_->actionRun, &QAction::triggered, this, &MainWindow::run);
+    connect(ui_->actionPause, &QAction::triggered, this, &MainWindow::pause);
+    connect(ui_->actionStep, &QAction::triggered, this, [this] { step(1); });
+    connect(ui_->actionStepN, &QAction::triggered, this, [this] {
+        bool ok = false;
+        const int n =
+            QInputDialog::getInt(this, tr("Step N polls"), tr("Polls:"), 10, 1, 1'000'000, 1, &ok);
+        if (ok)
+            step(n);
+    });
+    connect(ui_->actionReset, &QAction::triggered, this, &MainWindow::reset);
+    connect(ui_->actionShutdown, &QAction::triggered, this, &MainWindow::shutdown);
+    connect(ui_->actionExport, &QAction::triggered, this, &MainWindow::export_dialog);
+    connect(ui_->actionOpen, &QAction::triggered, this, &MainWindow::open_dialog);
+    connect(ui_->actionQuit, &QAction::triggered, this, &QWidget::close);
+    auto* space = new QShortcut(QKeySequence(Qt::Key_Space), this);
+    space->setContext(Qt::WindowShortcut);
+    connect(space, &QShortcut::activated, this, &MainWindow::toggle_run);
+    ui_->actionRun->setToolTip(tr("Run the example, or resume it (Space toggles Run/Pause)"));
+}
+
+void MainWindow::setup_views() {
+    status_label_ = new QLabel(this);
+    statusBar()->addWidget(status_label_, 1);
+    progress_ = new QProgressBar(this);
+    progress_->setMaximumWidth(180);
+    progress_->setRange(0, 0);
+    progress_->hide();
+    statusBar()->addPermanentWidget(progress_);
+
+    ui_->timeline->set_store(store_.get());
+    ui_->mainSplitter->setStretchFactor(0, 0);
+    ui_->mainSplitter->setStretchFactor(1, 1);
+    ui_->mainSplitter->setStretchFactor(2, 0);
+    ui_->mainSplitter->setSizes({200, 900, 380});
+    ui_->centreSplitter->setStretchFactor(0, 3);
+    ui_->centreSplitter->setStretchFactor(1, 2);
+    ui_->centreSplitter->setSizes({520, 300});
+    ui_->legend->setText(
+        tr("<span style='color:#4a7fd0'>■</span> Pending &nbsp; <span "
+           "style='color:#2ea04f'>■</span> Ready &nbsp; <span style='color:#d0433a'>■</span> "
+           "Failed &nbsp; <span style='color:#9a6ad8'>■</span> running &nbsp; <span "
+           "style='color:#e08010'>➝</span> wake &nbsp; <span style='color:#309040'>▶</span> spawn "
+           "&nbsp; <span style='color:#d0433a'>✕</span> cancel &nbsp; <span "
+           "style='color:#8e3cc8'>◆</span> shutdown &nbsp; <span style='color:#1a6a9a'>⚑</span> "
+           "mark"));
+
+    connect(ui_->laneMode, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
+        ui_->timeline->set_lane_mode(i == 1 ? TimelineView::LaneMode::Workers
+                                            : TimelineView::LaneMode::Tasks);
+    });
+    connect(ui_->followLive, &QCheckBox::toggled, ui_->timeline, &TimelineView::set_follow_live);
+    connect(ui_->timeline, &TimelineView::follow_live_changed, ui_->followLive,
+            &QCheckBox::setChecked);
+    connect(ui_->fitButton, &QPushButton::clicked, ui_->timeline, &TimelineView::fit);
+    connect(ui_->timeline, &TimelineView::task_clicked, this,
+            [this](quint64 task, int poll) { select_task(std::uint32_t(task), poll); });
+
+    task_model_ = new TaskTableModel(this);
+    task_proxy_ = new QSortFilterProxyModel(this);
+    task_proxy_->setSourceModel(task_model_);
+    task_proxy_->setSortRole(TaskTableModel::SortRole);
+    task_proxy_->setFilterKeyColumn(TaskTableModel::Name);
+    task_proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    ui_->taskTable->setModel(task_proxy_);
+    ui_->taskTable->setSortingEnabled(true);
+    ui_->taskTable->sortByColumn(TaskTableModel::Id, Qt::AscendingOrder);
+    ui_->taskTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    ui_->taskTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    ui_->taskTable->verticalHeader()->hide();
+    ui_->taskTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    ui_->taskTable->horizontalHeader()->setStretchLastSection(true);
+    ui_->taskTable->setAlternatingRowColors(true);
+    connect(ui_->taskFilter, &QLineEdit::textChanged, task_proxy_,
+            &QSortFilterProxyModel::setFilterFixedString);
+    connect(ui_->taskTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& cur) {
+                if (!cur.isValid())
+                    return;
+                const auto task = std::uint32_t(cur.data(TaskTableModel::TaskIdRole).toULongLong());
+                if (task != selected_task_)
+                    select_task(task);
+            });
+
+    log_model_ = new EventLogModel(store_.get(), this);
+    ui_->eventLog->setModel(log_model_);
+    ui_->eventLog->setSelectionBehavior(QAbstractItemView::SelectRows);
+    ui_->eventLog->verticalHeader()->hide();
+    ui_->eventLog->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
+    ui_->eventLog->horizontalHeader()->setStretchLastSection(true);
+    ui_->eventLog->setColumnWidth(EventLogModel::Time, 100);
+    ui_->eventLog->setColumnWidth(EventLogModel::Thread, 150);
+    ui_->eventLog->setColumnWidth(EventLogModel::Kind, 100);
+    ui_->eventLog->setColumnWidth(EventLogModel::Task, 140);
+    ui_->logKindFilter->addItem(tr("all events"), -1);
+    for (int k = 0; k < trace::kEventKindCount; ++k)
+        ui_->logKindFilter->addItem(qs(trace::kind_name(trace::EventKind(k))), k);
+    connect(ui_->logKindFilter, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int) {
+        log_model_->set_kind_filter(ui_->logKindFilter->currentData().toInt());
+    });
+    ui_->logTaskFilter->addItem(tr("all tasks"), 0);
+    connect(ui_->logTaskFilter, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int) {
+        log_model_->set_task_filter(std::uint32_t(ui_->logTaskFilter->currentData().toUInt()));
+    });
+}
+
+QString MainWindow::current_example_id() const {
+    const auto* e = ui_->examplePanel->example();
+    return e ? e->id : QString();
+}
+
+bool MainWindow::select_example(const QString& id) {
+    for (int i = 0; i < ui_->exampleList->count(); ++i)
+        if (ui_->exampleList->item(i)->data(Qt::UserRole).toString() == id) {
+            ui_->exampleList->setCurrentRow(i);
+            return true;
+        }
+    return false;
+}
+
+bool MainWindow::running() const {
+    return runner_->running();
+}
+
+void MainWindow::clear_trace() {
+    store_->clear();
+    selected_task_ = 0;
+    task_model_->clear();
+    log_model_->refresh();
+    ui_->timeline->set_waiting_task(0);
+    ui_->timeline->set_store(store_.get());
+    ui_->examplePanel->highlight_site({}, 0);
+    update_log_task_filter();
+}
+
+void MainWindow::run() {
+    if (runner_->running()) {
+        runner_->resume();
+        ui_->timeline->set_waiting_task(0);
+        status_label_->setText(tr("Running %1").arg(current_example_id()));
+        update_actions();
+        return;
+    }
+    const auto* e = ui_->examplePanel->example();
+    if (!e)
+        return;
+    clear_trace();
+    viewing_file_ = false;
+    discard_run_ = false;
+    save_knobs();
+    if (!runner_->start(*e, ui_->examplePanel->knob_values(), ui_->examplePanel->virtual_clock())) {
+        report_error(tr("Cannot run"), tr("The previous run of this example is still stopping."));
+        return;
+    }
+    ui_->timeline->set_follow_live(true);
+    ui_->examplePanel->set_events_sent(runner_->state()->control.events_sent());
+    tick_->start();
+    status_label_->setText(tr("Running %1").arg(e->id));
+    update_actions();
+}
+
+void MainWindow::pause() {
+    if (!runner_->running())
+        return;
+    runner_->pause();
+    status_label_->setText(tr("Pausing at the next poll…"));
+    update_actions();
+}
+
+void MainWindow::toggle_run() {
+    if (runner_->running() && !runner_->paused())
+        pause();
+    else
+        run();
+}
+
+void MainWindow::step(int n) {
+    if (!runner_->running()) {
+        const auto* e = ui_->examplePanel->example();
+        if (!e)
+            return;
+        clear_trace();
+        viewing_file_ = false;
+        discard_run_ = false;
+        save_knobs();
+        // Start paused: the first poll waits at the gate for this step.
+        if (!runner_->start(*e, ui_->examplePanel->knob_values(),
+                            ui_->examplePanel->virtual_clock(), true))
+            return;
+        ui_->timeline->set_follow_live(true);
+        tick_->start();
+    }
+    ui_->timeline->set_waiting_task(0);
+    runner_->step(n);
+    status_label_->setText(n == 1 ? tr("Stepping one poll") : tr("Stepping %1 polls").arg(n));
+    update_actions();
+}
+
+void MainWindow::reset() {
+    if (runner_->running()) {
+        discard_run_ = true;
+        runner_->stop();
+    }
+    tick_->stop();
+    clear_trace();
+    status_label_->setText(tr("Reset"));
+    update_actions();
+}
+
+void MainWindow::shutdown() {
+    if (!runner_->shutdown())
+        status_label_->setText(tr("This example has no shutdown signal"));
+    else
+        status_label_->setText(tr("Shutdown sent"));
+}
+
+void MainWindow::send_events(int n) {
+    if (runner_->send_events(n))
+        ui_->examplePanel->set_events_sent(runner_->state()->control.events_sent());
+}
+
+void MainWindow::update_actions() {
+    const bool run = runner_->running();
+    const bool paused = runner_->paused();
+    const bool has_example = ui_->examplePanel->example() != nullptr;
+    ui_->actionRun->setEnabled(has_example && (!run || paused));
+    ui_->actionPause->setEnabled(run && !paused);
+    ui_->actionStep->setEnabled(has_example);
+    ui_->actionStepN->setEnabled(has_example);
+    ui_->actionReset->setEnabled(run || !store_->empty());
+    const auto* e = ui_->examplePanel->example();
+    ui_->actionShutdown->setEnabled(run && e && e->has_shutdown);
+    ui_->actionExport->setEnabled(!store_->empty());
+    ui_->actionRun->setText(run && paused ? tr("Resume") : tr("Run"));
+    ui_->examplePanel->set_running(run);
+}
+
+void MainWindow::drain_now() {
+    if (discard_run_ || !runner_->state())
+        return;
+    if (runner_->drain(*store_) > 0) {
+        stats_dirty_ = true;
+        log_model_->refresh();
+        ui_->timeline->store_changed();
+    }
+}
+
+void MainWindow::on_tick() {
+    drain_now();
+    if (++ticks_ % 8 == 0 && stats_dirty_)
+        refresh_stats();
+    if (runner_->state())
+        ui_->examplePanel->set_events_sent(runner_->state()->control.events_sent());
+}
+
+void MainWindow::refresh_stats() {
+    stats_dirty_ = false;
+    task_model_->set_stats(trace::compute_stats(store_->trace()), store_.get());
+    update_log_task_filter();
+    update_actions();
+}
+
+void MainWindow::update_log_task_filter() {
+    const auto current = ui_->logTaskFilter->currentData().toUInt();
+    const auto& tasks = task_model_->stats().tasks;
+    if (ui_->logTaskFilter->count() == int(tasks.size()) + 1)
+        return;
+    QSignalBlocker block(ui_->logTaskFilter);
+    ui_->logTaskFilter->clear();
+    ui_->logTaskFilter->addItem(tr("all tasks"), 0);
+    for (const auto& t : tasks)
+        if (t.id != 0)
+            ui_->logTaskFilter->addItem(
+                QStringLiteral("%1 (#%2)").arg(store_->task_label(t.id)).arg(t.id), t.id);
+    const int i = ui_->logTaskFilter->findData(current);
+    ui_->logTaskFilter->setCurrentIndex(std::max(0, i));
+    if (i < 0 && current != 0)
+        log_model_->set_task_filter(0);
+}
+
+void MainWindow::on_run_finished(const QString& id, const QString& result) {
+    tick_->stop();
+    if (!discard_run_) {
+        drain_now();
+        refresh_stats();
+        ui_->timeline->set_waiting_task(0);
+        ui_->timeline->store_changed();
+        status_label_->setText(tr("%1 finished: %2").arg(id, result));
+    }
+    discard_run_ = false;
+    update_actions();
+    emit run_finished(id, result);
+}
+
+void MainWindow::select_task(std::uint32_t task, int poll) {
+    selected_task_ = task;
+    ui_->timeline->set_selected_task(task);
+    // Table.
+    const int row = task_model_->row_of(task);
+    if (row >= 0) {
+        const QModelIndex pi = task_proxy_->mapFromSource(task_model_->index(row, 0));
+        if (pi.isValid() && ui_->taskTable->currentIndex().row() != pi.row()) {
+            QSignalBlocker b(ui_->taskTable->selectionModel());
+            ui_->taskTable->selectionModel()->setCurrentIndex(
+                pi, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            ui_->taskTable->scrollTo(pi);
+        }
+    }
+    // Code: the await site of the clicked poll, else where the task last stopped.
+    std::uint32_t site = 0;
+    const auto& polls = store_->polls();
+    if (poll >= 0 && std::size_t(poll) < polls.size()) {
+        site = polls[std::size_t(poll)].site;
+    } else if (const int li = store_->task_lane(task); li >= 0) {
+        const auto& lane = store_->task_lanes()[std::size_t(li)];
+        for (auto it = lane.polls.rbegin(); it != lane.polls.rend() && site == 0; ++it)
+            site = polls[*it].site;
+    }
+    const auto& t = store_->trace();
+    if (site != 0 && site < t.locations.size()) {
+        const auto& loc = t.locations[site];
+        ui_->examplePanel->highlight_site(qs(t.string(loc.file)), int(loc.line));
+    } else {
+        ui_->examplePanel->highlight_site({}, 0);
+    }
+    // Log: the event row of that poll (or the task's first event).
+    if (poll >= 0 && std::size_t(poll) < polls.size()) {
+        int r = log_model_->row_at_time(polls[std::size_t(poll)].start);
+        for (int k = 0; r >= 0 && k < 64 && r + k < log_model_->rowCount(); ++k) {
+            const auto idx = log_model_->index(r + k, 0);
+            if (idx.data(EventLogModel::TaskIdRole).toUInt() == task) {
+                ui_->eventLog->setCurrentIndex(idx);
+                ui_->eventLog->scrollTo(idx, QAbstractItemView::PositionAtCenter);
+                break;
+            }
+        }
+    }
+}
+
+void MainWindow::report_error(const QString& title, const QString& message) {
+    emit error_reported(title, message);
+    if (quiet_errors_)
+        return;
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::set_busy(const QString& what) {
+    ++busy_jobs_;
+    progress_->setFormat(what);
+    progress_->setToolTip(what);
+    progress_->show();
+    status_label_->setText(what);
+}
+
+void MainWindow::clear_busy() {
+    if (--busy_jobs_ <= 0) {
+        busy_jobs_ = 0;
+        progress_->hide();
+    }
+}
+
+void MainWindow::export_dialog() {
+    QSettings s;
+    const QString dir = s.value(QStringLiteral("exportDir")).toString();
+    QString filter;
+    const QString base =
+        current_example_id().isEmpty() ? QStringLiteral("trace") : current_example_id();
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export"), QDir(dir).filePath(base + QStringLiteral(".json")),
+        tr("Chrome trace JSON (*.json);;CSV (*.csv);;PNG image of the timeline (*.png);;SVG "
+           "image of the timeline (*.svg)"),
+        &filter);
+    if (path.isEmpty())
+        return;
+    s.setValue(QStringLiteral("exportDir"), QFileInfo(path).absolutePath());
+    std::optional<ExportFormat> fmt;
+    if (filter.contains(QLatin1String("*.csv")))
+        fmt = ExportFormat::Csv;
+    else if (filter.contains(QLatin1String("*.png")))
+        fmt = ExportFormat::Png;
+    else if (filter.contains(QLatin1String("*.svg")))
+        fmt = ExportFormat::Svg;
+    else if (filter.contains(QLatin1String("*.json")))
+        fmt = ExportFormat::ChromeJson;
+    // The suffix the person typed wins over the filter.
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("csv") || suffix == QLatin1String("png") ||
+        suffix == QLatin1String("svg") || suffix == QLatin1String("json"))
+        fmt.reset();
+    export_to(path, fmt);
+}
+
+void MainWindow::export_to(const QString& path, std::optional<ExportFormat> format) {
+    if (!format) {
+        const QString suffix = QFileInfo(path).suffix().toLower();
+        format = suffix == QLatin1String("csv")   ? ExportFormat::Csv
+                 : suffix == QLatin1String("png") ? ExportFormat::Png
+                 : suffix == QLatin1String("svg") ? ExportFormat::Svg
+                                                  : ExportFormat::ChromeJson;
+    }
+    if (*format == ExportFormat::Png || *format == ExportFormat::Svg) {
+        bool ok = false;
+        QString error;
+        if (*format == ExportFormat::Png) {
+            ok = ui_->timeline->grab().save(path, "PNG");
+        } else {
+            QSvgGenerator gen;
+            gen.setFileName(path);
+            gen.setSize(ui_->timeline->size());
+            gen.setViewBox(QRect(QPoint(0, 0), ui_->timeline->size()));
+            gen.setTitle(tr("Pollscope timeline"));
+            QPainter p;
+            ok = p.begin(&gen);
+            if (ok) {
+                ui_->timeline->render_to(p);
+                ok = p.end();
+            }
+        }
+        if (!ok) {
+            error = tr("Could not write the image %1").arg(path);
+            report_error(tr("Export failed"), error);
+        } else {
+            status_label_->setText(tr("Exported %1").arg(path));
+        }
+        emit export_finished(path, ok, error);
+        return;
+    }
+    // Trace formats: a snapshot of the events, written on a worker thread.
+    const auto ff =
+        *format == ExportFormat::Csv ? trace::FileFormat::Csv : trace::FileFormat::ChromeJson;
+    auto snapshot = std::make_shared<trace::Trace>(store_->trace());
+    set_busy(tr("Exporting %1…").arg(QFileInfo(path).fileName()));
+    QFuture<QString> job =
+        QtConcurrent::run([path, snapshot, ff] { return write_trace(path, *snapshot, ff); });
+    QPointer<MainWindow> self(this);
+    finish_export(self, std::move(job), path, [self](const QString& p, const QString& error) {
+        self->clear_busy();
+        if (!error.isEmpty()) {
+            self->report_error(tr("Export failed"), error);
+        } else {
+            self->status_label_->setText(tr("Exported %1").arg(p));
+            if (p.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
+                self->add_recent(p);
+        }
+        emit self->export_finished(p, error.isEmpty(), error);
+    });
+}
+
+void MainWindow::open_dialog() {
+    QSettings s;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open trace"), s.value(QStringLiteral("exportDir")).toString(),
+        tr("Pollscope Chrome trace (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        open_trace(path);
+}
+
+void MainWindow::open_trace(const QString& path) {
+    set_busy(tr("Opening %1…").arg(QFileInfo(path).fileName()));
+    QFuture<Loaded> job = QtConcurrent::run([path] {
+        Loaded out;
+        QString error;
+        auto t = trace::load_trace(path, &error);
+        if (!t) {
+            out.error = error.isEmpty() ? QObject::tr("Could not read %1").arg(path) : error;
+            return out;
+        }
+        out.store = std::make_shared<TraceStore>();
+        out.stats = trace::compute_stats(*t);
+        out.store->load(std::move(*t));
+        return out;
+    });
+    QPointer<MainWindow> self(this);
+    finish_open(self, std::move(job), path, [self](const QString& p, Loaded& loaded) {
+        self->clear_busy();
+        if (!loaded.error.isEmpty()) {
+            // Nothing else changes: the current trace and run stay as they were.
+            self->report_error(tr("Cannot open trace"), loaded.error);
+            self->status_label_->setText(tr("Could not open %1").arg(QFileInfo(p).fileName()));
+            return;
+        }
+        if (self->runner_->running()) {
+            self->discard_run_ = true;
+            self->runner_->stop();
+            self->tick_->stop();
+        }
+        *self->store_ = std::move(*loaded.store);
+        self->selected_task_ = 0;
+        self->viewing_file_ = true;
+        self->on_store_replaced();
+        self->task_model_->set_stats(std::move(loaded.stats), self->store_.get());
+        self->update_log_task_filter();
+        self->setWindowTitle(tr("Pollscope — %1").arg(QFileInfo(p).fileName()));
+        self->status_label_->setText(tr("Viewing %1: %2 events, %3 tasks")
+                                         .arg(QFileInfo(p).fileName())
+                                         .arg(self->store_->trace().events.size())
+                                         .arg(self->store_->task_lanes().size()));
+        self->add_recent(p);
+        self->update_actions();
+        emit self->trace_opened(p);
+    });
+}
+
+void MainWindow::on_store_replaced() {
+    log_model_->refresh();
+    ui_->timeline->set_waiting_task(0);
+    ui_->timeline->set_store(store_.get());
+    ui_->timeline->fit();
+    ui_->examplePanel->highlight_site({}, 0);
+}
+
+void MainWindow::add_recent(const QString& path) {
+    QSettings s;
+    QStringList recent = s.value(QStringLiteral("recentFiles")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    s.setValue(QStringLiteral("recentFiles"), recent);
+    update_recent_menu();
+}
+
+void MainWindow::update_recent_menu() {
+    ui_->menuRecent->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
+    for (const auto& p : recent) {
+        auto* a = ui_->menuRecent->addAction(QFileInfo(p).fileName());
+        a->setToolTip(p);
+        connect(a, &QAction::triggered, this, [this, p] { open_trace(p); });
+    }
+    ui_->menuRecent->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::save_knobs() {
+    const auto* e = ui_->examplePanel->example();
+    if (!e)
+        return;
+    QSettings s;
+    s.beginGroup(QStringLiteral("knobs/") + e->id);
+    for (const auto& [k, v] : ui_->examplePanel->knob_values())
+        s.setValue(k, v);
+    s.endGroup();
+}
+
+void MainWindow::load_settings() {
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    ui_->mainSplitter->restoreState(s.value(QStringLiteral("window/mainSplitter")).toByteArray());
+    ui_->centreSplitter->restoreState(
+        s.value(QStringLiteral("window/centreSplitter")).toByteArray());
+    ui_->laneMode->setCurrentIndex(s.value(QStringLiteral("laneMode"), 0).toInt());
+    ui_->examplePanel->set_virtual_clock(s.value(QStringLiteral("virtualClock"), false).toBool());
+    const QString last = s.value(QStringLiteral("lastExample")).toString();
+    if (last.isEmpty() || !select_example(last))
+        ui_->exampleList->setCurrentRow(0);
+    update_recent_menu();
+}
+
+void MainWindow::save_settings() {
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/mainSplitter"), ui_->mainSplitter->saveState());
+    s.setValue(QStringLiteral("window/centreSplitter"), ui_->centreSplitter->saveState());
+    s.setValue(QStringLiteral("laneMode"), ui_->laneMode->currentIndex());
+    s.setValue(QStringLiteral("virtualClock"), ui_->examplePanel->virtual_clock());
+    s.setValue(QStringLiteral("lastExample"), current_example_id());
+    save_knobs();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    save_settings();
+    runner_->stop();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace pollscope::app

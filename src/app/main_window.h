@@ -1,0 +1,128 @@
+#pragma once
+// MainWindow: examples on the left, the timeline in the middle with the task
+// table and event log below it, the selected example's panel on the right,
+// and the toolbar (Run/Pause, Step, Reset, Shutdown, Open, Export). Runs
+// examples through ExampleRunner (worker threads), drains their recorder on a
+// timer, and exports/opens traces off the GUI thread.
+
+#include "example_catalog.h"
+
+#include <QMainWindow>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace Ui {
+class MainWindow;
+}
+class QLabel;
+class QProgressBar;
+class QSortFilterProxyModel;
+class QTimer;
+
+namespace pollscope::app {
+
+class EventLogModel;
+class ExamplePanel;
+class ExampleRunner;
+class TaskTableModel;
+class TimelineView;
+class TraceStore;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    enum class ExportFormat { ChromeJson, Csv, Png, Svg };
+
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Selects the example (stops a run first); false if the id is unknown.
+    bool select_example(const QString& id);
+    QString current_example_id() const;
+
+    /// Toolbar actions, callable directly.
+    void run();
+    void pause();
+    void toggle_run();
+    void step(int n = 1);
+    void reset();
+    void shutdown();
+    void send_events(int n);
+    bool running() const;
+
+    /// Writes the trace (JSON/CSV, on a worker thread) or the timeline
+    /// (PNG/SVG); export_finished follows. Format from the suffix if unset.
+    void export_to(const QString& path, std::optional<ExportFormat> format = std::nullopt);
+    /// Loads a Chrome JSON trace on a worker thread; trace_opened or an error follows.
+    void open_trace(const QString& path);
+
+    /// Drains the running example's recorder now (the timer does it too).
+    void drain_now();
+    /// Recomputes the task table from the trace.
+    void refresh_stats();
+
+    /// Errors go to report_error(): a dialog (not blocking), and error_reported.
+    /// With quiet errors (tests) only the signal.
+    void set_quiet_errors(bool quiet) { quiet_errors_ = quiet; }
+
+    const TraceStore& store() const { return *store_; }
+    TaskTableModel* task_model() const { return task_model_; }
+    EventLogModel* log_model() const { return log_model_; }
+    TimelineView* timeline() const;
+    ExamplePanel* example_panel() const;
+    ExampleRunner* runner() const { return runner_; }
+    QSortFilterProxyModel* task_proxy() const { return task_proxy_; }
+    /// The task selected in the table/timeline (0: none).
+    std::uint32_t selected_task() const { return selected_task_; }
+    void select_task(std::uint32_t task, int poll = -1);
+
+signals:
+    void run_finished(const QString& id, const QString& result);
+    void export_finished(const QString& path, bool ok, const QString& error);
+    void trace_opened(const QString& path);
+    void error_reported(const QString& title, const QString& message);
+
+protected:
+    virtual void report_error(const QString& title, const QString& message);
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void setup_actions();
+    void setup_views();
+    void load_settings();
+    void save_settings();
+    void save_knobs();
+    void update_actions();
+    void on_tick();
+    void on_run_finished(const QString& id, const QString& result);
+    void on_store_replaced();
+    void update_log_task_filter();
+    void add_recent(const QString& path);
+    void update_recent_menu();
+    void clear_trace();
+    void export_dialog();
+    void open_dialog();
+    void set_busy(const QString& what);
+    void clear_busy();
+
+    std::unique_ptr<Ui::MainWindow> ui_;
+    std::unique_ptr<TraceStore> store_;
+    ExampleRunner* runner_ = nullptr;
+    TaskTableModel* task_model_ = nullptr;
+    QSortFilterProxyModel* task_proxy_ = nullptr;
+    EventLogModel* log_model_ = nullptr;
+    QTimer* tick_ = nullptr;
+    QLabel* status_label_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    int ticks_ = 0;
+    bool stats_dirty_ = false;
+    bool quiet_errors_ = false;
+    bool discard_run_ = false; // events of a reset run are not drained
+    bool viewing_file_ = false;
+    std::uint32_t selected_task_ = 0;
+    int busy_jobs_ = 0;
+};
+
+} // namespace pollscope::app

@@ -1,0 +1,179 @@
+#include "task_table_model.h"
+
+#include "trace_store.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QStringList>
+
+namespace pollscope::app {
+
+TaskTableModel::TaskTableModel(QObject* parent)
+    : QAbstractTableModel(parent) {}
+
+QString TaskTableModel::format_ns(std::int64_t ns) {
+    const double v = double(ns);
+    if (ns < 0)
+        return QStringLiteral("-");
+    if (ns < 1'000)
+        return QStringLiteral("%1 ns").arg(ns);
+    if (ns < 1'000'000)
+        return QStringLiteral("%1 µs").arg(v / 1e3, 0, 'f', v < 1e4 ? 2 : 1);
+    if (ns < 1'000'000'000)
+        return QStringLiteral("%1 ms").arg(v / 1e6, 0, 'f', v < 1e7 ? 2 : 1);
+    return QStringLiteral("%1 s").arg(v / 1e9, 0, 'f', 3);
+}
+
+void TaskTableModel::clear() {
+    beginResetModel();
+    stats_ = {};
+    names_.clear();
+    workers_.clear();
+    locations_.clear();
+    endResetModel();
+}
+
+void TaskTableModel::set_stats(trace::TraceStats stats, const TraceStore* store) {
+    // Drop the "no task" row (id 0) if the statistics carry one.
+    std::erase_if(stats.tasks, [](const trace::TaskStats& t) { return t.id == 0; });
+    std::vector<QString> names, workers, locations;
+    for (const auto& t : stats.tasks) {
+        names.push_back(store ? store->task_label(t.id) : QString::number(t.id));
+        QStringList ws;
+        for (auto th : t.threads)
+            ws << (store ? store->thread_label(th) : QString::number(th));
+        workers.push_back(ws.join(QStringLiteral(", ")));
+        QString loc;
+        if (store) {
+            const auto s = store->trace().location_text(t.spawn_location);
+            loc = QString::fromStdString(s);
+            const int slash = loc.lastIndexOf(QLatin1Char('/'));
+            if (slash >= 0)
+                loc = loc.mid(slash + 1);
+        }
+        locations.push_back(loc);
+    }
+    const int old_rows = int(stats_.tasks.size());
+    const int new_rows = int(stats.tasks.size());
+    // Tasks only ever get added (ids ascending): same prefix, more rows.
+    bool prefix = new_rows >= old_rows;
+    for (int i = 0; prefix && i < old_rows; ++i)
+        prefix = stats_.tasks[std::size_t(i)].id == stats.tasks[std::size_t(i)].id;
+    if (!prefix) {
+        beginResetModel();
+        stats_ = std::move(stats);
+        names_ = std::move(names);
+        workers_ = std::move(workers);
+        locations_ = std::move(locations);
+        endResetModel();
+        return;
+    }
+    if (new_rows > old_rows)
+        beginInsertRows({}, old_rows, new_rows - 1);
+    stats_ = std::move(stats);
+    names_ = std::move(names);
+    workers_ = std::move(workers);
+    locations_ = std::move(locations);
+    if (new_rows > old_rows)
+        endInsertRows();
+    if (old_rows > 0)
+        emit dataChanged(index(0, 0), index(old_rows - 1, ColumnCount - 1));
+}
+
+int TaskTableModel::row_of(std::uint32_t task) const {
+    for (std::size_t i = 0; i < stats_.tasks.size(); ++i)
+        if (stats_.tasks[i].id == task)
+            return int(i);
+    return -1;
+}
+
+int TaskTableModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(stats_.tasks.size());
+}
+
+int TaskTableModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant TaskTableModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const auto row = std::size_t(index.row());
+    const auto& t = stats_.tasks[row];
+    if (role == TaskIdRole)
+        return quint64(t.id);
+    if (role == Qt::TextAlignmentRole) {
+        switch (index.column()) {
+        case Name:
+        case State:
+        case Worker:
+        case Location:
+        case Warnings:
+            return int(Qt::AlignLeft | Qt::AlignVCenter);
+        default:
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        }
+    }
+    if (role == Qt::ForegroundRole && index.column() == Warnings && t.warnings)
+        return QBrush(QColor(0xb0, 0x40, 0x00));
+    if (role == Qt::ToolTipRole && index.column() == Warnings && t.warnings) {
+        QStringList msgs;
+        for (const auto& w : stats_.warnings)
+            if (w.task == t.id)
+                msgs << QString::fromStdString(w.message);
+        return msgs.join(QLatin1Char('\n'));
+    }
+    if (role != Qt::DisplayRole && role != SortRole)
+        return {};
+    const bool sort = role == SortRole;
+    switch (index.column()) {
+    case Id:
+        return quint64(t.id);
+    case Name:
+        return names_[row];
+    case State: {
+        const auto s = trace::task_state_name(t.state);
+        return QString::fromUtf8(s.data(), qsizetype(s.size()));
+    }
+    case Worker:
+        return workers_[row];
+    case Polls:
+        return quint64(t.polls);
+    case Wakes:
+        return quint64(t.wakes);
+    case SelfWakes:
+        return quint64(t.self_wakes);
+    case Busy:
+        return sort ? QVariant(qint64(t.busy_ns)) : QVariant(format_ns(t.busy_ns));
+    case Idle:
+        return sort ? QVariant(qint64(t.idle_ns)) : QVariant(format_ns(t.idle_ns));
+    case Scheduled:
+        return sort ? QVariant(qint64(t.scheduled_ns)) : QVariant(format_ns(t.scheduled_ns));
+    case Location:
+        return locations_[row];
+    case Warnings: {
+        QStringList ws;
+        for (int k = 0; k < 4; ++k)
+            if (t.warnings & (1u << k)) {
+                const auto n = trace::warning_name(trace::WarningKind(k));
+                ws << QString::fromUtf8(n.data(), qsizetype(n.size()));
+            }
+        return sort ? QVariant(int(t.warnings)) : QVariant(ws.join(QStringLiteral(", ")));
+    }
+    default:
+        return {};
+    }
+}
+
+QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    static const char* names[] = {"Id",    "Name",      "State",      "Worker",
+                                  "Polls", "Wakes",     "Self-wakes", "Busy",
+                                  "Idle",  "Scheduled", "Location",   "Warnings"};
+    if (section < 0 || section >= ColumnCount)
+        return {};
+    return tr(names[section]);
+}
+
+} // namespace pollscope::app

@@ -1,0 +1,109 @@
+#pragma once
+// TimelineView: the centre of the window. One lane per task (or per worker
+// thread), a bar per poll coloured by outcome, a thin line while a task
+// waits, arrows from wakes to the polls they caused, markers (spawn, cancel,
+// yield, shutdown, marks), and a time ruler. Painted with QPainter from the
+// TraceStore's per-lane sorted poll arrays: only the visible time range is
+// visited (binary search), polls that share a pixel column are merged into
+// one rectangle, rectangles are batched per colour, no antialiasing.
+//
+// Wheel zooms about the cursor (Shift+wheel scrolls lanes), drag pans,
+// follow-live keeps the newest time in view, fit() shows everything.
+
+#include "time_mapping.h"
+
+#include <QWidget>
+
+#include <cstdint>
+
+class QScrollBar;
+
+namespace pollscope::app {
+
+class TraceStore;
+struct Lane;
+
+class TimelineView : public QWidget {
+    Q_OBJECT
+public:
+    enum class LaneMode { Tasks, Workers };
+
+    explicit TimelineView(QWidget* parent = nullptr);
+
+    void set_store(const TraceStore* store);
+    void set_lane_mode(LaneMode mode);
+    LaneMode lane_mode() const noexcept { return mode_; }
+    void set_follow_live(bool on);
+    bool follow_live() const noexcept { return follow_; }
+    void set_selected_task(std::uint32_t task);
+    std::uint32_t selected_task() const noexcept { return selected_; }
+    /// The task a stepped run waits to poll (drawn as a "next" marker).
+    void set_waiting_task(std::uint32_t task);
+
+    const TimeMapping& mapping() const noexcept { return map_; }
+    void set_mapping_range(std::int64_t start, std::int64_t end);
+
+    /// The store changed: update lanes and (when following) the range.
+    void store_changed();
+    /// Shows the whole trace.
+    void fit();
+    /// Draws the timeline as shown into `painter` (size() of this widget).
+    void render_to(QPainter& painter);
+
+    /// Lanes in the current mode.
+    int lane_count() const;
+    /// Poll index (TraceStore::polls) under a widget position, or -1.
+    int poll_at(QPoint pos) const;
+    /// Time (ms) the last paint took.
+    double last_paint_ms() const noexcept { return last_paint_ms_; }
+    /// Rectangles drawn by the last paint (level-of-detail checks).
+    int last_rect_count() const noexcept { return last_rects_; }
+
+    static constexpr int kRulerHeight = 26;
+    static constexpr int kLaneHeight = 22;
+    static constexpr int kLabelWidth = 150;
+
+signals:
+    /// A poll was clicked: its task (and the poll's index in the store).
+    void task_clicked(quint64 task, int poll);
+    /// Zoom, pan or follow changed by the user.
+    void view_changed();
+    void follow_live_changed(bool on);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    bool event(QEvent* event) override;
+
+private:
+    const std::vector<Lane>& lanes() const;
+    int first_lane() const;
+    int lane_at_y(int y) const;
+    int lane_y(int lane) const;
+    int lane_of_task(std::uint32_t task, std::uint16_t thread) const;
+    int visible_lanes() const;
+    void update_geometry();
+    QString tooltip_at(QPoint pos) const;
+    void paint_ruler(QPainter& p, const QRect& area) const;
+
+    const TraceStore* store_ = nullptr;
+    LaneMode mode_ = LaneMode::Tasks;
+    TimeMapping map_;
+    QScrollBar* vbar_ = nullptr;
+    bool follow_ = true;
+    bool has_range_ = false;
+    std::uint32_t selected_ = 0;
+    std::uint32_t waiting_ = 0;
+    QPoint press_pos_;
+    QPoint last_drag_;
+    bool dragging_ = false;
+    double last_paint_ms_ = 0;
+    int last_rects_ = 0;
+};
+
+} // namespace pollscope::app

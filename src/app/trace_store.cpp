@@ -1,0 +1,263 @@
+#include "trace_store.h"
+
+#include <algorithm>
+
+namespace pollscope::app {
+
+using trace::Event;
+using trace::EventKind;
+
+namespace {
+template <class T> void insert_by_ts(std::vector<T>& v, T value) {
+    if (v.empty() || v.back().ts <= value.ts) {
+        v.push_back(std::move(value));
+        return;
+    }
+    auto it = std::upper_bound(v.begin(), v.end(), value.ts,
+                               [](std::int64_t ts, const T& x) { return ts < x.ts; });
+    v.insert(it, std::move(value));
+}
+} // namespace
+
+void TraceStore::clear() {
+    *this = TraceStore();
+}
+
+void TraceStore::merge_tables(const trace::Trace& tables) {
+    // Tables only grow; a drain delivers the entries new since the last one.
+    auto grow = [](auto& mine, const auto& theirs) {
+        if (theirs.size() > mine.size())
+            mine.insert(mine.end(), theirs.begin() + std::ptrdiff_t(mine.size()), theirs.end());
+    };
+    grow(trace_.strings, tables.strings);
+    grow(trace_.locations, tables.locations);
+    grow(trace_.threads, tables.threads);
+    trace_.virtual_time = tables.virtual_time;
+    trace_.dropped = std::max(trace_.dropped, tables.dropped);
+    ++generation_;
+}
+
+void TraceStore::append(std::vector<Event> batch) {
+    if (batch.empty())
+        return;
+    trace::sort_events(batch);
+    auto& ev = trace_.events;
+    const bool was_empty = ev.empty();
+    const auto mid = ev.size();
+    ev.insert(ev.end(), batch.begin(), batch.end());
+    changed_from_ = mid;
+    if (!was_empty && batch.front().ts < ev[mid - 1].ts) {
+        changed_from_ = std::size_t(
+            std::upper_bound(ev.begin(), ev.begin() + std::ptrdiff_t(mid), batch.front().ts,
+                             [](std::int64_t t, const Event& e) { return t < e.ts; }) -
+            ev.begin());
+        std::inplace_merge(ev.begin(), ev.begin() + std::ptrdiff_t(mid), ev.end(),
+                           [](const Event& a, const Event& b) { return a.ts < b.ts; });
+    }
+    if (was_empty)
+        start_ = batch.front().ts;
+    start_ = std::min(start_, batch.front().ts);
+    end_ = std::max(end_, batch.back().ts);
+    for (const auto& e : batch)
+        index(e);
+    ++generation_;
+}
+
+void TraceStore::load(trace::Trace t) {
+    clear();
+    auto events = std::move(t.events);
+    t.events.clear();
+    trace_ = std::move(t);
+    trace::sort_events(events);
+    if (!events.empty()) {
+        start_ = events.front().ts;
+        end_ = events.back().ts;
+    }
+    polls_.reserve(events.size() / 2);
+    for (const auto& e : events)
+        index(e);
+    trace_.events = std::move(events);
+    changed_from_ = 0;
+    ++generation_;
+}
+
+int TraceStore::task_lane(std::uint32_t task) const {
+    auto it = task_lane_of_.find(task);
+    return it == task_lane_of_.end() ? -1 : it->second;
+}
+
+int TraceStore::thread_lane(std::uint16_t thread) const {
+    for (std::size_t i = 0; i < thread_lanes_.size(); ++i)
+        if (thread_lanes_[i].key == thread)
+            return int(i);
+    return -1;
+}
+
+Lane& TraceStore::task_lane_for(std::uint32_t task, std::int64_t ts) {
+    auto [it, inserted] = task_lane_of_.try_emplace(task, int(task_lanes_.size()));
+    if (inserted) {
+        Lane l;
+        l.key = task;
+        l.first = ts;
+        task_lanes_.push_back(std::move(l));
+    }
+    return task_lanes_[std::size_t(it->second)];
+}
+
+Lane& TraceStore::thread_lane_for(std::uint16_t thread) {
+    for (auto& l : thread_lanes_)
+        if (l.key == thread)
+            return l;
+    Lane l;
+    l.key = thread;
+    // Keep thread lanes in thread-index order (workers first by index).
+    auto it = std::lower_bound(thread_lanes_.begin(), thread_lanes_.end(), thread,
+                               [](const Lane& a, std::uint16_t t) { return a.key < t; });
+    return *thread_lanes_.insert(it, std::move(l));
+}
+
+void TraceStore::insert_poll(std::vector<std::uint32_t>& v, std::uint32_t idx) {
+    const auto ts = polls_[idx].start;
+    if (v.empty() || polls_[v.back()].start <= ts) {
+        v.push_back(idx);
+        return;
+    }
+    auto it = std::upper_bound(v.begin(), v.end(), ts, [this](std::int64_t t, std::uint32_t i) {
+        return t < polls_[i].start;
+    });
+    v.insert(it, idx);
+}
+
+void TraceStore::index(const Event& e) {
+    switch (e.kind) {
+    case EventKind::Spawn: {
+        auto& l = task_lane_for(e.task, e.ts);
+        l.first = std::min(l.first, e.ts);
+        insert_by_ts(markers_, Marker{e.ts, e.task, 0, e.thread, MarkerKind::Spawn});
+        break;
+    }
+    case EventKind::TaskName:
+        names_[e.task] = e.arg;
+        break;
+    case EventKind::PollStart: {
+        const auto idx = std::uint32_t(polls_.size());
+        PollBar b;
+        b.start = e.ts;
+        b.task = e.task;
+        b.thread = e.thread;
+        b.number = ++poll_count_[e.task];
+        polls_.push_back(b);
+        open_poll_[e.task] = idx;
+        insert_poll(task_lane_for(e.task, e.ts).polls, idx);
+        insert_poll(thread_lane_for(e.thread).polls, idx);
+        break;
+    }
+    case EventKind::PollEnd: {
+        auto it = open_poll_.find(e.task);
+        if (it == open_poll_.end())
+            break;
+        auto& b = polls_[it->second];
+        b.end = std::max(e.ts, b.start);
+        b.outcome = e.outcome();
+        b.site = e.arg;
+        open_poll_.erase(it);
+        if (b.outcome != trace::Outcome::Pending) {
+            auto& l = task_lane_for(e.task, e.ts);
+            l.last = std::max(l.last, e.ts);
+        }
+        break;
+    }
+    case EventKind::Wake: {
+        WakeRec w{e.ts, e.task, e.arg, e.thread};
+        insert_by_ts(wakes_, w);
+        insert_by_ts(task_lane_for(e.task, e.ts).wakes, w);
+        break;
+    }
+    case EventKind::Cancel:
+    case EventKind::Fail: {
+        auto& l = task_lane_for(e.task, e.ts);
+        l.last = std::max(l.last, e.ts);
+        insert_by_ts(markers_,
+                     Marker{e.ts, e.task, e.kind == EventKind::Fail ? e.arg : 0, e.thread,
+                            e.kind == EventKind::Fail ? MarkerKind::Fail : MarkerKind::Cancel});
+        break;
+    }
+    case EventKind::Yield:
+        insert_by_ts(markers_, Marker{e.ts, e.task, 0, e.thread, MarkerKind::Yield});
+        break;
+    case EventKind::Shutdown:
+        insert_by_ts(markers_, Marker{e.ts, e.task, 0, e.thread, MarkerKind::Shutdown});
+        break;
+    case EventKind::Mark:
+        insert_by_ts(markers_, Marker{e.ts, e.task, e.arg, e.thread, MarkerKind::Mark});
+        break;
+    case EventKind::WorkerStart:
+        thread_lane_for(e.thread);
+        break;
+    case EventKind::ChannelSend:
+    case EventKind::ChannelRecv:
+        break;
+    }
+}
+
+QString TraceStore::task_label(std::uint32_t task) const {
+    if (task == 0)
+        return QStringLiteral("(thread)");
+    auto it = names_.find(task);
+    if (it != names_.end()) {
+        auto s = trace_.string(it->second);
+        if (!s.empty())
+            return QString::fromUtf8(s.data(), qsizetype(s.size()));
+    }
+    return QStringLiteral("task %1").arg(task);
+}
+
+QString TraceStore::thread_label(std::uint16_t thread) const {
+    if (thread < trace_.threads.size()) {
+        const auto& t = trace_.threads[thread];
+        auto s = trace_.string(t.name);
+        QString name = QString::fromUtf8(s.data(), qsizetype(s.size()));
+        if (t.worker >= 0)
+            return name.isEmpty() ? QStringLiteral("worker %1").arg(t.worker)
+                                  : QStringLiteral("%1 (worker %2)").arg(name).arg(t.worker);
+        if (!name.isEmpty())
+            return name;
+    }
+    return QStringLiteral("thread %1").arg(thread);
+}
+
+int TraceStore::poll_after(std::uint32_t task, std::int64_t ts) const {
+    const int li = task_lane(task);
+    if (li < 0)
+        return -1;
+    const auto& v = task_lanes_[std::size_t(li)].polls;
+    auto it = std::lower_bound(v.begin(), v.end(), ts, [this](std::uint32_t i, std::int64_t t) {
+        return polls_[i].start < t;
+    });
+    return it == v.end() ? -1 : int(*it);
+}
+
+const WakeRec* TraceStore::cause_of(std::uint32_t poll_index) const {
+    if (poll_index >= polls_.size())
+        return nullptr;
+    const auto& p = polls_[poll_index];
+    const int li = task_lane(p.task);
+    if (li < 0)
+        return nullptr;
+    const auto& lane = task_lanes_[std::size_t(li)];
+    // The previous poll of the task bounds the search from below.
+    std::int64_t after = lane.first - 1;
+    auto pit =
+        std::lower_bound(lane.polls.begin(), lane.polls.end(), p.start,
+                         [this](std::uint32_t i, std::int64_t t) { return polls_[i].start < t; });
+    if (pit != lane.polls.begin())
+        after = polls_[*(pit - 1)].start;
+    auto wit = std::upper_bound(lane.wakes.begin(), lane.wakes.end(), p.start,
+                                [](std::int64_t t, const WakeRec& w) { return t < w.ts; });
+    if (wit == lane.wakes.begin())
+        return nullptr;
+    const WakeRec& w = *(wit - 1);
+    return w.ts >= after ? &w : nullptr;
+}
+
+} // namespace pollscope::app

@@ -1,0 +1,119 @@
+#pragma once
+// TraceStore: everything the views read. The events of one run (appended
+// incrementally as the GUI drains the recorder, or all at once from a file),
+// the interned tables, and the timeline's index: per lane (task or thread) a
+// time-sorted array of polls, so a view can binary-search its visible range;
+// wakes and markers sorted by time. Lives on the GUI thread (or is built on a
+// worker thread and then handed over whole).
+
+#include "event.h"
+
+#include <QString>
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+namespace pollscope::app {
+
+/// One poll: PollStart .. PollEnd (end = -1 while it runs).
+struct PollBar {
+    std::int64_t start = 0;
+    std::int64_t end = -1;
+    std::uint32_t task = 0;
+    std::uint32_t site = 0;   // await-site location id (PollEnd arg)
+    std::uint32_t number = 0; // 1-based poll number of its task
+    std::uint16_t thread = 0;
+    trace::Outcome outcome = trace::Outcome::Pending;
+    bool open() const noexcept { return end < 0; }
+};
+
+enum class MarkerKind : std::uint8_t { Spawn, Cancel, Yield, Shutdown, Mark, Fail };
+
+struct Marker {
+    std::int64_t ts = 0;
+    std::uint32_t task = 0;
+    std::uint32_t text = 0; // string id (Mark, Fail)
+    std::uint16_t thread = 0;
+    MarkerKind kind = MarkerKind::Mark;
+};
+
+struct WakeRec {
+    std::int64_t ts = 0;
+    std::uint32_t woken = 0;
+    std::uint32_t waker = 0; // 0: a plain thread
+    std::uint16_t thread = 0;
+};
+
+/// A lane: polls (indexes into TraceStore::polls()) sorted by start; a task's
+/// or a thread's polls never overlap, so they are sorted by end as well.
+struct Lane {
+    std::uint32_t key = 0; // task id or thread index
+    std::vector<std::uint32_t> polls;
+    std::vector<WakeRec> wakes; // task lanes: wakes of the task, sorted by ts
+    std::int64_t first = 0;     // lifetime: spawn (or first event)
+    std::int64_t last = -1;     // end (Ready/cancel/fail), -1: alive
+};
+
+class TraceStore {
+public:
+    TraceStore() = default;
+
+    void clear();
+    /// Adds new table entries (strings, locations, threads) from `tables`.
+    void merge_tables(const trace::Trace& tables);
+    /// Appends a batch of events (any order within it; sorted here).
+    void append(std::vector<trace::Event> batch);
+    /// Replaces everything with a whole trace.
+    void load(trace::Trace trace);
+
+    const trace::Trace& trace() const noexcept { return trace_; }
+    const std::vector<PollBar>& polls() const noexcept { return polls_; }
+    const std::vector<WakeRec>& wakes() const noexcept { return wakes_; }
+    const std::vector<Marker>& markers() const noexcept { return markers_; }
+    const std::vector<Lane>& task_lanes() const noexcept { return task_lanes_; }
+    const std::vector<Lane>& thread_lanes() const noexcept { return thread_lanes_; }
+    /// Lane index of a task / thread, or -1.
+    int task_lane(std::uint32_t task) const;
+    int thread_lane(std::uint16_t thread) const;
+
+    std::int64_t start_ts() const noexcept { return start_; }
+    std::int64_t end_ts() const noexcept { return end_; }
+    bool empty() const noexcept { return trace_.events.empty(); }
+    /// First index of trace().events the last append() changed (events
+    /// before it kept their positions).
+    std::size_t changed_from() const noexcept { return changed_from_; }
+    /// Bumped by every change (views cache against it).
+    std::uint64_t generation() const noexcept { return generation_; }
+
+    /// Name of a task: its name, or "task N".
+    QString task_label(std::uint32_t task) const;
+    QString thread_label(std::uint16_t thread) const;
+    /// Index in polls() of the first poll of `task` starting at or after ts, or -1.
+    int poll_after(std::uint32_t task, std::int64_t ts) const;
+    /// The wake that caused poll `index` (the last wake of its task before
+    /// the poll started, after the task's previous poll), or nullptr.
+    const WakeRec* cause_of(std::uint32_t poll_index) const;
+
+private:
+    void index(const trace::Event& e);
+    Lane& task_lane_for(std::uint32_t task, std::int64_t ts);
+    Lane& thread_lane_for(std::uint16_t thread);
+    void insert_poll(std::vector<std::uint32_t>& v, std::uint32_t idx);
+
+    trace::Trace trace_;
+    std::vector<PollBar> polls_;
+    std::vector<WakeRec> wakes_;
+    std::vector<Marker> markers_;
+    std::vector<Lane> task_lanes_;
+    std::vector<Lane> thread_lanes_;
+    std::unordered_map<std::uint32_t, int> task_lane_of_;
+    std::unordered_map<std::uint32_t, std::uint32_t> open_poll_; // task -> poll index
+    std::unordered_map<std::uint32_t, std::uint32_t> poll_count_;
+    std::unordered_map<std::uint32_t, std::uint32_t> names_; // task -> string id
+    std::int64_t start_ = 0, end_ = 0;
+    std::uint64_t generation_ = 0;
+    std::size_t changed_from_ = 0;
+};
+
+} // namespace pollscope::app
