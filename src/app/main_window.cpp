@@ -29,6 +29,11 @@
 #include <QTimer>
 #include <QtConcurrent>
 
+// The icons' .qrc is compiled into a static library: register it explicitly.
+static void init_resources() {
+    Q_INIT_RESOURCE(pollscope);
+}
+
 namespace pollscope::app {
 
 namespace {
@@ -81,6 +86,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , ui_(std::make_unique<Ui::MainWindow>())
     , store_(std::make_unique<TraceStore>()) {
+    init_resources();
     ui_->setupUi(this);
     setWindowIcon(QIcon(QStringLiteral(":/icons/pollscope.svg")));
     runner_ = new ExampleRunner(this);
@@ -199,7 +205,7 @@ void MainWindow::setup_views() {
     ui_->mainSplitter->setStretchFactor(0, 0);
     ui_->mainSplitter->setStretchFactor(1, 1);
     ui_->mainSplitter->setStretchFactor(2, 0);
-    ui_->mainSplitter->setSizes({200, 900, 380});
+    ui_->mainSplitter->setSizes({210, 860, 470});
     ui_->centreSplitter->setStretchFactor(0, 3);
     ui_->centreSplitter->setStretchFactor(1, 2);
     ui_->centreSplitter->setSizes({520, 300});

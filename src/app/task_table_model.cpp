@@ -40,8 +40,11 @@ void TaskTableModel::set_stats(trace::TraceStats stats, const TraceStore* store)
     for (const auto& t : stats.tasks) {
         names.push_back(store ? store->task_label(t.id) : QString::number(t.id));
         QStringList ws;
-        for (auto th : t.threads)
-            ws << (store ? store->thread_label(th) : QString::number(th));
+        for (auto th : t.threads) {
+            QString label = store ? store->thread_label(th) : QString::number(th);
+            const int paren = label.indexOf(QStringLiteral(" ("));
+            ws << (paren > 0 ? label.left(paren) : label);
+        }
         workers.push_back(ws.join(QStringLiteral(", ")));
         QString loc;
         if (store) {

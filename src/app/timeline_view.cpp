@@ -53,6 +53,7 @@ TimelineView::TimelineView(QWidget* parent)
     : QWidget(parent) {
     setMouseTracking(true);
     setMinimumSize(300, 120);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     setAttribute(Qt::WA_OpaquePaintEvent);
     setFocusPolicy(Qt::ClickFocus);
     vbar_ = new QScrollBar(Qt::Vertical, this);
@@ -304,7 +305,7 @@ void TimelineView::render_to(QPainter& p) {
                 }
                 if (xb - xa >= 2.0) {
                     const int a = int(std::floor(xa));
-                    const int w = std::max(2, int(std::ceil(xb)) - a);
+                    const int w = std::max(3, int(std::ceil(xb)) - a);
                     const int c = b.outcome == trace::Outcome::Pending ? 0
                                   : b.outcome == trace::Outcome::Ready ? 2
                                                                        : 3;

@@ -1,0 +1,92 @@
+// TaskTableModel: QAbstractItemModelTester (behind a proxy too), rows from
+// statistics, incremental growth.
+#include "synthetic.h"
+#include "task_table_model.h"
+#include "trace_store.h"
+
+#include <QAbstractItemModelTester>
+#include <QSortFilterProxyModel>
+#include <QtTest>
+
+using namespace pollscope;
+using namespace pollscope::app;
+
+class TestTaskTableModel : public QObject {
+    Q_OBJECT
+private slots:
+    void passes_model_tester() {
+        TaskTableModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        proxy.setSortRole(TaskTableModel::SortRole);
+        QAbstractItemModelTester ptester(&proxy,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.sort(TaskTableModel::Busy, Qt::DescendingOrder);
+
+        TraceStore store;
+        auto t = trace::make_synthetic_trace(20000, 50, 4);
+        auto small = t;
+        small.events.resize(2000);
+        store.load(small);
+        model.set_stats(trace::compute_stats(store.trace()), &store);
+        const int rows_small = model.rowCount();
+        QVERIFY(rows_small > 0);
+        store.load(t);
+        model.set_stats(trace::compute_stats(store.trace()), &store);
+        QVERIFY(model.rowCount() >= rows_small);
+        QCOMPARE(model.columnCount(), int(TaskTableModel::ColumnCount));
+        // Sorted by busy time, descending.
+        for (int r = 1; r < proxy.rowCount(); ++r)
+            QVERIFY(
+                proxy.index(r - 1, TaskTableModel::Busy)
+                    .data(TaskTableModel::SortRole)
+                    .toLongLong() >=
+                proxy.index(r, TaskTableModel::Busy).data(TaskTableModel::SortRole).toLongLong());
+        // Filtering by name works.
+        proxy.setFilterKeyColumn(TaskTableModel::Name);
+        proxy.setFilterFixedString(QStringLiteral("no such task name"));
+        QCOMPARE(proxy.rowCount(), 0);
+        proxy.setFilterFixedString(QString());
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void rows_show_stats() {
+        TaskTableModel model;
+        trace::TraceStats st;
+        trace::TaskStats a;
+        a.id = 7;
+        a.name = "seven";
+        a.polls = 3;
+        a.wakes = 2;
+        a.busy_ns = 1500;
+        a.state = trace::TaskState::Done;
+        st.tasks.push_back(a);
+        model.set_stats(st, nullptr);
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.index(0, TaskTableModel::Id).data().toULongLong(), 7ULL);
+        QCOMPARE(model.index(0, TaskTableModel::Polls).data().toULongLong(), 3ULL);
+        QCOMPARE(model.index(0, TaskTableModel::Busy).data().toString(), QStringLiteral("1.50 µs"));
+        QCOMPARE(model.row_of(7), 0);
+        QCOMPARE(model.row_of(8), -1);
+    }
+
+    void format_ns_data() {
+        QTest::addColumn<qint64>("ns");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("ns") << 999LL << QStringLiteral("999 ns");
+        QTest::newRow("us") << 12'345LL << QStringLiteral("12.3 µs");
+        QTest::newRow("ms") << 2'500'000LL << QStringLiteral("2.50 ms");
+        QTest::newRow("s") << 3'000'000'000LL << QStringLiteral("3.000 s");
+    }
+    void format_ns() {
+        QFETCH(qint64, ns);
+        QFETCH(QString, text);
+        QCOMPARE(TaskTableModel::format_ns(ns), text);
+    }
+};
+
+QTEST_MAIN(TestTaskTableModel)
+#include "test_task_table_model.moc"
