@@ -121,7 +121,8 @@ struct Worker {
     // Owner-thread state
     RawTask* lifo = nullptr;
     bool searching = false;
-    bool parking = false; // wakes from our own thread must then go through the injector
+    bool woken_as_searcher = false; // set under idle_m by whoever took us off the sleepers
+    bool parking = false;           // wakes from our own thread must then go through the injector
     std::uint32_t tick = 0;
     std::uint32_t rand_state = 0;
     Parker parker;
@@ -334,6 +335,7 @@ void Runtime::Shared::notify_parked() {
         num_unparked.fetch_add(1, std::memory_order_seq_cst);
         idx = sleepers.back();
         sleepers.pop_back();
+        workers[std::size_t(idx)]->woken_as_searcher = true;
     }
     clock->hold(); // handed to the woken worker
     workers[std::size_t(idx)]->parker.unpark();
@@ -348,6 +350,7 @@ bool Runtime::Shared::unpark_worker(int idx) {
             return false;
         sleepers.erase(it);
         num_unparked.fetch_add(1, std::memory_order_seq_cst);
+        workers[std::size_t(idx)]->woken_as_searcher = false;
     }
     clock->hold();
     return true;
@@ -479,6 +482,7 @@ void Runtime::Shared::park(Worker& w) {
     // Woken by notify_parked (it took us off the list and holds the clock for
     // us), or by a timeout/shutdown: then we take ourselves off the list.
     bool self_unpark = false;
+    bool as_searcher = false;
     {
         std::lock_guard lk(idle_m);
         auto it = std::find(sleepers.begin(), sleepers.end(), w.index);
@@ -486,12 +490,15 @@ void Runtime::Shared::park(Worker& w) {
             sleepers.erase(it);
             num_unparked.fetch_add(1, std::memory_order_seq_cst);
             self_unpark = true;
+        } else {
+            as_searcher = w.woken_as_searcher;
         }
     }
     if (self_unpark)
         clock->hold();
-    // A worker woken by notify_parked was counted as searching.
-    w.searching = !self_unpark;
+    // Only notify_parked counts the worker it wakes as searching; the timer
+    // driver's wake-up (unpark_worker) does not.
+    w.searching = as_searcher;
     w.parking = false;
     if (have_driver) {
         driver->process(); // woken tasks land in our own queue

@@ -145,6 +145,28 @@ private slots:
         QCOMPARE(woke_at, (std::vector<std::int64_t>{1, 5, 64, 65, 70, 300, 4100}));
     }
 
+    // Thousands of real 1 ms sleeps, repeatedly: every timer fires and no
+    // worker is left asleep with timers pending (a lost driver wake-up hangs).
+    void many_real_timers_all_fire() {
+        Runtime rt({.workers = 2});
+        for (int rep = 0; rep < 20; ++rep) {
+            auto fired = rt.block_on([]() -> Task<int> {
+                std::vector<JoinHandle<int>> hs;
+                for (int i = 0; i < 2000; ++i)
+                    hs.push_back(spawn([]() -> Task<int> {
+                        for (int k = 0; k < 5; ++k)
+                            co_await sleep(1ms);
+                        co_return 5;
+                    }()));
+                int total = 0;
+                for (auto& h : hs)
+                    total += co_await h;
+                co_return total;
+            }());
+            QCOMPARE(fired, 10000);
+        }
+    }
+
     void real_sleep_is_never_early() {
         Runtime rt({.workers = 2});
         auto late = rt.block_on([]() -> Task<std::int64_t> {
