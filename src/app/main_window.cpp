@@ -218,6 +218,13 @@ void MainWindow::setup_views() {
            "style='color:#8e3cc8'>◆</span> shutdown &nbsp; <span style='color:#1a6a9a'>⚑</span> "
            "mark"));
 
+    // The legend gives way to the controls when the window is narrow.
+    ui_->legend->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    ui_->legend->setMinimumWidth(0);
+    ui_->legend->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    ui_->timelineBar->removeItem(ui_->timelineSpacer);
+    ui_->timelineBar->setStretchFactor(ui_->legend, 1);
+    ui_->laneMode->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     connect(ui_->laneMode, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
         ui_->timeline->set_lane_mode(i == 1 ? TimelineView::LaneMode::Workers
                                             : TimelineView::LaneMode::Tasks);
@@ -428,7 +435,10 @@ void MainWindow::on_tick() {
 
 void MainWindow::refresh_stats() {
     stats_dirty_ = false;
+    const int rows = task_model_->rowCount();
     task_model_->set_stats(trace::compute_stats(store_->trace()), store_.get());
+    if (task_model_->rowCount() != rows && task_model_->rowCount() < 300)
+        ui_->taskTable->resizeColumnsToContents();
     update_log_task_filter();
     update_actions();
 }
@@ -456,6 +466,8 @@ void MainWindow::on_run_finished(const QString& id, const QString& result) {
     if (!discard_run_) {
         drain_now();
         refresh_stats();
+        if (task_model_->rowCount() < 300)
+            ui_->taskTable->resizeColumnsToContents();
         ui_->timeline->set_waiting_task(0);
         ui_->timeline->store_changed();
         status_label_->setText(tr("%1 finished: %2").arg(id, result));
