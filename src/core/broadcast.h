@@ -97,10 +97,10 @@ template <class T> struct Shared {
     };
 
     explicit Shared(std::size_t capacity)
-        : slots(capacity) {}
+        : ring(capacity) {}
 
     std::mutex m;
-    std::vector<Slot> slots;
+    std::vector<Slot> ring; // not "slots": a Qt keyword
     std::uint64_t tail = 0; // position of the next value sent
     std::size_t senders = 1;
     std::size_t receivers = 1;
@@ -108,7 +108,7 @@ template <class T> struct Shared {
     RecvWaiter* head = nullptr;
     RecvWaiter* last = nullptr;
 
-    Slot& slot(std::uint64_t pos) noexcept { return slots[pos % slots.size()]; }
+    Slot& slot(std::uint64_t pos) noexcept { return ring[pos % ring.size()]; }
 
     void enqueue(RecvWaiter* w) noexcept {
         w->prev = last;
@@ -131,7 +131,7 @@ template <class T> struct Shared {
         Slot& s = slot(next);
         if (s.pos != next) {
             // Overwritten: skip to the oldest value still kept.
-            std::uint64_t oldest = tail - slots.size();
+            std::uint64_t oldest = tail - ring.size();
             std::uint64_t missed = oldest - next;
             next = oldest;
             return RecvResult<T>::lagged(missed);
@@ -391,8 +391,8 @@ private:
             auto& sh = *s_;
             --sh.receivers;
             std::uint64_t from = next_;
-            if (sh.tail - from > sh.slots.size())
-                from = sh.tail - sh.slots.size();
+            if (sh.tail - from > sh.ring.size())
+                from = sh.tail - sh.ring.size();
             for (std::uint64_t p = from; p < sh.tail; ++p) {
                 auto& slot = sh.slot(p);
                 if (slot.pos == p && --slot.remaining == 0)
