@@ -1,0 +1,145 @@
+// Example 4: join, select and spawn, the control-flow constructors.
+//
+//   join    runs task_1, task_2 and task_3 concurrently inside one task and
+//           is Ready when all three are: the main task is woken three times.
+//   select  waits for the first of three to finish; the others are
+//           cancelled. Here each runs as its own task (a lane of its own) and
+//           the two losers are aborted: look for their cancel markers.
+//   spawn   hands each to the runtime: they run in parallel, on whichever of
+//           the five workers is free, and the main task awaits their handles.
+#include "example_runs.h"
+
+#include "join.h"
+#include "select.h"
+#include "time_driver.h"
+
+#include <array>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace pollscope::examples::detail {
+namespace {
+
+using std::chrono::milliseconds;
+
+// What the seed prints, in order, and which workers printed it.
+struct Log {
+    std::mutex mutex;
+    std::vector<std::string> lines;
+    std::set<int> workers;
+    void println(std::string line) {
+        mark(line);
+        std::lock_guard lock(mutex);
+        lines.push_back(std::move(line));
+        workers.insert(Runtime::current_worker());
+    }
+    std::string joined() {
+        std::lock_guard lock(mutex);
+        std::string out;
+        for (const auto& line : lines)
+            out += (out.empty() ? "" : ", ") + line;
+        return out;
+    }
+};
+
+Task<void> task_1(std::shared_ptr<Log> log, milliseconds time) {
+    co_await sleep(time);
+    log->println("task_1");
+}
+
+Task<void> task_2(std::shared_ptr<Log> log, milliseconds time) {
+    co_await sleep(time);
+    log->println("task_2");
+}
+
+Task<void> task_3(std::shared_ptr<Log> log, milliseconds time) {
+    co_await sleep(time);
+    log->println("task_3");
+}
+
+std::string after(Instant started) {
+    return " (after " +
+           std::to_string(std::chrono::duration_cast<milliseconds>(now() - started).count()) +
+           " ms)";
+}
+
+Task<std::string> test_join(std::shared_ptr<Log> log, std::array<milliseconds, 3> times) {
+    const Instant started = now();
+    co_await join(task_1(log, times[0]), task_2(log, times[1]), task_3(log, times[2]));
+    log->println("all tasks done");
+    co_return log->joined() + after(started);
+}
+
+Task<std::string> test_select(std::shared_ptr<Log> log, std::array<milliseconds, 3> times) {
+    const Instant started = now();
+    std::array<JoinHandle<void>, 3> handles{spawn(task_1(log, times[0]), "task_1"),
+                                            spawn(task_2(log, times[1]), "task_2"),
+                                            spawn(task_3(log, times[2]), "task_3")};
+    auto r = co_await select(by_ref(handles[0]), by_ref(handles[1]), by_ref(handles[2]));
+    log->println("task_" + std::to_string(r.index + 1) + " done");
+    // select! drops the losers; a dropped handle would only detach its task,
+    // so cancel them, and wait until they are gone.
+    int cancelled = 0;
+    for (std::size_t i = 0; i < handles.size(); ++i) {
+        if (i == r.index)
+            continue;
+        handles[i].abort();
+        try {
+            co_await handles[i];
+        } catch (const TaskCancelled&) {
+            mark("task_" + std::to_string(i + 1) + " cancelled");
+            ++cancelled;
+        }
+    }
+    log->println("one task done");
+    co_return log->joined() + "; " + std::to_string(cancelled) + " cancelled" + after(started);
+}
+
+Task<std::string> test_spawn(std::shared_ptr<Log> log, std::array<milliseconds, 3> times) {
+    const Instant started = now();
+    auto handle_1 = spawn(task_1(log, times[0]), "task_1");
+    auto handle_2 = spawn(task_2(log, times[1]), "task_2");
+    auto handle_3 = spawn(task_3(log, times[2]), "task_3");
+    co_await handle_1;
+    co_await handle_2;
+    co_await handle_3;
+    log->println("all tasks done");
+    std::size_t workers = 0;
+    {
+        std::lock_guard lock(log->mutex);
+        workers = log->workers.size();
+    }
+    co_return log->joined() + after(started) + " on " + std::to_string(workers) +
+        (workers == 1 ? " worker" : " workers");
+}
+
+using Main = Task<std::string> (*)(std::shared_ptr<Log>, std::array<milliseconds, 3>);
+
+std::string run_with(const RunSetup& setup, const char* name, Main main, int default_workers,
+                     std::array<int, 3> default_times) {
+    const std::array<milliseconds, 3> times{milliseconds(setup.knob("task_1", default_times[0])),
+                                            milliseconds(setup.knob("task_2", default_times[1])),
+                                            milliseconds(setup.knob("task_3", default_times[2]))};
+    return on_runtime(setup, setup.knob("workers", default_workers), name,
+                      [&](Runtime&) { return main(std::make_shared<Log>(), times); });
+}
+
+} // namespace
+
+std::string run_join(const RunSetup& setup) {
+    return run_with(setup, "test_join", test_join, 1, {100, 200, 300});
+}
+
+std::string run_select(const RunSetup& setup) {
+    return run_with(setup, "test_select", test_select, 1, {100, 200, 300});
+}
+
+std::string run_spawn(const RunSetup& setup) {
+    return run_with(setup, "test_spawn", test_spawn, 5, {100, 100, 100});
+}
+
+} // namespace pollscope::examples::detail

@@ -1,0 +1,162 @@
+// The registry: every example is complete (title, Markdown, code, knobs),
+// runs to completion with its defaults on both clocks, and its knobs refuse
+// unknown names, non-numbers and values out of range.
+#include "clock.h"
+#include "example_registry.h"
+
+#include <QtTest>
+
+#include <set>
+#include <stdexcept>
+
+using namespace pollscope;
+using namespace pollscope::examples;
+
+class TestRegistry : public QObject {
+    Q_OBJECT
+private slots:
+    void idsAndContent() {
+        const QStringList expected = {"timer-future", "executor", "local-set", "join",
+                                      "select",       "spawn",    "stream",    "event-loop"};
+        QStringList ids;
+        for (const auto& e : examples::examples())
+            ids << e.id;
+        QCOMPARE(ids, expected);
+        for (const auto& e : examples::examples()) {
+            QVERIFY2(!e.title.isEmpty(), qPrintable(e.id));
+            // the Markdown comes from resources/examples/<id>.md
+            QVERIFY2(e.markdown.startsWith(QLatin1String("# ")) && e.markdown.size() > 200,
+                     qPrintable(e.id));
+            // the code panel shows the whole example file, line 1 first
+            QCOMPARE(e.code_first_line, 1);
+            QVERIFY2(e.code.contains(QLatin1String("namespace pollscope::examples::detail")),
+                     qPrintable(e.id));
+            QVERIFY(e.code_file.startsWith(QLatin1String("example_")));
+            QVERIFY(e.run);
+            QVERIFY2(e.knob(kVirtualTimeKnob) && e.knob(kVirtualTimeKnob)->is_flag,
+                     qPrintable(e.id));
+            for (const auto& k : e.knobs)
+                QVERIFY2(k.min <= k.value && k.value <= k.max, qPrintable(e.id + "/" + k.id));
+        }
+        QVERIFY(find_example("event-loop")->interactive);
+        QVERIFY(find_example("event-loop")->has_shutdown);
+        QVERIFY(!find_example("join")->interactive);
+        QCOMPARE(find_example("nope"), nullptr);
+    }
+
+    // Await sites (std::source_location) name lines of the code shown.
+    void codeLinesMatchTheSource() {
+        const auto* e = find_example("timer-future");
+        const QStringList lines = e->code.split(QLatin1Char('\n'));
+        int line = -1;
+        for (int i = 0; i < lines.size(); ++i)
+            if (lines[i].contains(QLatin1String("co_await timer_future;")))
+                line = i + e->code_first_line;
+        QVERIFY(line > 0);
+        // the resource is the file the compiler saw, byte for byte
+        QFile f(QFileInfo(QStringLiteral(__FILE__)).absolutePath() +
+                QStringLiteral("/../../src/examples/") + e->code_file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(f.readAll()), e->code);
+    }
+
+    void allRunWithDefaults_data() {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<bool>("virtual_time");
+        for (const auto& e : examples::examples()) {
+            QTest::newRow(qPrintable(e.id + " virtual")) << e.id << true;
+            QTest::newRow(qPrintable(e.id + " real")) << e.id << false;
+        }
+    }
+    void allRunWithDefaults() {
+        QFETCH(QString, id);
+        QFETCH(bool, virtual_time);
+        const auto* e = find_example(id);
+        RunSetup s;
+        s.knobs[kVirtualTimeKnob] = virtual_time;
+        const std::string result = e->run(s);
+        QVERIFY2(!result.empty(), qPrintable(id));
+        QVERIFY2(result.find("stopped") == std::string::npos, result.c_str());
+        QVERIFY2(result.find("LOST") == std::string::npos, result.c_str());
+    }
+
+    void defaultResults() {
+        auto run = [](const char* id) {
+            RunSetup s;
+            s.knobs[kVirtualTimeKnob] = 1;
+            return QString::fromStdString(find_example(id)->run(s));
+        };
+        QCOMPARE(run("timer-future"), QString("1 timer of 10 ms completed after 10 ms"));
+        QCOMPARE(run("executor"),
+                 QString("1 of 1 task: hello, start timer! ... bye, timer finished!"));
+        QCOMPARE(run("local-set"), QString("start !SEND DATA, middle !SEND DATA, end !SEND DATA"));
+        QCOMPARE(run("join"), QString("task_1, task_2, task_3, all tasks done (after 300 ms)"));
+        QCOMPARE(run("select"),
+                 QString("task_1, task_1 done, one task done; 2 cancelled (after 100 ms)"));
+        QVERIFY(run("spawn").startsWith("task_"));
+        QVERIFY(run("spawn").contains("all tasks done (after 100 ms)"));
+        QCOMPARE(run("stream"), QString("4 items: a b c d"));
+        QCOMPARE(run("event-loop"),
+                 QString("10 events sent, 10 received; shutdown receivers left: 1"));
+    }
+
+    void knobsValidate() {
+        const auto* e = find_example("join");
+        KnobValues v = default_knobs(*e);
+        QCOMPARE(v.at("task_1"), 100);
+        QCOMPARE(validate_knobs(*e, v), std::nullopt);
+        QString error;
+        QVERIFY(parse_knob_assignment(*e, "task_2=50", v, &error));
+        QCOMPARE(v.at("task_2"), 50);
+        QVERIFY(!parse_knob_assignment(*e, "nope=1", v, &error));
+        QVERIFY2(error.contains("no knob 'nope'") && error.contains("task_1"), qPrintable(error));
+        QVERIFY(!parse_knob_assignment(*e, "task_1=abc", v, &error));
+        QVERIFY2(error.contains("not a number"), qPrintable(error));
+        QVERIFY(!parse_knob_assignment(*e, "task_1=-5", v, &error));
+        QVERIFY2(error.contains("out of range 0..10000 ms"), qPrintable(error));
+        QVERIFY(!parse_knob_assignment(*e, "workers=0", v, &error));
+        QVERIFY(!parse_knob_assignment(*e, "task_1", v, &error));
+        QVERIFY(parse_knob_assignment(*e, "virtual_time=on", v, &error));
+        QCOMPARE(v.at(kVirtualTimeKnob), 1);
+        QVERIFY(!parse_knob_assignment(*e, "virtual_time=2", v, &error));
+        QVERIFY(wants_virtual_clock(*e, v));
+        QVERIFY(make_clock(*e, v)->is_virtual());
+        QVERIFY(!make_clock(*e, {})->is_virtual());
+
+        // run() refuses what validate_knobs refuses, for every example
+        for (const auto& ex : examples::examples()) {
+            for (const auto& k : ex.knobs) {
+                for (int bad : {k.min - 1, k.max + 1}) {
+                    KnobValues kv{{k.id, bad}};
+                    QVERIFY(validate_knobs(ex, kv).has_value());
+                    RunSetup s;
+                    s.knobs = kv;
+                    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ex.run(s));
+                }
+            }
+            RunSetup s;
+            s.knobs = {{"no_such_knob", 1}};
+            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ex.run(s));
+        }
+    }
+
+    // Knob extremes that change the course of a run.
+    void knobExtremes() {
+        RunSetup s;
+        s.knobs = {{kVirtualTimeKnob, 1}, {"tasks", 3}, {"capacity", 2}};
+        QCOMPARE(QString::fromStdString(find_example("executor")->run(s)),
+                 QString("2 of 3 tasks: hello, start timer! ... bye, timer finished!; 1 refused: "
+                         "too many tasks in channel (capacity 2)"));
+        s.knobs = {{kVirtualTimeKnob, 1}, {"task_1", 300}, {"task_3", 50}};
+        QVERIFY(QString::fromStdString(find_example("select")->run(s)).contains("task_3 done"));
+        s.knobs = {{kVirtualTimeKnob, 1}, {"capacity", 1}, {"senders", 20}, {"events", 30}};
+        QCOMPARE(QString::fromStdString(find_example("event-loop")->run(s)),
+                 QString("600 events sent, 600 received; shutdown receivers left: 1"));
+        s.knobs = {{kVirtualTimeKnob, 1}, {"delay", 25}};
+        QCOMPARE(QString::fromStdString(find_example("stream")->run(s)),
+                 QString("4 items: a b c d"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRegistry)
+#include "test_registry.moc"
