@@ -6,6 +6,7 @@
 #include "example_registry.h"
 #include "runtime.h"
 
+#include <source_location>
 #include <string>
 #include <utility>
 
@@ -30,17 +31,18 @@ struct ControlGuard {
 };
 
 /// Runs the task `make_main(runtime)` returns on a fresh Runtime with the
-/// setup's hooks and clock; Reset (ExampleControl::abort) shuts it down.
+/// setup's hooks and clock; Reset (ExampleControl::abort) shuts it down. The
+/// main task's spawn site is the caller's line.
 template <class F>
-std::string on_runtime(const RunSetup& setup, int workers, std::string_view main_name,
-                       F make_main) {
+std::string on_runtime(const RunSetup& setup, int workers, std::string_view main_name, F make_main,
+                       std::source_location loc = std::source_location::current()) {
     Runtime rt(
         {.workers = workers, .thread_name = "worker", .hooks = setup.hooks, .clock = setup.clock});
     ControlGuard guard{setup.control};
     if (setup.control)
         setup.control->set_abort_handler([&rt] { rt.shutdown(); });
     try {
-        return rt.block_on(make_main(rt), main_name);
+        return rt.block_on(make_main(rt), main_name, loc);
     } catch (const TaskCancelled&) {
         return "stopped: the run was aborted";
     }

@@ -1,0 +1,24 @@
+#include "command_line.h"
+
+#include "cli.h"
+
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace pollscope::app {
+
+std::optional<int> run_command_line(const QStringList& args) {
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    return cli::run(args, out, err);
+}
+
+std::optional<int> run_command_line(int argc, char** argv) {
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    return run_command_line(args);
+}
+
+} // namespace pollscope::app
