@@ -4,6 +4,7 @@
 // stealers' claim and the real head in one word so both move with one CAS.
 
 #include "raw_task.h"
+#include "spin_mutex.h"
 
 #include <array>
 #include <atomic>
@@ -67,7 +68,7 @@ public:
 
 private:
     alignas(64) std::atomic<std::size_t> len_{0};
-    std::mutex m_;
+    SpinMutex m_;
     RawTask* head_ = nullptr;
     RawTask* tail_ = nullptr;
 };

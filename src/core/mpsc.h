@@ -6,7 +6,7 @@
 // sender's value into the freed slot itself and wakes that sender, so no
 // later send can jump the queue.
 //
-// One std::mutex guards the buffer (a ring allocated once), the receiver's
+// One SpinMutex (spin_mutex.h) guards the buffer (a ring allocated once), the receiver's
 // waker and the intrusive list of waiting senders (the nodes live inside the
 // send futures: no allocation per message). Wakers are called after the lock
 // is released, and only when someone is waiting.
@@ -32,6 +32,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+
+#include "spin_mutex.h"
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -69,7 +71,7 @@ template <class T> struct Chan {
     explicit Chan(std::size_t capacity)
         : buf(capacity) {}
 
-    std::mutex m;
+    ::pollscope::detail::SpinMutex m;
     ::pollscope::detail::RingBuffer<T> buf;
     SendWaiter<T>* head = nullptr; // oldest waiting sender
     SendWaiter<T>* tail = nullptr;

@@ -1,6 +1,7 @@
 #include "runtime.h"
 
 #include "local_queue.h"
+#include "spin_mutex.h"
 
 #include <algorithm>
 #include <array>
@@ -20,6 +21,7 @@ namespace {
 constexpr std::uint32_t kGlobalQueueInterval = 61;
 constexpr int kMaxLifoPolls = 3;
 constexpr std::size_t kOwnedShards = 32;
+constexpr int kSpinsBeforePark = 256;
 
 /// Sleeping worker: a flag under a mutex, condvar for the wake.
 class Parker {
@@ -105,7 +107,7 @@ private:
         std::exception_ptr stored_exception() const noexcept override { return nullptr; }
     };
     struct alignas(64) Shard {
-        std::mutex m;
+        detail::SpinMutex m;
         Head head;
     };
     Shard& shard(RawTask* t) noexcept { return shards_[t->id() % kOwnedShards]; }
@@ -168,6 +170,7 @@ struct Runtime::Shared final : Scheduler {
     bool unpark_worker(int idx);
     void schedule_local(Worker& w, RawTask* task, bool is_yield);
     bool any_work() const;
+    bool spin_for_work() const;
     void cancel_task(RawTask* task) noexcept;
 };
 
@@ -356,6 +359,17 @@ bool Runtime::Shared::unpark_worker(int idx) {
     return true;
 }
 
+// A sleeping worker costs two context switches to wake; on a busy runtime new
+// work usually appears within microseconds, so look again briefly first.
+bool Runtime::Shared::spin_for_work() const {
+    for (int i = 0; i < kSpinsBeforePark; ++i) {
+        detail::cpu_relax();
+        if (any_work())
+            return true;
+    }
+    return false;
+}
+
 bool Runtime::Shared::any_work() const {
     if (!inject.empty())
         return true;
@@ -527,7 +541,7 @@ void Runtime::Shared::worker_main(Worker& w) {
             continue;
         }
         maintenance(w);
-        if (any_work() || w.lifo)
+        if (any_work() || w.lifo || spin_for_work())
             continue;
         park(w);
     }
