@@ -9,7 +9,7 @@
 # usage: bench/compare.sh [--threads K] [--rounds R] [--reps N]
 #                         [--workloads a,b,...] [--no-trace]
 # env:   PEERS          peers to compare with (default "tokio asio qt")
-#        PEERS_DIR      the peers' sources (default /work/shared/bench/peers)
+#        PEERS_DIR      the peers' sources (default ../shared/bench/peers beside the repo)
 #        PEERS_BUILD    where run-all builds them (default ~/.cache/pollscope-peers)
 #        BENCH_BUILD    our build dir (default <repo>/build-bench; configured
 #                       Release with POLLSCOPE_BUILD_APP=ON when missing, so
@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
 done
 
 peers="${PEERS:-tokio asio qt}"
-peers_dir="${PEERS_DIR:-/work/shared/bench/peers}"
+peers_dir="${PEERS_DIR:-$repo/../shared/bench/peers}"
 build_root="${PEERS_BUILD:-${XDG_CACHE_HOME:-$HOME/.cache}/pollscope-peers}"
 build_dir="${BENCH_BUILD:-$repo/build-bench}"
 peer_timeout="${PEER_TIMEOUT:-150}"
