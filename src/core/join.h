@@ -44,7 +44,7 @@ public:
             if constexpr (std::is_void_v<future_output_t<F>>)
                 output_.emplace();
             else
-                output_.emplace(p.take());
+                output_.emplace(std::move(p.value()));
         } catch (...) {
             future_.reset();
             throw;

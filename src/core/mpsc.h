@@ -128,7 +128,7 @@ template <class T> class [[nodiscard]] SendFuture {
     using State = typename Waiter::State;
 
 public:
-    SendFuture(detail::Chan<T>* chan, T value)
+    SendFuture(detail::Chan<T>* chan, T&& value)
         : chan_(chan) {
         node_.value.emplace(std::move(value));
     }
@@ -362,7 +362,7 @@ public:
             std::lock_guard lk(chan_->m);
             auto& c = *chan_;
             if (!c.buf.empty()) {
-                out.emplace(c.buf.pop());
+                c.buf.pop_into(out);
                 if (auto* w = c.head) {
                     // Hand the freed slot to the oldest waiting sender (FIFO).
                     c.unlink(w);

@@ -19,8 +19,11 @@ template <class T> class [[nodiscard]] Poll {
 public:
     using value_type = T;
     Poll(PendingTag) {}
-    Poll(T value)
+    // by reference, not by value: every hop of a value through a future costs a move
+    Poll(T&& value)
         : value_(std::move(value)) {}
+    Poll(const T& value)
+        : value_(value) {}
     template <class U>
     requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
              !std::is_same_v<std::decay_t<U>, PendingTag> && !std::is_same_v<std::decay_t<U>, Poll>)

@@ -146,7 +146,7 @@ protected:
             if constexpr (std::is_void_v<T>)
                 output_.template emplace<detail::Unit>();
             else
-                output_.template emplace<T>(p.take());
+                output_.template emplace<T>(std::move(p.value()));
             task_.reset();
             return PollOutcome::Ready;
         } catch (...) {

@@ -37,6 +37,17 @@ public:
         ++size_;
     }
 
+    /// Moves the front into `out` and removes it; the buffer must not be empty.
+    template <class Opt> void pop_into(Opt& out) {
+        assert(!empty());
+        T* slot = slots_ + head_;
+        out.emplace(std::move(*slot));
+        std::destroy_at(slot);
+        if (++head_ == capacity_)
+            head_ = 0;
+        --size_;
+    }
+
     /// Removes and returns the front; the buffer must not be empty.
     T pop() {
         assert(!empty());

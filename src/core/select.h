@@ -75,8 +75,8 @@ private:
                 if constexpr (std::is_void_v<future_output_t<std::tuple_element_t<I, Futures>>>)
                     out.emplace(Output{I, decltype(Output::value)(std::in_place_index<I>)});
                 else
-                    out.emplace(
-                        Output{I, decltype(Output::value)(std::in_place_index<I>, p.take())});
+                    out.emplace(Output{
+                        I, decltype(Output::value)(std::in_place_index<I>, std::move(p.value()))});
                 return;
             }
             poll_from<I + 1>(cx, out);

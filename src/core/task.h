@@ -82,7 +82,7 @@ private:
             if constexpr (std::is_void_v<Output>)
                 out_ = true;
             else
-                out_.emplace(p.take());
+                out_.emplace(std::move(p.value()));
             return true;
         } catch (...) {
             error_ = std::current_exception();
