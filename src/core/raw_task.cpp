@@ -140,15 +140,20 @@ void RawTask::shutdown() noexcept {
     }
 }
 
+// A finished task's executor (and its hooks) may already be gone: a waker
+// kept by another thread must not touch them then.
 void RawTask::wake_by_ref() noexcept {
-    if (hooks_) [[unlikely]]
+    if (hooks_) [[unlikely]] {
+        if (state.is_complete())
+            return;
         hooks_->on_wake(id_, current_task_id());
+    }
     if (state.transition_to_notified_by_ref() == detail::TaskState::Notify::Submit)
         scheduler_->schedule(this);
 }
 
 void RawTask::wake_by_val() noexcept {
-    if (hooks_) [[unlikely]]
+    if (hooks_ && !state.is_complete()) [[unlikely]]
         hooks_->on_wake(id_, current_task_id());
     switch (state.transition_to_notified_by_val()) {
     case detail::TaskState::Notify::Submit:
