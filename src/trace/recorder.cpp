@@ -6,27 +6,114 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#define POLLSCOPE_TRACE_TSC 1
+#endif
+
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <queue>
 #include <thread>
 
 namespace pollscope::trace {
 
-/// 64 KiB of events, written by one thread, read by any under the mutex.
+namespace {
+
+/// 16 bytes in a chunk: an event without its thread (the chunk's) and with its
+/// time stamp as a delta from the thread's previous record; arg2 up to 0xffff
+/// inline, larger in a preceding kArg2 record.
+struct Rec {
+    std::uint32_t dkey = 0;
+    std::uint32_t task = 0;
+    std::uint32_t arg = 0;
+    std::uint8_t kind = 0;
+    std::uint8_t flag = 0;
+    std::uint16_t arg2 = 0;
+};
+static_assert(sizeof(Rec) == TraceRecorder::kRecordBytes, "chunk records are 16 bytes");
+
+// Internal record kinds, never delivered (not EventKind values: file format).
+constexpr std::uint8_t kRecVirtualTime = 0xf0; // task/arg: low/high of the virtual time
+constexpr std::uint8_t kRecFullKey = 0xf1;     // task/arg: low/high of the absolute stamp
+constexpr std::uint8_t kRecArg2 = 0xf2;        // arg: the next event's arg2
+constexpr std::uint32_t kMaxRecordsPerEvent = 4;
+
+std::int64_t join64(std::uint32_t lo, std::uint32_t hi) {
+    return static_cast<std::int64_t>(std::uint64_t(lo) | (std::uint64_t(hi) << 32));
+}
+
+std::uint64_t next_uid() {
+    static std::atomic<std::uint64_t> uid{1};
+    return uid.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::int64_t steady_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+/// The hot path's time stamp: CPU ticks (invariant TSC) or steady ns.
+inline std::int64_t read_ticks() noexcept {
+#ifdef POLLSCOPE_TRACE_TSC
+    return static_cast<std::int64_t>(__rdtsc());
+#else
+    return steady_ns();
+#endif
+}
+
+/// Nanoseconds per tick, measured once per process over ~2 ms.
+double calibrated_ns_per_tick() {
+#ifdef POLLSCOPE_TRACE_TSC
+    static const double rate = [] {
+        const std::int64_t t0 = read_ticks(), n0 = steady_ns();
+        std::int64_t t1 = t0, n1 = n0;
+        while (n1 - n0 < 2'000'000) {
+            t1 = read_ticks();
+            n1 = steady_ns();
+        }
+        return t1 > t0 ? double(n1 - n0) / double(t1 - t0) : 1.0;
+    }();
+    return rate;
+#else
+    return 1.0;
+#endif
+}
+
+/// The recorder this thread wrote to last and its slot there.
+struct TlsCache {
+    std::uint64_t uid = 0;
+    TraceRecorder::ThreadSlot* slot = nullptr;
+};
+thread_local TlsCache tls_cache;
+
+} // namespace
+
+/// 64 KiB of records, written by one thread, read by any under the mutex.
 struct TraceRecorder::Chunk {
-    static constexpr std::uint32_t kCapacity = (64 * 1024 - 64) / sizeof(Event);
-    std::atomic<std::uint32_t> count{0}; // published with release by the writer
+    static constexpr std::uint32_t kCapacity = (64 * 1024 - 64) / sizeof(Rec);
+    /// records | events << 32, published with release by the writer.
+    std::atomic<std::uint64_t> count{0};
     std::uint64_t seq = 0;
     bool retired = false; // its writer moved on (under the mutex); only then recyclable
-    Event events[kCapacity];
+    std::uint16_t thread = 0;
+    std::int64_t base_key = 0; // the writer's stamp and virtual time before records[0]
+    std::int64_t base_vt = 0;
+    Rec records[kCapacity];
 };
 
-/// One per recording thread; only that thread touches current's tail and cache.
+/// One per recording thread; only that thread touches these fields.
 struct TraceRecorder::ThreadSlot {
     std::thread::id id;
     std::uint16_t index = 0;
     Chunk* current = nullptr;
+    std::uint32_t records = 0; // in current (mirrors its count, no atomic load)
+    std::uint32_t events = 0;
+    std::int64_t last_key = 0; // stamp of the last record
+    std::int64_t vt = 0;       // virtual time of the last record
     struct SiteKey {
         const char* file;
         std::uint_least32_t line, column;
@@ -41,35 +128,48 @@ struct TraceRecorder::ThreadSlot {
     std::unordered_map<SiteKey, std::uint32_t, SiteHash> sites; // location cache, no lock
 };
 
-namespace {
-
-std::uint64_t next_uid() {
-    static std::atomic<std::uint64_t> uid{1};
-    return uid.fetch_add(1, std::memory_order_relaxed);
-}
-
-std::int64_t steady_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-/// The recorder this thread wrote to last and its slot there.
-struct TlsCache {
-    std::uint64_t uid = 0;
-    TraceRecorder::ThreadSlot* slot = nullptr;
+/// Records of one chunk a reader copied under the mutex, decoded after.
+struct TraceRecorder::Span {
+    std::uint16_t thread = 0;
+    std::int64_t key = 0; // state before the first record
+    std::int64_t vt = 0;
+    std::size_t offset = 0; // into the reader's record buffer
+    std::size_t count = 0;
+    int partial = -1; // index of the cursor entry to update with the end state
 };
-thread_local TlsCache tls_cache;
 
-} // namespace
+TimeSource TimeSource::of_clock(std::shared_ptr<Clock> clock) {
+    TimeSource t;
+    t.clock_ = std::move(clock);
+    return t;
+}
+
+std::int64_t TimeSource::operator()() const {
+    if (clock_)
+        return clock_->now().count();
+    if (fn_)
+        return fn_();
+    return steady_ns();
+}
 
 TraceRecorder::TraceRecorder(RecorderOptions options)
     : uid_(next_uid())
-    , options_(std::move(options))
-    , origin_ns_(steady_ns()) {
+    , options_(std::move(options)) {
     tables_.virtual_time = options_.virtual_time;
     if (options_.ring_capacity > 0)
         ring_chunks_ = (options_.ring_capacity + Chunk::kCapacity - 1) / Chunk::kCapacity;
+    if (const auto& clock = options_.time.clock(); clock && clock->is_virtual()) {
+        mode_ = TimeMode::Virtual;
+        vclock_ = clock.get();
+    } else if (!clock && options_.time.function()) {
+        mode_ = TimeMode::Custom;
+    }
+    if (mode_ != TimeMode::Custom)
+        calibrated_ns_per_tick();
+    add_anchor_locked(); // no other thread knows this recorder yet
+    ns_base_ = anchors_.front().ns;
+    if (const auto& clock = options_.time.clock(); clock && !clock->is_virtual())
+        ns_base_ -= clock->now().count(); // the clock's own time base
 }
 
 TraceRecorder::~TraceRecorder() {
@@ -80,13 +180,21 @@ TraceRecorder::~TraceRecorder() {
 }
 
 TimeSource TraceRecorder::clock_time(std::shared_ptr<Clock> clock) {
-    return [clock = std::move(clock)] { return std::int64_t(clock->now().count()); };
+    return TimeSource::of_clock(std::move(clock));
 }
 
-std::int64_t TraceRecorder::now() const {
-    if (options_.time)
-        return options_.time();
-    return steady_ns() - origin_ns_;
+void TraceRecorder::add_anchor_locked() {
+    const std::int64_t t0 = read_ticks();
+    const std::int64_t ns = steady_ns();
+    const std::int64_t t1 = read_ticks();
+    const Anchor a{t0 + (t1 - t0) / 2, ns};
+    if (!anchors_.empty()) {
+        const Anchor& last = anchors_.back();
+        // At least ~1 ms apart, so that each segment's rate is accurate.
+        if (a.ns - last.ns < 1'000'000 || a.ticks <= last.ticks)
+            return;
+    }
+    anchors_.push_back(a);
 }
 
 TraceRecorder::ThreadSlot& TraceRecorder::thread_slot() {
@@ -121,6 +229,10 @@ TraceRecorder::ThreadSlot& TraceRecorder::thread_slot_slow() {
     return *slot;
 }
 
+std::uint32_t TraceRecorder::events_in(const Chunk& c) const {
+    return static_cast<std::uint32_t>(c.count.load(std::memory_order_acquire) >> 32);
+}
+
 void TraceRecorder::new_chunk_locked(ThreadSlot& t) {
     Chunk* c = nullptr;
     if (ring_chunks_ > 0) {
@@ -133,7 +245,9 @@ void TraceRecorder::new_chunk_locked(ThreadSlot& t) {
                 ++it;
                 continue;
             }
-            dropped_ += Chunk::kCapacity;
+            const auto events = events_in(*old);
+            dropped_ += events;
+            dropped_chunks_.emplace(old->seq, events);
             it = chunks_.erase(it);
             if (!c)
                 c = old;
@@ -152,30 +266,62 @@ void TraceRecorder::new_chunk_locked(ThreadSlot& t) {
     c->retired = false;
     c->count.store(0, std::memory_order_relaxed);
     c->seq = next_seq_++;
+    c->thread = t.index;
+    c->base_key = t.last_key;
+    c->base_vt = t.vt;
     chunks_.emplace(c->seq, c);
     t.current = c;
+    t.records = 0;
+    t.events = 0;
+}
+
+void TraceRecorder::next_chunk(ThreadSlot& t) {
+    std::lock_guard lock(mutex_);
+    new_chunk_locked(t);
 }
 
 void TraceRecorder::push(ThreadSlot& t, EventKind kind, std::uint32_t task, std::uint32_t arg,
                          std::uint32_t arg2, std::uint8_t flag) {
-    const std::int64_t ts = now();
-    Chunk* c = t.current;
-    std::uint32_t n = c->count.load(std::memory_order_relaxed); // only this thread stores it
-    if (n == Chunk::kCapacity) [[unlikely]] {
-        std::lock_guard lock(mutex_);
-        new_chunk_locked(t);
-        c = t.current;
-        n = 0;
+    std::int64_t key;
+    std::int64_t vt = 0;
+    if (mode_ == TimeMode::Ticks) [[likely]] {
+        key = read_ticks();
+    } else if (mode_ == TimeMode::Virtual) {
+        vt = vclock_->now().count(); // one acquire load
+        key = read_ticks();
+    } else {
+        key = options_.time.function()();
     }
-    Event& e = c->events[n];
-    e.ts = ts;
-    e.task = task;
-    e.arg = arg;
-    e.arg2 = arg2;
-    e.thread = t.index;
-    e.kind = kind;
-    e.flag = flag;
-    c->count.store(n + 1, std::memory_order_release);
+    if (t.records + kMaxRecordsPerEvent > Chunk::kCapacity) [[unlikely]]
+        next_chunk(t);
+    Rec* r = t.current->records + t.records;
+    if (vt != t.vt) [[unlikely]] {
+        *r++ = Rec{0, static_cast<std::uint32_t>(vt),
+                   static_cast<std::uint32_t>(std::uint64_t(vt) >> 32), kRecVirtualTime};
+        t.vt = vt;
+    }
+    std::uint64_t delta = std::uint64_t(key) - std::uint64_t(t.last_key);
+    if (delta > 0xffff'ffffu) [[unlikely]] {
+        delta = 0;
+        if (key > t.last_key) { // a long silence: a full stamp (a step back stays 0)
+            *r++ = Rec{0, static_cast<std::uint32_t>(key),
+                       static_cast<std::uint32_t>(std::uint64_t(key) >> 32), kRecFullKey};
+            t.last_key = key;
+        }
+    } else {
+        t.last_key = key;
+    }
+    std::uint16_t inline_arg2 = static_cast<std::uint16_t>(arg2);
+    if (arg2 > 0xffff) [[unlikely]] {
+        *r++ = Rec{0, 0, arg2, kRecArg2};
+        inline_arg2 = 0;
+    }
+    *r++ = Rec{static_cast<std::uint32_t>(delta), task, arg,
+               static_cast<std::uint8_t>(kind),   flag, inline_arg2};
+    t.records = static_cast<std::uint32_t>(r - t.current->records);
+    ++t.events;
+    t.current->count.store(std::uint64_t(t.records) | (std::uint64_t(t.events) << 32),
+                           std::memory_order_release);
 }
 
 std::uint32_t TraceRecorder::intern_string_locked(std::string_view s) {
@@ -305,70 +451,251 @@ void TraceRecorder::on_worker_start(int index, const char* thread_name) {
     push(t, EventKind::WorkerStart, 0, static_cast<std::uint32_t>(index), name);
 }
 
+namespace {
+
+/// Ticks to nanoseconds: linear between anchors, the long-run rate outside.
+class TickMap {
+public:
+    TickMap(std::vector<std::pair<std::int64_t, std::int64_t>> anchors, double tail_rate)
+        : a_(std::move(anchors))
+        , rate_(tail_rate) {}
+    std::int64_t operator()(std::int64_t k) {
+        if (k >= a_.back().first)
+            return a_.back().second + std::llround(double(k - a_.back().first) * rate_);
+        if (k < a_.front().first)
+            return a_.front().second - std::llround(double(a_.front().first - k) * rate_);
+        if (!(a_[hint_].first <= k && k < a_[hint_ + 1].first)) {
+            auto it = std::upper_bound(a_.begin(), a_.end(), k,
+                                       [](std::int64_t v, const auto& p) { return v < p.first; });
+            hint_ = std::size_t(it - a_.begin()) - 1;
+        }
+        const auto& [t0, n0] = a_[hint_];
+        const auto& [t1, n1] = a_[hint_ + 1];
+        return n0 + std::llround(double(k - t0) * double(n1 - n0) / double(t1 - t0));
+    }
+
+private:
+    std::vector<std::pair<std::int64_t, std::int64_t>> a_;
+    double rate_;
+    std::size_t hint_ = 0;
+};
+
+/// One thread's decoded events (ts = stamp) and, on a virtual clock, times.
+struct Run {
+    std::vector<Event> events;
+    std::vector<std::int64_t> vts;
+    std::size_t pos = 0;
+};
+
+} // namespace
+
+void TraceRecorder::deliver(std::vector<Span>& spans, const void* records_buf,
+                            std::vector<Event>& out, std::vector<ReadCursor::Partial>* partial,
+                            std::vector<std::pair<std::int64_t, std::int64_t>> anchors,
+                            double tail_rate) {
+    const Rec* buf = static_cast<const Rec*>(records_buf);
+    const bool virt = mode_ == TimeMode::Virtual;
+    std::vector<Run> runs;
+    std::size_t total = 0;
+    for (const Span& sp : spans) {
+        if (runs.size() <= sp.thread)
+            runs.resize(sp.thread + 1u);
+        Run& run = runs[sp.thread];
+        std::int64_t key = sp.key, vt = sp.vt;
+        std::uint32_t arg2 = 0;
+        bool have_arg2 = false;
+        std::uint32_t events = 0;
+        for (std::size_t i = 0; i < sp.count; ++i) {
+            const Rec& r = buf[sp.offset + i];
+            switch (r.kind) {
+            case kRecVirtualTime:
+                vt = join64(r.task, r.arg);
+                continue;
+            case kRecFullKey:
+                key = join64(r.task, r.arg);
+                continue;
+            case kRecArg2:
+                arg2 = r.arg;
+                have_arg2 = true;
+                continue;
+            default:
+                break;
+            }
+            key += r.dkey;
+            Event e;
+            e.ts = key;
+            e.task = r.task;
+            e.arg = r.arg;
+            e.arg2 = have_arg2 ? arg2 : r.arg2;
+            e.thread = sp.thread;
+            e.kind = static_cast<EventKind>(r.kind);
+            e.flag = r.flag;
+            have_arg2 = false;
+            run.events.push_back(e);
+            if (virt)
+                run.vts.push_back(vt);
+            ++events;
+        }
+        total += events;
+        if (partial && sp.partial >= 0) {
+            auto& p = (*partial)[std::size_t(sp.partial)];
+            p.records += static_cast<std::uint32_t>(sp.count);
+            p.events += events;
+            p.key = key;
+            p.vt = vt;
+        }
+    }
+
+    // Merge the threads' runs (each in stamp order) by stamp, then give each
+    // event its time. Equal stamps: lower thread index first.
+    TickMap to_ns(std::move(anchors), tail_rate);
+    out.reserve(out.size() + total);
+    std::int64_t last = INT64_MIN;
+    auto emit = [&](Run& run) {
+        Event e = run.events[run.pos];
+        if (virt)
+            e.ts = run.vts[run.pos];
+        else if (mode_ == TimeMode::Ticks)
+            e.ts = to_ns(e.ts) - ns_base_;
+        e.ts = std::max(e.ts, last); // virtual times along real order; rounding
+        last = e.ts;
+        ++run.pos;
+        out.push_back(e);
+    };
+    using Head = std::pair<std::int64_t, std::size_t>; // (stamp, thread)
+    std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
+    for (std::size_t i = 0; i < runs.size(); ++i)
+        if (!runs[i].events.empty())
+            heads.emplace(runs[i].events.front().ts, i);
+    while (!heads.empty()) {
+        const std::size_t i = heads.top().second;
+        heads.pop();
+        Run& run = runs[i];
+        auto earliest = [&] { // is run i still first? (equal stamps: lower thread first)
+            if (run.pos >= run.events.size())
+                return false;
+            if (heads.empty())
+                return true;
+            const auto ts = run.events[run.pos].ts;
+            return ts < heads.top().first || (ts == heads.top().first && i < heads.top().second);
+        };
+        do // stay on this run while it is still the earliest
+            emit(run);
+        while (earliest());
+        if (run.pos < run.events.size())
+            heads.emplace(run.events[run.pos].ts, i);
+    }
+}
+
 DrainResult TraceRecorder::drain(ReadCursor& cursor, std::vector<Event>& out, Trace* tables) {
     DrainResult r;
-    const std::size_t before = out.size();
-    std::lock_guard lock(mutex_);
-    auto copy = [&](const Chunk& c, std::uint32_t from) {
-        const std::uint32_t n = c.count.load(std::memory_order_acquire);
-        if (n > from)
-            out.insert(out.end(), c.events + from, c.events + n);
-        return n;
-    };
-    // Chunks seen before but not full then, oldest first (keeps per-thread order).
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> still_partial;
-    for (auto [seq, read] : cursor.partial) {
-        auto it = chunks_.find(seq);
-        if (it == chunks_.end()) { // recycled: it was full
-            r.missed += Chunk::kCapacity - read;
-            continue;
+    std::vector<Span> spans;
+    std::vector<Rec> buf;
+    std::vector<ReadCursor::Partial> still_partial;
+    std::vector<std::pair<std::int64_t, std::int64_t>> anchors;
+    double tail_rate = 1.0;
+    {
+        std::lock_guard lock(mutex_);
+        auto copy = [&](const Chunk& c, std::uint32_t from, std::int64_t key, std::int64_t vt,
+                        const ReadCursor::Partial& pos) {
+            const std::uint32_t n =
+                static_cast<std::uint32_t>(c.count.load(std::memory_order_acquire));
+            Span sp{c.thread, key, vt, buf.size(), n > from ? n - from : 0u, -1};
+            buf.insert(buf.end(), c.records + from, c.records + std::max(n, from));
+            if (!c.retired) { // its writer may add more
+                sp.partial = static_cast<int>(still_partial.size());
+                still_partial.push_back(pos);
+            }
+            spans.push_back(sp);
+        };
+        // Chunks seen before but still being written then, oldest first.
+        for (const auto& p : cursor.partial) {
+            auto it = chunks_.find(p.chunk);
+            if (it == chunks_.end()) { // recycled
+                auto d = dropped_chunks_.find(p.chunk);
+                if (d != dropped_chunks_.end())
+                    r.missed += d->second - p.events;
+                continue;
+            }
+            copy(*it->second, p.records, p.key, p.vt, p);
         }
-        const auto n = copy(*it->second, read);
-        if (n < Chunk::kCapacity)
-            still_partial.emplace_back(seq, n);
+        for (auto it = chunks_.lower_bound(cursor.next_chunk); it != chunks_.end(); ++it) {
+            const Chunk& c = *it->second;
+            copy(c, 0, c.base_key, c.base_vt,
+                 ReadCursor::Partial{c.seq, 0, 0, c.base_key, c.base_vt});
+        }
+        for (auto d = dropped_chunks_.lower_bound(cursor.next_chunk); d != dropped_chunks_.end();
+             ++d)
+            r.missed += d->second;
+        cursor.next_chunk = next_seq_;
+        if (mode_ == TimeMode::Ticks) {
+            add_anchor_locked(); // after the copies: every copied stamp is older
+            std::int64_t lowest = INT64_MAX;
+            for (const Span& sp : spans)
+                lowest = std::min(lowest, sp.key);
+            auto it = std::upper_bound(anchors_.begin(), anchors_.end(), lowest,
+                                       [](std::int64_t v, const Anchor& a) { return v < a.ticks; });
+            if (it != anchors_.begin())
+                --it;
+            for (; it != anchors_.end(); ++it)
+                anchors.emplace_back(it->ticks, it->ns);
+            tail_rate = tail_rate_locked();
+        }
+
+        if (tables) {
+            const auto& ts = tables_.strings;
+            for (std::size_t i = std::max<std::size_t>(cursor.strings, tables->strings.size());
+                 i < ts.size(); ++i)
+                tables->strings.push_back(ts[i]);
+            const auto& tl = tables_.locations;
+            for (std::size_t i = std::max<std::size_t>(cursor.locations, tables->locations.size());
+                 i < tl.size(); ++i)
+                tables->locations.push_back(tl[i]);
+            tables->threads = tables_.threads; // small, and entries change on worker start
+            tables->virtual_time = tables_.virtual_time;
+            tables->dropped = dropped_;
+            cursor.strings = ts.size();
+            cursor.locations = tl.size();
+            cursor.threads = tables_.threads.size();
+        }
     }
-    std::uint64_t present = 0;
-    for (auto it = chunks_.lower_bound(cursor.next_chunk); it != chunks_.end(); ++it) {
-        ++present;
-        const auto n = copy(*it->second, 0);
-        if (n < Chunk::kCapacity)
-            still_partial.emplace_back(it->first, n);
-    }
-    r.missed += (next_seq_ - cursor.next_chunk - present) * Chunk::kCapacity;
-    cursor.next_chunk = next_seq_;
+    const std::size_t before = out.size();
+    deliver(spans, buf.data(), out, &still_partial, std::move(anchors), tail_rate);
     cursor.partial = std::move(still_partial);
     r.events = out.size() - before;
-
-    if (tables) {
-        const auto& ts = tables_.strings;
-        for (std::size_t i = std::max<std::size_t>(cursor.strings, tables->strings.size());
-             i < ts.size(); ++i)
-            tables->strings.push_back(ts[i]);
-        const auto& tl = tables_.locations;
-        for (std::size_t i = std::max<std::size_t>(cursor.locations, tables->locations.size());
-             i < tl.size(); ++i)
-            tables->locations.push_back(tl[i]);
-        tables->threads = tables_.threads; // small, and entries change on worker start
-        tables->virtual_time = tables_.virtual_time;
-        tables->dropped = dropped_;
-        cursor.strings = ts.size();
-        cursor.locations = tl.size();
-        cursor.threads = tables_.threads.size();
-    }
     return r;
+}
+
+double TraceRecorder::tail_rate_locked() const {
+    const Anchor& a = anchors_.front();
+    const Anchor& b = anchors_.back();
+    if (b.ns - a.ns >= 50'000'000 && b.ticks > a.ticks)
+        return double(b.ns - a.ns) / double(b.ticks - a.ticks);
+    return calibrated_ns_per_tick();
 }
 
 Trace TraceRecorder::snapshot() {
     Trace t;
+    std::vector<Span> spans;
+    std::vector<Rec> buf;
+    std::vector<std::pair<std::int64_t, std::int64_t>> anchors;
+    double tail_rate = 1.0;
     {
         std::lock_guard lock(mutex_);
         std::size_t total = 0;
         for (auto& [seq, c] : chunks_)
-            total += c->count.load(std::memory_order_acquire);
-        t.events.reserve(total);
+            total += static_cast<std::uint32_t>(c->count.load(std::memory_order_acquire));
+        buf.reserve(total);
         for (auto& [seq, c] : chunks_) {
-            const auto n = c->count.load(std::memory_order_acquire);
-            t.events.insert(t.events.end(), c->events, c->events + n);
+            const auto n = static_cast<std::uint32_t>(c->count.load(std::memory_order_acquire));
+            spans.push_back(Span{c->thread, c->base_key, c->base_vt, buf.size(), n, -1});
+            buf.insert(buf.end(), c->records, c->records + n);
+        }
+        if (mode_ == TimeMode::Ticks) {
+            add_anchor_locked();
+            for (const Anchor& a : anchors_)
+                anchors.emplace_back(a.ticks, a.ns);
+            tail_rate = tail_rate_locked();
         }
         t.strings = tables_.strings;
         t.locations = tables_.locations;
@@ -376,7 +703,7 @@ Trace TraceRecorder::snapshot() {
         t.dropped = dropped_;
         t.virtual_time = tables_.virtual_time;
     }
-    sort_events(t.events);
+    deliver(spans, buf.data(), t.events, nullptr, std::move(anchors), tail_rate);
     return t;
 }
 
@@ -389,7 +716,7 @@ std::uint64_t TraceRecorder::recorded() const {
     std::lock_guard lock(mutex_);
     std::uint64_t n = dropped_;
     for (auto& [seq, c] : chunks_)
-        n += c->count.load(std::memory_order_acquire);
+        n += events_in(*c);
     return n;
 }
 

@@ -2,17 +2,31 @@
 // TraceRecorder: the Hooks implementation that records every transition.
 //
 // Hot path (poll start/end, wake, yield, channel ops): the calling thread
-// appends a 24-byte Event to its own chunk (a thread_local pointer per
+// reads its time stamp (the CPU's time-stamp counter where there is one, else
+// steady_clock; never a std::function unless a custom TimeSource was given),
+// appends a 16-byte record to its own chunk (a thread_local pointer per
 // recorder), then publishes the chunk's fill count with one release store. No
 // lock, no read-modify-write atomic, no allocation: a thread takes the mutex
-// only when its chunk is full (every ~2700 events) or on its first event.
+// only when its chunk is full (every ~4000 events) or on its first event.
+// Records hold the time as a 32-bit delta from the thread's previous record; a
+// thread silent for longer than 2^32 ticks writes one extra full-time record.
 // Interning (task names, source locations, marks, failure messages) locks;
 // await sites are cached per thread by (file_name pointer, line), so a poll
 // that ends Pending at a known site does not lock either.
 //
+// Time and order: events are always ordered by their real time stamp (ticks),
+// so a wake sorts before the poll it caused even when both carry the same
+// virtual time. On a virtual clock each thread also reads the clock (one
+// acquire load) and, only when the value changed since its previous event,
+// writes a small "virtual time" record first. Readers then give every event
+// its thread's virtual time (made non-decreasing along the real-time order):
+// consumers only ever see Event::ts, in nanoseconds of the trace's time base.
+// Ticks are converted to nanoseconds by the readers, piecewise linearly between
+// (ticks, steady_clock) anchors taken at recorder start and at each drain.
+//
 // Reading: any thread may drain() concurrently with the writers. A ReadCursor
 // remembers how far it has read, so each drain returns only new events, each
-// exactly once, in per-thread order (not globally sorted: sort_events()).
+// exactly once, sorted by time (per-thread order kept for equal times).
 //
 // Bounded mode (ring_capacity > 0): full chunks beyond the capacity are
 // recycled oldest first; every discarded event is counted in dropped(), and a
@@ -30,6 +44,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -40,8 +55,30 @@ class Clock;
 
 namespace pollscope::trace {
 
-/// Nanoseconds, monotonic. An empty TimeSource means steady_clock since start.
-using TimeSource = std::function<std::int64_t()>;
+/// Where event times come from. Empty: steady time since the recorder started
+/// (read as CPU ticks; fastest). TraceRecorder::clock_time(clock): the
+/// runtime's clock (real: ticks in the clock's time base; virtual: the virtual
+/// time, ordered by ticks). Any other callable: called for every event, its
+/// nanoseconds used as they are (must not go back on one thread; for tests).
+class TimeSource {
+public:
+    TimeSource() = default;
+    template <class F>
+    requires(!std::is_same_v<std::remove_cvref_t<F>, TimeSource> &&
+             std::is_invocable_r_v<std::int64_t, F&>)
+        TimeSource(F&& f) // NOLINT: implicit, as the std::function it replaces
+        : fn_(std::forward<F>(f)) {}
+    static TimeSource of_clock(std::shared_ptr<Clock> clock);
+
+    explicit operator bool() const noexcept { return fn_ || clock_; }
+    std::int64_t operator()() const;
+    const std::shared_ptr<Clock>& clock() const noexcept { return clock_; }
+    const std::function<std::int64_t()>& function() const noexcept { return fn_; }
+
+private:
+    std::function<std::int64_t()> fn_;
+    std::shared_ptr<Clock> clock_;
+};
 
 struct RecorderOptions {
     std::size_t ring_capacity = 0; // 0: keep everything
@@ -50,11 +87,18 @@ struct RecorderOptions {
 };
 
 /// Where a reader is; one per reader, start default-constructed. Chunks below
-/// next_chunk were seen; those listed in partial were not yet full then.
+/// next_chunk were seen; those listed in partial were still being written then.
 struct ReadCursor {
+    struct Partial {
+        std::uint64_t chunk = 0;
+        std::uint32_t records = 0; // records read
+        std::uint32_t events = 0;  // events among them
+        std::int64_t key = 0;      // the thread's time stamp and virtual time there
+        std::int64_t vt = 0;
+    };
     std::uint64_t next_chunk = 0;
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> partial; // (chunk, events read)
-    std::size_t strings = 0;                                      // table entries already delivered
+    std::vector<Partial> partial;
+    std::size_t strings = 0; // table entries already delivered
     std::size_t locations = 0;
     std::size_t threads = 0;
 };
@@ -70,6 +114,9 @@ public:
     ~TraceRecorder() override;
     TraceRecorder(const TraceRecorder&) = delete;
     TraceRecorder& operator=(const TraceRecorder&) = delete;
+
+    /// Bytes one event takes in the recorder's chunks (Event itself is 24).
+    static constexpr std::size_t kRecordBytes = 16;
 
     /// A time source reading the runtime's clock (real or virtual).
     static TimeSource clock_time(std::shared_ptr<Clock> clock);
@@ -107,28 +154,49 @@ public:
 
     struct Chunk;
     struct ThreadSlot;
+    struct Span;
 
 private:
+    enum class TimeMode : std::uint8_t { Ticks, Virtual, Custom };
+    /// (ticks, steady ns) pairs: the ticks-to-ns mapping readers use.
+    struct Anchor {
+        std::int64_t ticks = 0;
+        std::int64_t ns = 0;
+    };
+
     ThreadSlot& thread_slot();
     ThreadSlot& thread_slot_slow();
     void new_chunk_locked(ThreadSlot& t);
+    void next_chunk(ThreadSlot& t);
     void push(ThreadSlot& t, EventKind kind, std::uint32_t task, std::uint32_t arg = 0,
               std::uint32_t arg2 = 0, std::uint8_t flag = 0);
     std::uint32_t cached_location(ThreadSlot& t, const std::source_location& loc);
     std::uint32_t intern_string_locked(std::string_view s);
-    std::int64_t now() const;
+    std::uint32_t events_in(const Chunk& c) const;
+    void add_anchor_locked();
+    double tail_rate_locked() const;
+    /// Decodes spans (records copied to records_buf), merges them by time stamp
+    /// and appends the events to out with their final times; moves the partial
+    /// entries' positions past what was decoded.
+    void deliver(std::vector<Span>& spans, const void* records_buf, std::vector<Event>& out,
+                 std::vector<ReadCursor::Partial>* partial,
+                 std::vector<std::pair<std::int64_t, std::int64_t>> anchors, double tail_rate);
 
     const std::uint64_t uid_; // distinguishes recorders in the thread_local cache
     RecorderOptions options_;
-    std::int64_t origin_ns_ = 0;
+    TimeMode mode_ = TimeMode::Ticks;
+    const Clock* vclock_ = nullptr; // virtual mode
+    std::int64_t ns_base_ = 0;      // Ticks mode: event ts = steady ns - ns_base_
 
-    mutable std::mutex mutex_;               // chunks, threads, tables
+    mutable std::mutex mutex_;               // chunks, threads, tables, anchors
     std::map<std::uint64_t, Chunk*> chunks_; // retained, by sequence number
     std::uint64_t next_seq_ = 0;
     std::size_t ring_chunks_ = 0; // 0: unbounded
     std::vector<Chunk*> free_chunks_;
     std::uint64_t dropped_ = 0;
+    std::map<std::uint64_t, std::uint32_t> dropped_chunks_; // seq -> events it held
     std::vector<std::unique_ptr<ThreadSlot>> threads_;
+    std::vector<Anchor> anchors_;
     Trace tables_; // strings, locations, threads (events unused)
     std::unordered_map<std::string, std::uint32_t> string_ids_;
     std::unordered_map<std::string, std::uint32_t> location_ids_; // "file:line:col:fn" ids

@@ -200,7 +200,7 @@ void TestRecorder::costPerEvent() {
     }
     const double per = (cpu_ns() - t0) / (2.0 * n);
     qInfo("recorder: %.1f ns per event (poll start/end pairs, steady clock, %zu bytes/event)", per,
-          sizeof(Event));
+          TraceRecorder::kRecordBytes);
     QCOMPARE(rec.recorded(), std::uint64_t(2 * n));
 }
 

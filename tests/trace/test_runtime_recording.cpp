@@ -1,12 +1,20 @@
 // The recorder plugged into the real Runtime: a task that yields three times
-// shows as four polls, three self-wakes, its spawn site and await site.
+// shows as four polls, three self-wakes, its spawn site and await site. On a
+// virtual clock, events of several threads share one timestamp: a wake from
+// the timer thread must still come before the poll it caused, so the derived
+// idle time is exact.
 
 #include "recorder.h"
 #include "runtime.h"
 #include "stats.h"
+#include "timer_future.h"
+#include "waker.h"
 #include "yield_now.h"
 
 #include <QtTest>
+
+#include <chrono>
+#include <thread>
 
 using namespace pollscope;
 using namespace pollscope::trace;
@@ -17,12 +25,70 @@ Task<int> yielder() {
         co_await yield_now();
     co_return 7;
 }
+
+Task<int> three_timers(std::shared_ptr<Clock> clock) {
+    for (int i = 0; i < 3; ++i)
+        co_await TimerFuture(std::chrono::milliseconds(40), clock);
+    co_return 3;
+}
+
+/// Pending once; a plain std::thread wakes it (after a real-time pause).
+struct ThreadWoken {
+    bool started = false;
+    std::thread waker;
+    Poll<void> poll(Context& cx) {
+        if (started)
+            return Ready();
+        started = true;
+        waker = std::thread([w = cx.waker()] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            w.wake_by_ref();
+        });
+        return Pending;
+    }
+    ~ThreadWoken() {
+        if (waker.joinable())
+            waker.join();
+    }
+};
+
+Task<int> woken_by_thread() {
+    for (int i = 0; i < 5; ++i)
+        co_await ThreadWoken{};
+    co_return 5;
+}
+
+const TaskStats* find_task(const TraceStats& s, std::string_view name) {
+    for (auto& task : s.tasks)
+        if (task.name == name)
+            return &task;
+    return nullptr;
+}
+
+/// Every wake of `task` comes before the poll it caused: after a Pending
+/// poll end, the next event of the task is its Wake, then its PollStart.
+void check_wake_before_poll(const Trace& t, std::uint32_t task) {
+    bool pending = false;
+    for (const Event& e : t.events) {
+        if (e.task != task)
+            continue;
+        if (e.kind == EventKind::PollEnd)
+            pending = e.outcome() == Outcome::Pending;
+        else if (e.kind == EventKind::PollStart)
+            QVERIFY2(!pending, "a poll sorted before the wake that caused it");
+        else if (e.kind == EventKind::Wake)
+            pending = false;
+    }
+}
 } // namespace
 
 class TestRuntimeRecording : public QObject {
     Q_OBJECT
 private slots:
     void yieldingTask();
+    void virtualClockTimersInARow();
+    void virtualClockWakeFromPlainThread();
+    void realClockTimersInARow();
 };
 
 void TestRuntimeRecording::yieldingTask() {
@@ -58,6 +124,82 @@ void TestRuntimeRecording::yieldingTask() {
     for (auto& th : t.threads)
         workers += th.worker >= 0;
     QCOMPARE(workers, 2);
+}
+
+void TestRuntimeRecording::virtualClockTimersInARow() {
+    for (int round = 0; round < 20; ++round) {
+        auto clock = Clock::make_virtual();
+        TraceRecorder rec({0, TraceRecorder::clock_time(clock), true});
+        {
+            RuntimeOptions o;
+            o.workers = 2;
+            o.hooks = &rec;
+            o.clock = clock;
+            Runtime rt(o);
+            QCOMPARE(rt.block_on(three_timers(clock), "timers"), 3);
+        }
+        const Trace t = rec.snapshot();
+        QVERIFY(std::is_sorted(t.events.begin(), t.events.end(),
+                               [](const Event& a, const Event& b) { return a.ts < b.ts; }));
+        const TraceStats s = compute_stats(t);
+        const TaskStats* task = find_task(s, "timers");
+        QVERIFY(task);
+        check_wake_before_poll(t, std::uint32_t(task->id));
+        QCOMPARE(task->state, TaskState::Done);
+        QCOMPARE(task->polls, 4u);
+        QCOMPARE(task->wakes, 3u);
+        QCOMPARE(task->idle_ns, std::int64_t(120'000'000));
+        QCOMPARE(task->busy_ns, std::int64_t(0));
+        QCOMPARE(task->scheduled_ns, std::int64_t(0));
+        QCOMPARE(task->total_ns, std::int64_t(120'000'000));
+    }
+}
+
+void TestRuntimeRecording::virtualClockWakeFromPlainThread() {
+    for (int round = 0; round < 5; ++round) {
+        auto clock = Clock::make_virtual();
+        TraceRecorder rec({0, TraceRecorder::clock_time(clock), true});
+        {
+            RuntimeOptions o;
+            o.workers = 2;
+            o.hooks = &rec;
+            o.clock = clock;
+            Runtime rt(o);
+            QCOMPARE(rt.block_on(woken_by_thread(), "woken"), 5);
+        }
+        const Trace t = rec.snapshot();
+        const TraceStats s = compute_stats(t);
+        const TaskStats* task = find_task(s, "woken");
+        QVERIFY(task);
+        check_wake_before_poll(t, std::uint32_t(task->id));
+        QCOMPARE(task->polls, 6u);
+        QCOMPARE(task->wakes, 5u);
+        QCOMPARE(task->total_ns, std::int64_t(0)); // virtual time never moved
+    }
+}
+
+void TestRuntimeRecording::realClockTimersInARow() {
+    auto clock = Clock::make_real();
+    TraceRecorder rec({0, TraceRecorder::clock_time(clock), false});
+    {
+        RuntimeOptions o;
+        o.workers = 2;
+        o.hooks = &rec;
+        o.clock = clock;
+        Runtime rt(o);
+        QCOMPARE(rt.block_on(three_timers(clock), "timers"), 3);
+    }
+    const Trace t = rec.snapshot();
+    QVERIFY(std::is_sorted(t.events.begin(), t.events.end(),
+                           [](const Event& a, const Event& b) { return a.ts < b.ts; }));
+    const TraceStats s = compute_stats(t);
+    const TaskStats* task = find_task(s, "timers");
+    QVERIFY(task);
+    check_wake_before_poll(t, std::uint32_t(task->id));
+    QCOMPARE(task->polls, 4u);
+    // Three 40 ms sleeps: idle at least 120 ms, and the whole task well under 10 s.
+    QVERIFY2(task->idle_ns >= 119'000'000, qPrintable(QString::number(task->idle_ns)));
+    QVERIFY(task->total_ns >= task->idle_ns && task->total_ns < 10'000'000'000);
 }
 
 QTEST_GUILESS_MAIN(TestRuntimeRecording)
