@@ -114,6 +114,7 @@ struct TraceRecorder::ThreadSlot {
     std::uint32_t events = 0;
     std::int64_t last_key = 0; // stamp of the last record
     std::int64_t vt = 0;       // virtual time of the last record
+    bool in_poll = false;      // between a poll start and its end on this thread
     struct SiteKey {
         const char* file;
         std::uint_least32_t line, column;
@@ -126,6 +127,11 @@ struct TraceRecorder::ThreadSlot {
         }
     };
     std::unordered_map<SiteKey, std::uint32_t, SiteHash> sites; // location cache, no lock
+    struct RecentSite {
+        SiteKey key{nullptr, 0, 0};
+        std::uint32_t id = 0;
+    };
+    RecentSite recent[16]; // direct-mapped in front of `sites`: no hashing per poll end
 };
 
 /// Records of one chunk a reader copied under the mutex, decoded after.
@@ -281,10 +287,16 @@ void TraceRecorder::next_chunk(ThreadSlot& t) {
 }
 
 void TraceRecorder::push(ThreadSlot& t, EventKind kind, std::uint32_t task, std::uint32_t arg,
-                         std::uint32_t arg2, std::uint8_t flag) {
+                         std::uint32_t arg2, std::uint8_t flag, bool in_poll_stamp) {
     std::int64_t key;
-    std::int64_t vt = 0;
-    if (mode_ == TimeMode::Ticks) [[likely]] {
+    std::int64_t vt = t.vt;
+    if (in_poll_stamp && t.in_poll && mode_ != TimeMode::Custom) {
+        // A task's yield or self-wake inside its poll: the stamp of this
+        // thread's previous record, no clock read. Earlier than the truth by at
+        // most the poll so far, never later; the statistics do not depend on it
+        // (a task woken while running is scheduled from its poll's end).
+        key = t.last_key;
+    } else if (mode_ == TimeMode::Ticks) [[likely]] {
         key = read_ticks();
     } else if (mode_ == TimeMode::Virtual) {
         vt = vclock_->now().count(); // one acquire load
@@ -361,10 +373,17 @@ std::uint32_t TraceRecorder::cached_location(ThreadSlot& t, const std::source_lo
     if (loc.line() == 0)
         return 0;
     const ThreadSlot::SiteKey key{loc.file_name(), loc.line(), loc.column()};
-    if (auto it = t.sites.find(key); it != t.sites.end())
-        return it->second;
-    const auto id = intern_location(loc);
-    t.sites.emplace(key, id);
+    auto& recent = t.recent[(loc.line() ^ (reinterpret_cast<std::uintptr_t>(key.file) >> 4)) & 15];
+    if (recent.key == key) [[likely]]
+        return recent.id;
+    std::uint32_t id = 0;
+    if (auto it = t.sites.find(key); it != t.sites.end()) {
+        id = it->second;
+    } else {
+        id = intern_location(loc);
+        t.sites.emplace(key, id);
+    }
+    recent = {key, id};
     return id;
 }
 
@@ -378,18 +397,23 @@ void TraceRecorder::on_spawn(const SpawnInfo& info) {
 }
 
 void TraceRecorder::on_poll_start(TaskId id) {
-    push(thread_slot(), EventKind::PollStart, static_cast<std::uint32_t>(id));
+    auto& t = thread_slot();
+    push(t, EventKind::PollStart, static_cast<std::uint32_t>(id));
+    t.in_poll = true;
 }
 
 void TraceRecorder::on_poll_end(TaskId id, PollResult result, std::source_location await_site) {
     auto& t = thread_slot();
+    t.in_poll = false;
     push(t, EventKind::PollEnd, static_cast<std::uint32_t>(id), cached_location(t, await_site), 0,
          static_cast<std::uint8_t>(result));
 }
 
 void TraceRecorder::on_wake(TaskId woken, TaskId woken_by) {
+    // Only a self-wake reuses the poll's stamp: another task's scheduled time
+    // starts at this wake and must not include the rest of the waker's poll.
     push(thread_slot(), EventKind::Wake, static_cast<std::uint32_t>(woken),
-         static_cast<std::uint32_t>(woken_by));
+         static_cast<std::uint32_t>(woken_by), 0, 0, woken == woken_by && woken != 0);
 }
 
 void TraceRecorder::on_cancel(TaskId id) {
@@ -411,7 +435,7 @@ void TraceRecorder::on_fail(TaskId id, std::exception_ptr error) {
 }
 
 void TraceRecorder::on_yield(TaskId id) {
-    push(thread_slot(), EventKind::Yield, static_cast<std::uint32_t>(id));
+    push(thread_slot(), EventKind::Yield, static_cast<std::uint32_t>(id), 0, 0, 0, true);
 }
 
 void TraceRecorder::on_channel_send(ChannelKind kind, const void* channel) {

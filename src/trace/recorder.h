@@ -3,7 +3,8 @@
 //
 // Hot path (poll start/end, wake, yield, channel ops): the calling thread
 // reads its time stamp (the CPU's time-stamp counter where there is one, else
-// steady_clock; never a std::function unless a custom TimeSource was given),
+// steady_clock; never a std::function unless a custom TimeSource was given;
+// a task's yield or self-wake inside its poll reuses the poll's stamp),
 // appends a 16-byte record to its own chunk (a thread_local pointer per
 // recorder), then publishes the chunk's fill count with one release store. No
 // lock, no read-modify-write atomic, no allocation: a thread takes the mutex
@@ -168,8 +169,9 @@ private:
     ThreadSlot& thread_slot_slow();
     void new_chunk_locked(ThreadSlot& t);
     void next_chunk(ThreadSlot& t);
+    /// in_poll_stamp: inside a poll, reuse the thread's last stamp (no clock read).
     void push(ThreadSlot& t, EventKind kind, std::uint32_t task, std::uint32_t arg = 0,
-              std::uint32_t arg2 = 0, std::uint8_t flag = 0);
+              std::uint32_t arg2 = 0, std::uint8_t flag = 0, bool in_poll_stamp = false);
     std::uint32_t cached_location(ThreadSlot& t, const std::source_location& loc);
     std::uint32_t intern_string_locked(std::string_view s);
     std::uint32_t events_in(const Chunk& c) const;
