@@ -36,6 +36,7 @@ void ExamplePanel::set_example(const ExampleInfo* example) {
     }
     knob_rows_.clear();
     spins_.clear();
+    flags_.clear();
     if (!example) {
         ui_->explanation->setMarkdown(
             tr("# Trace\n\nA saved trace, opened for viewing. Pick an example on the left to run "
@@ -47,20 +48,45 @@ void ExamplePanel::set_example(const ExampleInfo* example) {
     }
     ui_->knobsBox->setEnabled(true);
     ui_->explanation->setMarkdown(example->markdown);
+    // The clock: the example's virtual_time knob, shown as the Clock check box.
+    const Knob* clock = example->knob(virtual_time_knob());
+    ui_->clockLabel->setVisible(clock != nullptr);
+    ui_->virtualClock->setVisible(clock != nullptr);
+    if (clock) {
+        QSignalBlocker b(ui_->virtualClock);
+        ui_->virtualClock->setChecked(clock->value != 0);
+    }
     for (const auto& k : example->knobs) {
+        if (k.id == virtual_time_knob())
+            continue;
+        const QString tip =
+            k.is_flag ? tr("Knob %1 (on/off)").arg(k.id)
+                      : tr("Knob %1: %2 to %3%4").arg(k.id).arg(k.min).arg(k.max).arg(k.suffix);
+        if (k.is_flag) {
+            auto* box = new QCheckBox;
+            box->setChecked(k.value != 0);
+            box->setObjectName(QStringLiteral("knob_") + k.id);
+            box->setToolTip(tip);
+            connect(box, &QCheckBox::toggled, this, &ExamplePanel::knobs_changed);
+            ui_->knobsForm->addRow(k.label, box);
+            knob_rows_.push_back(box);
+            flags_.emplace_back(k.id, box);
+            continue;
+        }
         auto* spin = new QSpinBox;
         spin->setRange(k.min, k.max);
         spin->setValue(k.value);
         spin->setSuffix(k.suffix);
         spin->setObjectName(QStringLiteral("knob_") + k.id);
         spin->setAccelerated(true);
+        spin->setToolTip(tip);
         connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &ExamplePanel::knobs_changed);
         ui_->knobsForm->addRow(k.label, spin);
         knob_rows_.push_back(spin);
         spins_.emplace_back(k.id, spin);
     }
     ui_->eventsBox->setVisible(example->interactive);
-    ui_->sentLabel->setText(tr("sent: 0"));
+    set_events_sent(0);
     ui_->code->setPlainText(example->code);
     ui_->code->setExtraSelections({});
 }
@@ -69,6 +95,10 @@ KnobValues ExamplePanel::knob_values() const {
     KnobValues v;
     for (const auto& [id, spin] : spins_)
         v[id] = spin->value();
+    for (const auto& [id, box] : flags_)
+        v[id] = box->isChecked() ? 1 : 0;
+    if (example_ && example_->knob(virtual_time_knob()))
+        v[virtual_time_knob()] = ui_->virtualClock->isChecked() ? 1 : 0;
     return v;
 }
 
@@ -78,6 +108,13 @@ void ExamplePanel::set_knob_values(const KnobValues& values) {
         if (it != values.end())
             spin->setValue(it->second);
     }
+    for (const auto& [id, box] : flags_) {
+        auto it = values.find(id);
+        if (it != values.end())
+            box->setChecked(it->second != 0);
+    }
+    if (auto it = values.find(virtual_time_knob()); it != values.end())
+        ui_->virtualClock->setChecked(it->second != 0);
 }
 
 bool ExamplePanel::virtual_clock() const {
@@ -96,6 +133,10 @@ void ExamplePanel::set_running(bool running) {
 
 void ExamplePanel::set_events_sent(int n) {
     ui_->sentLabel->setText(tr("sent: %1").arg(n));
+}
+
+int ExamplePanel::events_sent_shown() const {
+    return ui_->sentLabel->text().section(QLatin1Char(' '), 1).toInt();
 }
 
 int ExamplePanel::highlight_site(const QString& file, int line) {

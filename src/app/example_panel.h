@@ -1,9 +1,9 @@
 #pragma once
 // ExamplePanel: the right side of the window. The selected example's
-// explanation (Markdown), its knobs (spin boxes built from the example's
-// Knob list, plus the real/virtual clock), the interactive buttons of
-// examples that take events, and its code with the await line the selected
-// task is stopped at highlighted.
+// explanation (Markdown), its knobs (spin boxes and check boxes built from
+// the example's Knob list; its "virtual_time" knob is the panel's one Clock
+// check box), the interactive buttons of examples that take events, and its
+// code with the await line the selected task is stopped at highlighted.
 
 #include "example_catalog.h"
 
@@ -14,6 +14,7 @@
 namespace Ui {
 class ExamplePanel;
 }
+class QCheckBox;
 class QSpinBox;
 
 namespace pollscope::app {
@@ -28,14 +29,18 @@ public:
     void set_example(const ExampleInfo* example);
     const ExampleInfo* example() const noexcept { return example_; }
 
+    /// Every knob's value, "virtual_time" (from the Clock check box) included.
     KnobValues knob_values() const;
     /// Sets the knobs present in `values` (others keep their defaults).
     void set_knob_values(const KnobValues& values);
+    /// The Clock check box (the example's "virtual_time" knob).
     bool virtual_clock() const;
     void set_virtual_clock(bool on);
     /// Knobs can be changed only between runs.
     void set_running(bool running);
     void set_events_sent(int n);
+    /// The number the "sent" counter shows now.
+    int events_sent_shown() const;
 
     /// Highlights the await site `file:line` if it lies in the shown code;
     /// an empty file clears the highlight. Returns the highlighted code line
@@ -51,6 +56,7 @@ private:
     std::unique_ptr<Ui::ExamplePanel> ui_;
     const ExampleInfo* example_ = nullptr;
     std::vector<std::pair<QString, QSpinBox*>> spins_;
+    std::vector<std::pair<QString, QCheckBox*>> flags_;
     std::vector<QWidget*> knob_rows_;
     int highlighted_ = 0;
 };

@@ -9,6 +9,7 @@
 #include <QPointer>
 #include <QtConcurrent>
 
+#include <chrono>
 #include <exception>
 
 namespace pollscope::app {
@@ -34,16 +35,28 @@ ExampleRunner::~ExampleRunner() {
     pool_.waitForDone();
 }
 
-bool ExampleRunner::start(const ExampleInfo& example, const KnobValues& knobs, bool virtual_clock,
-                          bool paused) {
+bool ExampleRunner::start(const ExampleInfo& example, const KnobValues& knobs, bool paused) {
     if (running() || !example.run)
         return false;
     auto state = std::make_shared<RunState>();
+    const bool virtual_clock = pollscope::examples::wants_virtual_clock(example, knobs);
     auto clock = virtual_clock ? Clock::make_virtual() : Clock::make_real();
     trace::RecorderOptions ro;
     ro.virtual_time = virtual_clock;
-    if (virtual_clock)
+    state->virtual_clock = virtual_clock;
+    if (virtual_clock) {
         ro.time = trace::TraceRecorder::clock_time(clock);
+        state->now = [clock] { return std::int64_t(clock->now().count()); };
+    } else {
+        // The recorder's own steady clock starts at its construction: this
+        // origin is within microseconds of it (follow-live only needs that).
+        const auto origin = std::chrono::steady_clock::now();
+        state->now = [origin] {
+            return std::int64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    std::chrono::steady_clock::now() - origin)
+                                    .count());
+        };
+    }
     state->recorder = std::make_unique<trace::TraceRecorder>(std::move(ro));
     state->gate = std::make_unique<StepGate>(state->recorder.get());
     QPointer<ExampleRunner> self(this);
@@ -123,10 +136,14 @@ bool ExampleRunner::send_events(int n) {
 }
 
 void ExampleRunner::stop() {
-    if (!state_)
+    if (!state_ || state_->stopping)
         return;
-    state_->control.abort();
+    state_->stopping = true;
+    // Open the gate first: aborting joins the runtime's workers, and one may
+    // be waiting at the gate. The abort itself runs off the GUI thread.
     state_->gate->release();
+    auto state = state_;
+    (void)QtConcurrent::run(&pool_, [state] { state->control.abort(); });
 }
 
 bool ExampleRunner::wait(int ms) {

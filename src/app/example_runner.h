@@ -1,8 +1,10 @@
 #pragma once
 // ExampleRunner: runs one example at a time off the GUI thread and exposes
-// what the GUI needs: the recorder to drain, the step gate, the run control.
-// The run is a QtConcurrent task on the runner's own pool, co_awaited with
-// QCoro, so the GUI thread never blocks.
+// what the GUI needs: the recorder to drain, the step gate, the example's
+// control (shutdown, events, abort). The run is a QtConcurrent task on the
+// runner's own pool, co_awaited with QCoro, so the GUI thread never blocks;
+// stopping a run (which joins the example's runtime threads) happens on that
+// pool too.
 
 #include "example_catalog.h"
 #include "recorder.h"
@@ -13,6 +15,8 @@
 #include <QThreadPool>
 
 #include <atomic>
+#include <cstdint>
+#include <functional>
 #include <memory>
 
 namespace pollscope::app {
@@ -23,9 +27,13 @@ class TraceStore;
 struct RunState {
     std::unique_ptr<trace::TraceRecorder> recorder;
     std::unique_ptr<StepGate> gate;
-    RunControl control;
+    ExampleControl control;
     trace::ReadCursor cursor;
     std::atomic<bool> done{false};
+    bool virtual_clock = false;
+    bool stopping = false; // stop() was called (GUI thread only)
+    /// The recorder's time now (trace nanoseconds), on the run's clock.
+    std::function<std::int64_t()> now;
 };
 
 class ExampleRunner : public QObject {
@@ -34,10 +42,10 @@ public:
     explicit ExampleRunner(QObject* parent = nullptr);
     ~ExampleRunner() override;
 
-    /// Starts `example`; false (and nothing changes) when a run is active.
-    /// With `paused` the first poll already waits for a step.
-    bool start(const ExampleInfo& example, const KnobValues& knobs, bool virtual_clock,
-               bool paused = false);
+    /// Starts `example` with `knobs` (the clock from its "virtual_time"
+    /// knob); false (and nothing changes) when a run is active. With
+    /// `paused` the first poll already waits for a step.
+    bool start(const ExampleInfo& example, const KnobValues& knobs, bool paused = false);
     bool running() const noexcept { return state_ && !state_->done.load(); }
     /// The current (or last) run, or nullptr.
     RunState* state() const noexcept { return state_.get(); }
@@ -48,7 +56,8 @@ public:
     bool paused() const;
     bool shutdown();
     bool send_events(int n);
-    /// Stops the current run (abort + open the gate); finished() follows.
+    /// Stops the current run (opens the gate, then aborts it on a worker
+    /// thread: the GUI thread never waits); finished() follows.
     void stop();
     /// Blocks until the current run's thread is done (tests, shutdown).
     bool wait(int ms = 10000);

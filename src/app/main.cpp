@@ -1,4 +1,5 @@
 // pollscope: the window, or (with --list/--run/--summary) the headless CLI.
+#include "command_line.h"
 #include "main_window.h"
 
 #include <QApplication>
@@ -6,32 +7,12 @@
 #include <QTimer>
 
 #include <cstdio>
-#include <cstring>
-
-#if __has_include("cli.h")
-#include "cli.h"
-#define POLLSCOPE_HAVE_CLI 1
-#endif
-
-namespace {
-bool wants_cli(int argc, char** argv) {
-    for (int i = 1; i < argc; ++i)
-        for (const char* opt : {"--list", "--run", "--summary"})
-            if (std::strncmp(argv[i], opt, std::strlen(opt)) == 0)
-                return true;
-    return false;
-}
-} // namespace
 
 int main(int argc, char** argv) {
-    if (wants_cli(argc, argv)) {
-#ifdef POLLSCOPE_HAVE_CLI
-        return pollscope::cli::main(argc, argv);
-#else
-        std::fprintf(stderr, "pollscope: the command-line interface is not built in yet\n");
-        return 2;
-#endif
-    }
+    // --help, --version, --list, --run, --summary: headless, before any
+    // QApplication exists (no display needed).
+    if (auto code = pollscope::app::run_command_line(argc, argv))
+        return *code;
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Pollscope"));
     QApplication::setApplicationName(QStringLiteral("Pollscope"));

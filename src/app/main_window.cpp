@@ -186,10 +186,11 @@ void MainWindow::setup_actions() {
     connect(ui_->actionExport, &QAction::triggered, this, &MainWindow::export_dialog);
     connect(ui_->actionOpen, &QAction::triggered, this, &MainWindow::open_dialog);
     connect(ui_->actionQuit, &QAction::triggered, this, &QWidget::close);
-    auto* space = new QShortcut(QKeySequence(Qt::Key_Space), this);
-    space->setContext(Qt::WindowShortcut);
-    connect(space, &QShortcut::activated, this, &MainWindow::toggle_run);
-    ui_->actionRun->setToolTip(tr("Run the example, or resume it (Space toggles Run/Pause)"));
+    connect(ui_->actionToggleRun, &QAction::triggered, this, &MainWindow::toggle_run);
+    connect(ui_->actionPrevious, &QAction::triggered, ui_->previousButton, &QPushButton::click);
+    connect(ui_->actionNext, &QAction::triggered, ui_->nextButton, &QPushButton::click);
+    // The toolbar's Run and Pause share Space through the menu's Run / Pause.
+    addAction(ui_->actionToggleRun);
 }
 
 void MainWindow::setup_views() {
@@ -328,7 +329,7 @@ void MainWindow::run() {
     viewing_file_ = false;
     discard_run_ = false;
     save_knobs();
-    if (!runner_->start(*e, ui_->examplePanel->knob_values(), ui_->examplePanel->virtual_clock())) {
+    if (!runner_->start(*e, ui_->examplePanel->knob_values())) {
         report_error(tr("Cannot run"), tr("The previous run of this example is still stopping."));
         return;
     }
@@ -364,9 +365,11 @@ void MainWindow::step(int n) {
         discard_run_ = false;
         save_knobs();
         // Start paused: the first poll waits at the gate for this step.
-        if (!runner_->start(*e, ui_->examplePanel->knob_values(),
-                            ui_->examplePanel->virtual_clock(), true))
+        if (!runner_->start(*e, ui_->examplePanel->knob_values(), true)) {
+            report_error(tr("Cannot step"),
+                         tr("The previous run of this example is still stopping."));
             return;
+        }
         ui_->timeline->set_follow_live(true);
         tick_->start();
     }
@@ -391,12 +394,29 @@ void MainWindow::shutdown() {
     if (!runner_->shutdown())
         status_label_->setText(tr("This example has no shutdown signal"));
     else
-        status_label_->setText(tr("Shutdown sent"));
+        status_label_->setText(runner_->paused()
+                                   ? tr("Shutdown sent: Step or Run to watch the tasks exit")
+                                   : tr("Shutdown sent: the loops finish what they hold and exit"));
+    update_actions();
 }
 
 void MainWindow::send_events(int n) {
-    if (runner_->send_events(n))
-        ui_->examplePanel->set_events_sent(runner_->state()->control.events_sent());
+    // After Shutdown the buttons are off: the loop is finishing what it holds.
+    const auto* st = runner_->state();
+    if (st && st->control.shutdown_requested() && runner_->running()) {
+        status_label_->setText(tr("Not sent: Shutdown was sent, the event loop is finishing"));
+        return;
+    }
+    if (!runner_->send_events(n))
+        status_label_->setText(runner_->running() ? tr("Not sent: the event loop is shutting down")
+                                                  : tr("Not sent: the example is not running"));
+    update_events_sent();
+}
+
+void MainWindow::update_events_sent() {
+    // The counter is the control's count: exactly the events the example took.
+    if (const auto* st = runner_->state())
+        ui_->examplePanel->set_events_sent(st->control.events_sent());
 }
 
 void MainWindow::update_actions() {
@@ -409,10 +429,12 @@ void MainWindow::update_actions() {
     ui_->actionStepN->setEnabled(has_example);
     ui_->actionReset->setEnabled(run || !store_->empty());
     const auto* e = ui_->examplePanel->example();
-    ui_->actionShutdown->setEnabled(run && e && e->has_shutdown);
+    const bool shutting_down = run && runner_->state()->control.shutdown_requested();
+    ui_->actionShutdown->setEnabled(run && e && e->has_shutdown && !shutting_down);
     ui_->actionExport->setEnabled(!store_->empty());
     ui_->actionRun->setText(run && paused ? tr("Resume") : tr("Run"));
-    ui_->examplePanel->set_running(run);
+    ui_->examplePanel->set_running(run && !shutting_down);
+    ui_->actionToggleRun->setEnabled(has_example);
 }
 
 void MainWindow::drain_now() {
@@ -429,8 +451,26 @@ void MainWindow::on_tick() {
     drain_now();
     if (++ticks_ % 8 == 0 && stats_dirty_)
         refresh_stats();
-    if (runner_->state())
-        ui_->examplePanel->set_events_sent(runner_->state()->control.events_sent());
+    update_events_sent();
+    follow_now();
+}
+
+void MainWindow::follow_now() {
+    // Follow live keeps moving with the clock while the run is live, even
+    // when no event arrives (an idle example must not look frozen). The
+    // virtual clock stands still while nothing happens; a paused run too.
+    const auto* st = runner_->state();
+    auto* tl = ui_->timeline;
+    if (!st || !st->now || st->virtual_clock || !runner_->running() || runner_->paused() ||
+        !tl->follow_live() || store_->empty())
+        return;
+    const std::int64_t now = std::max(st->now(), store_->end_ts());
+    TimeMapping m = tl->mapping();
+    if (now - store_->start_ts() < 20'000'000'000LL)
+        m.fit(store_->start_ts(), now); // grow with the run for its first seconds
+    else
+        m.follow(now); // then keep the newest span in view
+    tl->set_mapping_range(m.start, m.end);
 }
 
 void MainWindow::refresh_stats() {
@@ -470,6 +510,9 @@ void MainWindow::on_run_finished(const QString& id, const QString& result) {
             ui_->taskTable->resizeColumnsToContents();
         ui_->timeline->set_waiting_task(0);
         ui_->timeline->store_changed();
+        if (ui_->timeline->follow_live())
+            ui_->timeline->fit();
+        update_events_sent();
         status_label_->setText(tr("%1 finished: %2").arg(id, result));
     }
     discard_run_ = false;
@@ -737,7 +780,6 @@ void MainWindow::load_settings() {
     ui_->centreSplitter->restoreState(
         s.value(QStringLiteral("window/centreSplitter")).toByteArray());
     ui_->laneMode->setCurrentIndex(s.value(QStringLiteral("laneMode"), 0).toInt());
-    ui_->examplePanel->set_virtual_clock(s.value(QStringLiteral("virtualClock"), false).toBool());
     const QString last = s.value(QStringLiteral("lastExample")).toString();
     if (last.isEmpty() || !select_example(last))
         ui_->exampleList->setCurrentRow(0);
@@ -751,7 +793,6 @@ void MainWindow::save_settings() {
     s.setValue(QStringLiteral("window/mainSplitter"), ui_->mainSplitter->saveState());
     s.setValue(QStringLiteral("window/centreSplitter"), ui_->centreSplitter->saveState());
     s.setValue(QStringLiteral("laneMode"), ui_->laneMode->currentIndex());
-    s.setValue(QStringLiteral("virtualClock"), ui_->examplePanel->virtual_clock());
     s.setValue(QStringLiteral("lastExample"), current_example_id());
     save_knobs();
 }

@@ -96,6 +96,8 @@ private:
     void save_knobs();
     void update_actions();
     void on_tick();
+    void follow_now();
+    void update_events_sent();
     void on_run_finished(const QString& id, const QString& result);
     void on_store_replaced();
     void update_log_task_filter();
