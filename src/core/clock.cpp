@@ -27,9 +27,20 @@ void Clock::sleep_until(Instant deadline) {
         return;
     }
     Sleeper me;
-    auto it = sleepers_.emplace(deadline, &me);
-    (void)it;
+    sleepers_.emplace(deadline, &me);
+    if (holds_.load(std::memory_order_acquire) == 0) {
+        // Nothing runnable: the last release already happened, so nobody else
+        // will advance time for us.
+        lk.unlock();
+        advance();
+        lk.lock();
+    }
     cv_.wait(lk, [&] { return me.woken; }); // advance() erased us and gave us a hold
+}
+
+std::size_t Clock::sleepers() const {
+    std::lock_guard lk(m_);
+    return sleepers_.size();
 }
 
 void Clock::add_source(TimerSource* s) {

@@ -54,9 +54,12 @@ public:
             advance();
     }
     int holds() const noexcept { return holds_.load(std::memory_order_acquire); }
+    /// Threads blocked in sleep_until on this (virtual) clock.
+    std::size_t sleepers() const;
 
     /// Blocks the calling thread until `deadline`. On a virtual clock the thread
     /// returns holding the clock: call release() once its wake-up work is done.
+    /// If nothing holds the clock when it is called, time jumps at once.
     void sleep_until(Instant deadline);
 
     void add_source(TimerSource* s);
@@ -74,7 +77,7 @@ private:
     const std::chrono::steady_clock::time_point origin_;
     std::atomic<std::int64_t> virtual_now_{0};
     std::atomic<int> holds_{0};
-    std::mutex m_;
+    mutable std::mutex m_;
     std::condition_variable cv_;
     std::multimap<Instant, Sleeper*> sleepers_;
     std::vector<TimerSource*> sources_;
