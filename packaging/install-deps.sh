@@ -17,6 +17,7 @@ packages=(
     clang-format         # formatting
     xvfb                 # a virtual display to run the GUI headless
     xauth                # xvfb-run needs it
+    fonts-dejavu-core    # a font for the window and the exported SVG/PNG
 )
 
 if [[ $(id -u) -eq 0 ]]; then
