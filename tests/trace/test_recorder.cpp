@@ -2,9 +2,12 @@
 // reader see every event exactly once in per-thread order; the ring counts
 // every dropped event.
 
+#include "clock.h"
 #include "recorder.h"
 
 #include <QtTest>
+
+#include <algorithm>
 
 #include <atomic>
 #include <ctime>
@@ -23,6 +26,9 @@ private slots:
     void ringCountsDropsExactly();
     void ringWithConcurrentReader();
     void costPerEvent();
+    void largeArgsAndLongSilences();
+    void virtualTimeRecordsAndDrainMatchSnapshot();
+    void realStampsInNanoseconds();
 };
 
 void TestRecorder::hooksBecomeEvents() {
@@ -202,6 +208,136 @@ void TestRecorder::costPerEvent() {
     qInfo("recorder: %.1f ns per event (poll start/end pairs, steady clock, %zu bytes/event)", per,
           TraceRecorder::kRecordBytes);
     QCOMPARE(rec.recorded(), std::uint64_t(2 * n));
+}
+
+void TestRecorder::largeArgsAndLongSilences() {
+    // Stamps 2^32 and more apart need a full-time record; arg2 above 16 bits
+    // an extension record: neither is delivered, both are exact, and drops
+    // count events, not records.
+    std::int64_t now = 0;
+    TraceRecorder rec({0, [&] { return now; }, false});
+    int chan = 0;
+    const auto addr = std::uint64_t(reinterpret_cast<std::uintptr_t>(&chan));
+    std::vector<std::int64_t> times;
+    for (std::uint32_t i = 0; i < 10'000; ++i) {
+        now += (i % 3 == 0) ? (std::int64_t(1) << 33) + i : i; // some long silences
+        times.push_back(now);
+        if (i % 2 == 0)
+            rec.on_channel_send(ChannelKind::Broadcast, &chan);
+        else
+            rec.on_worker_start(int(i), "w"); // arg = i, arg2 = name id
+    }
+    const Trace t = rec.snapshot();
+    QCOMPARE(t.events.size(), times.size());
+    QCOMPARE(rec.recorded(), std::uint64_t(times.size()));
+    for (std::size_t i = 0; i < times.size(); ++i) {
+        QCOMPARE(t.events[i].ts, times[i]);
+        if (i % 2 == 0) {
+            QCOMPARE(t.events[i].kind, EventKind::ChannelSend);
+            QCOMPARE((std::uint64_t(t.events[i].arg2) << 32) | t.events[i].arg, addr);
+        } else {
+            QCOMPARE(t.events[i].kind, EventKind::WorkerStart);
+            QCOMPARE(t.events[i].arg, std::uint32_t(i));
+        }
+    }
+    // String ids above 0xffff in arg2 (a worker's thread name) survive too.
+    TraceRecorder big;
+    for (int i = 0; i < 70'000; ++i)
+        big.intern_string("s" + std::to_string(i));
+    big.on_worker_start(3, "s69999");
+    const Trace b = big.snapshot();
+    QCOMPARE(b.events.size(), std::size_t(1));
+    QVERIFY(b.events[0].arg2 > 0xffff);
+    QCOMPARE(b.string(b.events[0].arg2), std::string_view("s69999"));
+    QCOMPARE(b.events[0].arg, 3u);
+}
+
+void TestRecorder::virtualTimeRecordsAndDrainMatchSnapshot() {
+    // Writers on a virtual clock that a driver advances while they write; an
+    // incremental reader must deliver the same events and times as a final
+    // snapshot, each batch sorted, times never before the clock's value when
+    // the writer started.
+    auto clock = Clock::make_virtual();
+    struct Src : TimerSource { // a deadline every 1000 ns, 200,000 of them
+        std::atomic<std::int64_t> next{1000};
+        std::optional<Instant> next_deadline() override {
+            const auto n = next.load();
+            return n <= 200'000'000 ? std::optional<Instant>(Instant(n)) : std::nullopt;
+        }
+        void fire_until(Instant now) override { next.store(now.count() + 1000); }
+    } src;
+    clock->add_source(&src);
+    TraceRecorder rec({0, TraceRecorder::clock_time(clock), true});
+    std::atomic<bool> stop{false};
+    std::thread driver([&] {
+        while (!stop.load())
+            clock->advance();
+    });
+    std::vector<std::thread> writers;
+    for (int w = 0; w < kWriters; ++w)
+        writers.emplace_back([&, w] {
+            for (std::uint32_t i = 0; i < kPerWriter; ++i)
+                rec.on_poll_start(std::uint32_t(w) * 1'000'000 + i);
+        });
+    std::vector<Event> drained;
+    ReadCursor cursor;
+    for (int i = 0; i < 50; ++i) {
+        std::vector<Event> batch;
+        rec.drain(cursor, batch);
+        QVERIFY(std::is_sorted(batch.begin(), batch.end(),
+                               [](const Event& a, const Event& b) { return a.ts < b.ts; }));
+        drained.insert(drained.end(), batch.begin(), batch.end());
+        std::this_thread::yield();
+    }
+    for (auto& t : writers)
+        t.join();
+    stop = true;
+    driver.join();
+    clock->remove_source(&src);
+    rec.drain(cursor, drained);
+    check_exactly_once(drained, 0, false);
+    const Trace snap = rec.snapshot();
+    QCOMPARE(snap.events.size(), drained.size());
+    QVERIFY(std::is_sorted(snap.events.begin(), snap.events.end(),
+                           [](const Event& a, const Event& b) { return a.ts < b.ts; }));
+    auto by_task = [](const Event& a, const Event& b) { return a.task < b.task; };
+    std::vector<Event> a = drained, b = snap.events;
+    std::stable_sort(a.begin(), a.end(), by_task);
+    std::stable_sort(b.begin(), b.end(), by_task);
+    // Same events; each event's virtual time the same whichever way it was read.
+    QVERIFY(a == b);
+    QVERIFY(snap.events.back().ts > 0); // the clock did move
+    QVERIFY(snap.events.back().ts <= clock->now().count());
+}
+
+void TestRecorder::realStampsInNanoseconds() {
+    // Default time source: CPU ticks converted to steady nanoseconds since the
+    // recorder started; sleeps between events show as their real length.
+    TraceRecorder rec;
+    const auto start = std::chrono::steady_clock::now();
+    rec.on_poll_start(1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    rec.on_poll_end(1, PollResult::Ready, {});
+    std::vector<Event> first;
+    ReadCursor cursor;
+    rec.drain(cursor, first); // an anchor between the two sleeps
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    rec.on_mark(1, "late");
+    const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+    const Trace t = rec.snapshot();
+    QCOMPARE(t.events.size(), std::size_t(3));
+    QVERIFY(t.events[0].ts >= 0 && t.events[0].ts < 10'000'000);
+    const auto poll = t.events[1].ts - t.events[0].ts;
+    QVERIFY2(poll >= 29'000'000 && poll < 200'000'000, qPrintable(QString::number(poll)));
+    const auto gap = t.events[2].ts - t.events[1].ts;
+    QVERIFY2(gap >= 19'000'000 && gap < 200'000'000, qPrintable(QString::number(gap)));
+    QVERIFY(t.events[2].ts <= elapsed + 1'000'000);
+    // The drain and the snapshot agree on the times of the first two events.
+    QCOMPARE(first.size(), std::size_t(2));
+    QCOMPARE(first[0].ts, t.events[0].ts);
+    QCOMPARE(first[1].ts, t.events[1].ts);
 }
 
 QTEST_GUILESS_MAIN(TestRecorder)

@@ -4,6 +4,8 @@
 // the timer thread must still come before the poll it caused, so the derived
 // idle time is exact.
 
+#include "chrome_json.h"
+#include "json_import.h"
 #include "recorder.h"
 #include "runtime.h"
 #include "stats.h"
@@ -152,6 +154,12 @@ void TestRuntimeRecording::virtualClockTimersInARow() {
         QCOMPARE(task->busy_ns, std::int64_t(0));
         QCOMPARE(task->scheduled_ns, std::int64_t(0));
         QCOMPARE(task->total_ns, std::int64_t(120'000'000));
+        // The export re-opens to the same trace and the same statistics.
+        ImportError err;
+        const auto back = import_trace_json(to_chrome_json(t), &err);
+        QVERIFY2(back, err.to_string().c_str());
+        QVERIFY(*back == t);
+        QVERIFY(compute_stats(*back) == s);
     }
 }
 
@@ -200,6 +208,11 @@ void TestRuntimeRecording::realClockTimersInARow() {
     // Three 40 ms sleeps: idle at least 120 ms, and the whole task well under 10 s.
     QVERIFY2(task->idle_ns >= 119'000'000, qPrintable(QString::number(task->idle_ns)));
     QVERIFY(task->total_ns >= task->idle_ns && task->total_ns < 10'000'000'000);
+    ImportError err;
+    const auto back = import_trace_json(to_chrome_json(t), &err);
+    QVERIFY2(back, err.to_string().c_str());
+    QVERIFY(*back == t);
+    QVERIFY(compute_stats(*back) == s);
 }
 
 QTEST_GUILESS_MAIN(TestRuntimeRecording)
