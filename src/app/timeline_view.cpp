@@ -15,6 +15,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
+#include <utility>
+#include <vector>
 
 namespace pollscope::app {
 
@@ -47,7 +50,432 @@ std::int64_t nice_step(double target) {
     return std::max<std::int64_t>(1, std::int64_t(m * e));
 }
 
+/// Rectangle batches, one per colour.
+enum Batch : int {
+    kBPending,
+    kBDense0, // merged polls, busy < 25% of the rectangle
+    kBDense1, // < 50%
+    kBDense2, // < 75%
+    kBDense3, // >= 75%
+    kBReady,
+    kBFailed,
+    kBRunning,
+    kBatchCount
+};
+
+QColor batch_colour(int b) {
+    switch (b) {
+    case kBPending:
+        return kPending;
+    case kBDense0:
+        return QColor(0xb4, 0xca, 0xec);
+    case kBDense1:
+        return QColor(0x86, 0xa9, 0xe0);
+    case kBDense2:
+        return QColor(0x59, 0x86, 0xcf);
+    case kBDense3:
+        return kPendingDense;
+    case kBReady:
+        return kReady;
+    case kBFailed:
+        return kFailed;
+    default:
+        return kRunning;
+    }
+}
+
+/// The shade of merged polls that keep `fraction` of their rectangle busy.
+int dense_batch(double fraction) {
+    return kBDense0 + std::clamp(int(fraction * 4.0), 0, 3);
+}
+
+/// Galloping search: the first q in [from, n) with key(q) >= t (keys sorted),
+/// touching O(log distance) entries near `from`.
+template <class Key>
+std::size_t gallop(std::size_t from, std::size_t n, std::int64_t t, const Key& key) {
+    std::size_t lo = from, hi = from, step = 1;
+    while (hi < n && key(hi) < t) {
+        lo = hi + 1;
+        hi = lo + step;
+        step <<= 1;
+    }
+    hi = std::min(hi, n);
+    while (lo < hi) {
+        const std::size_t m = lo + (hi - lo) / 2;
+        if (key(m) < t)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return lo;
+}
+
 } // namespace
+
+/// One lane's rectangles: consecutive ones of the same colour that touch are
+/// merged before they go into their colour's batch.
+struct LaneRects {
+    std::array<QVector<QRect>, kBatchCount>* out;
+    int y, h;
+    int min_x, max_x; // clamp (the visible columns and a little more)
+    int colour = -1, x0 = 0, x1 = 0;
+
+    void add(int c, int a, int b) {
+        a = std::max(a, min_x);
+        b = std::min(b, max_x);
+        if (b <= a)
+            return;
+        if (c == colour && a <= x1) {
+            x1 = std::max(x1, b);
+            return;
+        }
+        flush();
+        colour = c;
+        x0 = a;
+        x1 = b;
+    }
+    void flush() {
+        if (colour >= 0)
+            (*out)[std::size_t(colour)].append(QRect(x0, y, x1 - x0, h));
+        colour = -1;
+    }
+};
+
+void TimelineView::paint_lane_lod(const Lane& lane, LaneRects& rects) const {
+    const double npp = map_.ns_per_pixel();
+    const int k = lane.lod.level_for(npp);
+    const auto& lv = lane.lod.level(k);
+    const std::int64_t t0 = map_.start, t1 = map_.end;
+    // Buckets are sorted by start and (polls of a lane do not overlap) by end.
+    auto it = std::lower_bound(lv.begin(), lv.end(), t0,
+                               [](const LodBucket& b, std::int64_t t) { return b.last_end < t; });
+    int col = std::numeric_limits<int>::min();
+    LodBucket run;
+    auto flush = [&] {
+        if (run.polls == 0)
+            return;
+        const int right = std::max(
+            col + 1, int(std::ceil(std::min(map_.to_x(run.last_end), double(rects.max_x)))));
+        int c;
+        if (run.polls == 1) {
+            c = run.failed ? kBFailed : run.ready ? kBReady : kBPending;
+            rects.add(c, col, std::max(right, col + 2));
+            return;
+        }
+        if (run.failed)
+            c = kBFailed;
+        else
+            c = dense_batch(double(run.busy) / (double(right - col) * npp));
+        rects.add(c, col, right);
+    };
+    for (; it != lv.end() && it->first <= t1; ++it) {
+        const int c = map_.to_column(it->first);
+        if (c != col) {
+            flush();
+            col = c;
+            run = *it;
+            continue;
+        }
+        run.last_end = std::max(run.last_end, it->last_end);
+        run.busy += it->busy;
+        run.polls += it->polls;
+        run.ready = std::uint16_t(std::min(65535, run.ready + it->ready));
+        run.failed = std::uint16_t(std::min(65535, run.failed + it->failed));
+    }
+    flush();
+    // The level of detail holds closed polls: a running one is the lane's last.
+    if (!lane.polls.empty()) {
+        const PollBar& b = store_->polls()[lane.polls.back()];
+        if (b.open() && b.start <= t1) {
+            const int a = map_.to_column(b.start);
+            rects.add(kBRunning, a, std::max(a + 2, map_.to_column(store_->end_ts()) + 1));
+        }
+    }
+}
+
+void TimelineView::paint_lane_polls(const Lane& lane, LaneRects& rects) const {
+    const auto& polls = store_->polls();
+    const auto& v = lane.polls;
+    const std::int64_t t0 = map_.start, t1 = map_.end;
+    const std::int64_t now = store_->end_ts();
+    const double npp = map_.ns_per_pixel();
+    // First poll that ends at or after t0 (open polls end "now").
+    auto it = std::lower_bound(v.begin(), v.end(), t0, [&](std::uint32_t i, std::int64_t t) {
+        const auto& b = polls[i];
+        return (b.open() ? now : b.end) < t;
+    });
+    const auto start_of = [&](std::size_t q) { return polls[v[q]].start; };
+    std::size_t i = std::size_t(it - v.begin());
+    while (i < v.size()) {
+        const PollBar& b = polls[v[i]];
+        if (b.start > t1)
+            break;
+        const std::int64_t end = b.open() ? now : b.end;
+        const double xa = map_.to_x(b.start), xb = map_.to_x(end);
+        if (b.open()) {
+            const int a = int(std::floor(xa));
+            rects.add(kBRunning, a, std::max(a + 2, int(std::ceil(std::min(xb, 1e9)))));
+            ++i;
+            continue;
+        }
+        if (xb - xa >= 2.0) {
+            const int a = int(std::floor(std::max(xa, -1e9)));
+            const int c = b.outcome == trace::Outcome::Pending ? kBPending
+                          : b.outcome == trace::Outcome::Ready ? kBReady
+                                                               : kBFailed;
+            rects.add(c, a, std::max(a + 3, int(std::ceil(std::min(xb, 1e9)))));
+            ++i;
+            continue;
+        }
+        // Sub-pixel poll: merge every poll starting in this pixel column.
+        const int col = int(std::floor(xa));
+        const std::int64_t col_end = map_.to_time(col + 1);
+        const std::size_t j = gallop(i + 1, v.size(), col_end, start_of);
+        const PollBar& lastb = polls[v[j - 1]];
+        const int right = std::max(
+            col + 2, int(std::ceil(std::min(map_.to_x(lastb.open() ? now : lastb.end), 1e9))));
+        int c = kBPending;
+        if (j - i == 1) {
+            if (b.outcome != trace::Outcome::Pending)
+                c = b.outcome == trace::Outcome::Ready ? kBReady : kBFailed;
+        } else if (j - i <= 64) {
+            std::int64_t busy = 0;
+            bool failed = false;
+            for (std::size_t q = i; q < j; ++q) {
+                const PollBar& x = polls[v[q]];
+                busy += (x.open() ? now : x.end) - x.start;
+                failed = failed || x.outcome == trace::Outcome::Failed;
+            }
+            c = failed ? kBFailed : dense_batch(double(busy) / (double(right - col) * npp));
+        } else {
+            c = kBDense3;
+        }
+        rects.add(c, col, right);
+        i = j;
+    }
+}
+
+void TimelineView::paint_wakes(QPainter& p, int first, int last) const {
+    // Wake arrows: from the waker's lane at the wake to the poll it caused.
+    // Only wakes touching a visible lane count, one per lane and pixel
+    // column. When there are too many for arrows, each pixel column with a
+    // wake gets a short tick instead: in the woken task's lane (task lanes)
+    // or the waking thread's lane (worker lanes).
+    const auto& wakes = store_->wakes();
+    const auto& polls = store_->polls();
+    const std::int64_t t0 = map_.start, t1 = map_.end;
+    auto wa = std::lower_bound(wakes.begin(), wakes.end(), t0,
+                               [](const WakeRec& w, std::int64_t t) { return w.ts < t; });
+    auto wb = std::upper_bound(wakes.begin(), wakes.end(), t1,
+                               [](std::int64_t t, const WakeRec& w) { return t < w.ts; });
+    const std::size_t lanes_n = std::size_t(std::max(0, last - first));
+    QVector<QLine> ticks;
+    auto tick = [&](int lane, int x) {
+        ticks.append(QLine(x, lane_y(lane) + 1, x, lane_y(lane) + 4));
+    };
+    auto draw_ticks = [&] {
+        p.setPen(QPen(kWake, 1));
+        p.drawLines(ticks);
+    };
+    if (wb - wa > kMaxArrowScan) {
+        if (mode_ == LaneMode::Tasks) {
+            // Each visible lane's own wakes, one per column (galloping past the rest).
+            for (int l = first; l < last; ++l) {
+                const auto& v = lanes()[std::size_t(l)].wakes;
+                const auto key = [&](std::size_t q) { return v[q].ts; };
+                std::size_t q = gallop(0, v.size(), t0, key);
+                while (q < v.size() && v[q].ts <= t1) {
+                    const int col = map_.to_column(v[q].ts);
+                    tick(l, col);
+                    q = gallop(q + 1, v.size(), map_.to_time(col + 1), key);
+                }
+            }
+        } else if (wb - wa <= kMaxWakeScan) {
+            std::vector<int> last_col(lanes_n, std::numeric_limits<int>::min());
+            for (auto w = wa; w != wb; ++w) {
+                const int lane = store_->thread_lane(w->thread);
+                if (lane < first || lane >= last)
+                    continue;
+                const int col = map_.to_column(w->ts);
+                if (std::exchange(last_col[std::size_t(lane - first)], col) != col)
+                    tick(lane, col);
+            }
+        }
+        draw_ticks();
+        return;
+    }
+    struct Arrow {
+        int from_lane, to_lane;
+        double x1, x2;
+    };
+    std::vector<Arrow> arrows;
+    std::vector<int> last_col(lanes_n, std::numeric_limits<int>::min());
+    for (auto w = wa; w != wb; ++w) {
+        int from_lane = mode_ == LaneMode::Tasks ? (w->waker ? store_->task_lane(w->waker) : -1)
+                                                 : store_->thread_lane(w->thread);
+        const int pi = store_->poll_after(w->woken, w->ts);
+        if (pi < 0)
+            continue;
+        const PollBar& target = polls[std::size_t(pi)];
+        const int to_lane = lane_of_task(target.task, target.thread);
+        const bool vis_to = to_lane >= first && to_lane < last;
+        if (!vis_to && (from_lane < first || from_lane >= last))
+            continue;
+        const int col = map_.to_column(w->ts);
+        if (std::exchange(last_col[std::size_t((vis_to ? to_lane : from_lane) - first)], col) ==
+            col)
+            continue;
+        arrows.push_back({from_lane, to_lane, map_.to_x(w->ts), map_.to_x(target.start)});
+    }
+    if (arrows.empty())
+        return;
+    if (int(arrows.size()) > kMaxArrows) {
+        for (const auto& a : arrows)
+            tick((a.to_lane >= first && a.to_lane < last) ? a.to_lane : a.from_lane, int(a.x1));
+        draw_ticks();
+        return;
+    }
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(QPen(kWake, 1.2));
+    p.setBrush(kWake);
+    for (const auto& a : arrows) {
+        const int from_lane = a.from_lane, to_lane = a.to_lane;
+        const double x1 = a.x1, x2 = a.x2;
+        const double y2 =
+            lane_y(to_lane) + (from_lane >= 0 && from_lane < to_lane ? 3 : kLaneHeight - 3);
+        double y1;
+        if (from_lane >= 0 && from_lane != to_lane)
+            y1 = lane_y(from_lane) + (from_lane < to_lane ? kLaneHeight - 3 : 3);
+        else
+            y1 = lane_y(to_lane) + 2; // from a plain thread or itself: a short hook
+        if (from_lane == to_lane || from_lane < 0) {
+            // Same lane: an arc above the lane.
+            QPainterPath path(QPointF(x1, y1));
+            path.cubicTo(x1, y1 - 7, x2, y1 - 7, x2, y1 + 1);
+            p.setBrush(Qt::NoBrush);
+            p.drawPath(path);
+            p.setBrush(kWake);
+            const QPointF tip(x2, y1 + 2);
+            const QPointF head[3] = {tip, tip + QPointF(-3, -5), tip + QPointF(3, -5)};
+            p.drawPolygon(head, 3);
+            continue;
+        }
+        p.drawLine(QPointF(x1, y1), QPointF(x2, y2));
+        const double ang = std::atan2(y2 - y1, x2 - x1);
+        const QPointF tip(x2, y2);
+        const QPointF head[3] = {tip,
+                                 tip - QPointF(std::cos(ang - 0.45) * 6, std::sin(ang - 0.45) * 6),
+                                 tip - QPointF(std::cos(ang + 0.45) * 6, std::sin(ang + 0.45) * 6)};
+        p.drawPolygon(head, 3);
+    }
+    p.setRenderHint(QPainter::Antialiasing, false);
+}
+
+void TimelineView::paint_markers(QPainter& p, int first, int last) const {
+    // Markers of the visible lanes, at most one per lane, kind and 3 pixels;
+    // antialiased (and Mark labels, where they fit) only when few are left.
+    const auto& ms = store_->markers();
+    const std::int64_t t0 = map_.start, t1 = map_.end;
+    auto ma = std::lower_bound(ms.begin(), ms.end(), t0,
+                               [](const Marker& m, std::int64_t t) { return m.ts < t; });
+    auto mb = std::upper_bound(ms.begin(), ms.end(), t1,
+                               [](std::int64_t t, const Marker& m) { return t < m.ts; });
+    if (mb - ma > kMaxMarkerScan)
+        return;
+    struct Shown {
+        const Marker* m;
+        int lane;
+        double x;
+    };
+    std::vector<Shown> shown;
+    constexpr int kKinds = 6;
+    const std::size_t lanes_n = std::size_t(std::max(0, last - first));
+    std::vector<int> last_x(lanes_n * kKinds, std::numeric_limits<int>::min());
+    for (auto m = ma; m != mb; ++m) {
+        int lane = lane_of_task(m->task, m->thread);
+        if (lane < 0)
+            lane = first; // a plain thread's shutdown: on top
+        if (lane < first || lane >= last)
+            continue;
+        const double x = map_.to_x(m->ts);
+        int& lx = last_x[std::size_t(lane - first) * kKinds + std::size_t(m->kind)];
+        if (int(x) - lx < 3 && m->kind != MarkerKind::Shutdown)
+            continue;
+        lx = int(x);
+        shown.push_back({&*m, lane, x});
+    }
+    if (shown.empty())
+        return;
+    const bool fine = int(shown.size()) <= kMaxFineMarkers;
+    // Where the next shown marker of the same lane is (for Mark labels).
+    std::vector<double> next_x(lanes_n, map_.left + map_.width);
+    std::vector<double> room(shown.size(), 0);
+    for (std::size_t i = shown.size(); i-- > 0;) {
+        auto& nx = next_x[std::size_t(shown[i].lane - first)];
+        room[i] = nx - shown[i].x;
+        nx = shown[i].x;
+    }
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 0.8);
+    p.setFont(f);
+    p.setRenderHint(QPainter::Antialiasing, fine);
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+        const Marker* m = shown[i].m;
+        const double x = shown[i].x;
+        const int y = lane_y(shown[i].lane);
+        switch (m->kind) {
+        case MarkerKind::Spawn: {
+            p.setPen(Qt::NoPen);
+            p.setBrush(QColor(0x30, 0x90, 0x40));
+            const QPointF tri[3] = {{x, double(y + 3)},
+                                    {x + 6, double(y + kLaneHeight / 2)},
+                                    {x, double(y + kLaneHeight - 3)}};
+            p.drawPolygon(tri, 3);
+            break;
+        }
+        case MarkerKind::Cancel:
+        case MarkerKind::Fail: {
+            p.setPen(QPen(kFailed, 2));
+            const double c = y + kLaneHeight / 2.0;
+            p.drawLine(QPointF(x - 4, c - 4), QPointF(x + 4, c + 4));
+            p.drawLine(QPointF(x - 4, c + 4), QPointF(x + 4, c - 4));
+            break;
+        }
+        case MarkerKind::Yield:
+            p.setPen(QPen(QColor(0x70, 0x70, 0x70), 1));
+            p.setBrush(Qt::white);
+            if (fine)
+                p.drawEllipse(QPointF(x, y + 3.5), 2.5, 2.5);
+            else
+                p.drawRect(QRectF(x - 2, y + 1.5, 4, 4));
+            break;
+        case MarkerKind::Shutdown: {
+            p.setPen(Qt::NoPen);
+            p.setBrush(QColor(0x8e, 0x3c, 0xc8));
+            const double c = y + kLaneHeight / 2.0;
+            const QPointF d[4] = {{x, c - 6}, {x + 6, c}, {x, c + 6}, {x - 6, c}};
+            p.drawPolygon(d, 4);
+            break;
+        }
+        case MarkerKind::Mark: {
+            p.setPen(QPen(QColor(0x1a, 0x6a, 0x9a), 1));
+            p.drawLine(QPointF(x, y + 1), QPointF(x, y + kLaneHeight - 1));
+            p.setBrush(QColor(0x1a, 0x6a, 0x9a));
+            const QPointF flag[3] = {
+                {x, double(y + 1)}, {x + 6, double(y + 4)}, {x, double(y + 7)}};
+            p.drawPolygon(flag, 3);
+            // Label when there is room before the next marker of the lane.
+            if (fine && room[i] > 60) {
+                p.setPen(QColor(0x1a, 0x4a, 0x6a));
+                p.drawText(QRectF(x + 8, y, std::min(room[i] - 10, 220.0), kLaneHeight / 2.0 + 2),
+                           Qt::AlignLeft | Qt::AlignVCenter, qs(store_->trace().string(m->text)));
+            }
+            break;
+        }
+        }
+    }
+    p.setRenderHint(QPainter::Antialiasing, false);
+}
 
 TimelineView::TimelineView(QWidget* parent)
     : QWidget(parent) {
@@ -264,15 +692,14 @@ void TimelineView::render_to(QPainter& p) {
 
     p.setClipRect(QRect(x_left, kRulerHeight, x_right - x_left + 1, H - kRulerHeight));
     if (store_) {
-        const auto& polls = store_->polls();
-        // Rectangles batched by colour: pending, pending-merged, ready, failed, running.
-        std::array<QVector<QRect>, 5> batch;
+        // Rectangles batched by colour (see Batch), adjacent ones of a lane
+        // with the same colour merged into one.
+        std::array<QVector<QRect>, kBatchCount> batch;
         QVector<QLine> waits;
         for (int l = first; l < last; ++l) {
             const Lane& lane = ls[std::size_t(l)];
             const int y = lane_y(l);
             const int mid = y + kLaneHeight / 2;
-            const int bar_y = y + 4, bar_h = kLaneHeight - 8;
             if (mode_ == LaneMode::Tasks) {
                 // The task's lifetime as a thin line: it waits wherever no bar covers it.
                 const std::int64_t end = lane.last >= 0 ? lane.last : now;
@@ -283,196 +710,25 @@ void TimelineView::render_to(QPainter& p) {
                         waits.append(QLine(xa, mid, xb, mid));
                 }
             }
-            const auto& v = lane.polls;
-            // First poll that ends at or after t0 (open polls end "now").
-            auto it =
-                std::lower_bound(v.begin(), v.end(), t0, [&](std::uint32_t i, std::int64_t t) {
-                    const auto& b = polls[i];
-                    return (b.open() ? now : b.end) < t;
-                });
-            std::size_t i = std::size_t(it - v.begin());
-            while (i < v.size()) {
-                const PollBar& b = polls[v[i]];
-                if (b.start > t1)
-                    break;
-                const std::int64_t end = b.open() ? now : b.end;
-                const double xa = map_.to_x(b.start), xb = map_.to_x(end);
-                if (b.open()) {
-                    const int a = int(std::floor(xa));
-                    batch[4].append(QRect(a, bar_y, std::max(2, int(std::ceil(xb)) - a), bar_h));
-                    ++i;
-                    continue;
-                }
-                if (xb - xa >= 2.0) {
-                    const int a = int(std::floor(xa));
-                    const int w = std::max(3, int(std::ceil(xb)) - a);
-                    const int c = b.outcome == trace::Outcome::Pending ? 0
-                                  : b.outcome == trace::Outcome::Ready ? 2
-                                                                       : 3;
-                    batch[std::size_t(c)].append(QRect(a, bar_y, w, bar_h));
-                    ++i;
-                    continue;
-                }
-                // Sub-pixel poll: merge every poll starting in this pixel column.
-                const int col = int(std::floor(xa));
-                const std::int64_t col_end = map_.to_time(col + 1);
-                auto jt = std::lower_bound(
-                    v.begin() + std::ptrdiff_t(i) + 1, v.end(), col_end,
-                    [&](std::uint32_t k, std::int64_t t) { return polls[k].start < t; });
-                const std::size_t j = std::size_t(jt - v.begin());
-                int c = j - i > 1 ? 1 : 0;
-                if (j - i == 1 && b.outcome != trace::Outcome::Pending)
-                    c = b.outcome == trace::Outcome::Ready ? 2 : 3;
-                const int right = std::max(
-                    col + 2,
-                    int(std::ceil(map_.to_x(polls[v[j - 1]].open() ? now : polls[v[j - 1]].end))));
-                batch[std::size_t(c)].append(QRect(col, bar_y, right - col, bar_h));
-                i = j;
-            }
+            LaneRects rects{&batch, y + 4, kLaneHeight - 8, x_left - 4, x_right + 4};
+            if (lane.lod.level_for(map_.ns_per_pixel()) >= 0)
+                paint_lane_lod(lane, rects);
+            else
+                paint_lane_polls(lane, rects);
+            rects.flush();
         }
         p.setPen(QPen(kWait, 1));
         p.drawLines(waits);
         p.setPen(Qt::NoPen);
-        const QColor colours[5] = {kPending, kPendingDense, kReady, kFailed, kRunning};
         for (std::size_t c = 0; c < batch.size(); ++c) {
             if (batch[c].isEmpty())
                 continue;
-            p.setBrush(colours[c]);
+            p.setBrush(batch_colour(int(c)));
             p.drawRects(batch[c]);
             last_rects_ += int(batch[c].size());
         }
-
-        // Wake arrows: from the waker's lane at the wake to the poll it caused.
-        const auto& wakes = store_->wakes();
-        auto wa = std::lower_bound(wakes.begin(), wakes.end(), t0,
-                                   [](const WakeRec& w, std::int64_t t) { return w.ts < t; });
-        auto wb = std::upper_bound(wakes.begin(), wakes.end(), t1,
-                                   [](std::int64_t t, const WakeRec& w) { return t < w.ts; });
-        if (wb - wa <= 2000) {
-            p.setRenderHint(QPainter::Antialiasing, true);
-            QPen pen(kWake, 1.2);
-            p.setPen(pen);
-            p.setBrush(kWake);
-            for (auto w = wa; w != wb; ++w) {
-                const int pi = store_->poll_after(w->woken, w->ts);
-                if (pi < 0)
-                    continue;
-                const PollBar& target = polls[std::size_t(pi)];
-                const int to_lane = lane_of_task(target.task, target.thread);
-                int from_lane = -1;
-                if (mode_ == LaneMode::Tasks)
-                    from_lane = w->waker ? store_->task_lane(w->waker) : -1;
-                else
-                    from_lane = store_->thread_lane(w->thread);
-                const bool vis_to = to_lane >= first && to_lane < last;
-                const bool vis_from = from_lane >= first && from_lane < last;
-                if (!vis_to && !vis_from)
-                    continue;
-                const double x1 = map_.to_x(w->ts);
-                const double x2 = map_.to_x(target.start);
-                const double y2 =
-                    lane_y(to_lane) + (from_lane >= 0 && from_lane < to_lane ? 3 : kLaneHeight - 3);
-                double y1;
-                if (from_lane >= 0 && from_lane != to_lane)
-                    y1 = lane_y(from_lane) + (from_lane < to_lane ? kLaneHeight - 3 : 3);
-                else
-                    y1 = lane_y(to_lane) + 2; // from a plain thread or itself: a short hook
-                if (from_lane == to_lane || from_lane < 0) {
-                    // Same lane: an arc above the lane.
-                    QPainterPath path(QPointF(x1, y1));
-                    path.cubicTo(x1, y1 - 7, x2, y1 - 7, x2, y1 + 1);
-                    p.setBrush(Qt::NoBrush);
-                    p.drawPath(path);
-                    p.setBrush(kWake);
-                    const QPointF tip(x2, y1 + 2);
-                    const QPointF head[3] = {tip, tip + QPointF(-3, -5), tip + QPointF(3, -5)};
-                    p.drawPolygon(head, 3);
-                    continue;
-                }
-                p.drawLine(QPointF(x1, y1), QPointF(x2, y2));
-                const double ang = std::atan2(y2 - y1, x2 - x1);
-                const QPointF tip(x2, y2);
-                const QPointF head[3] = {
-                    tip, tip - QPointF(std::cos(ang - 0.45) * 6, std::sin(ang - 0.45) * 6),
-                    tip - QPointF(std::cos(ang + 0.45) * 6, std::sin(ang + 0.45) * 6)};
-                p.drawPolygon(head, 3);
-            }
-            p.setRenderHint(QPainter::Antialiasing, false);
-        }
-
-        // Markers.
-        const auto& ms = store_->markers();
-        auto ma = std::lower_bound(ms.begin(), ms.end(), t0,
-                                   [](const Marker& m, std::int64_t t) { return m.ts < t; });
-        auto mb = std::upper_bound(ms.begin(), ms.end(), t1,
-                                   [](std::int64_t t, const Marker& m) { return t < m.ts; });
-        if (mb - ma <= 5000) {
-            QFont f = font();
-            f.setPointSizeF(f.pointSizeF() * 0.8);
-            p.setFont(f);
-            p.setRenderHint(QPainter::Antialiasing, true);
-            for (auto m = ma; m != mb; ++m) {
-                int lane = lane_of_task(m->task, m->thread);
-                if (lane < 0)
-                    lane = first; // a plain thread's shutdown: on top
-                if (lane < first || lane >= last)
-                    continue;
-                const double x = map_.to_x(m->ts);
-                const int y = lane_y(lane);
-                switch (m->kind) {
-                case MarkerKind::Spawn: {
-                    p.setPen(Qt::NoPen);
-                    p.setBrush(QColor(0x30, 0x90, 0x40));
-                    const QPointF tri[3] = {{x, double(y + 3)},
-                                            {x + 6, double(y + kLaneHeight / 2)},
-                                            {x, double(y + kLaneHeight - 3)}};
-                    p.drawPolygon(tri, 3);
-                    break;
-                }
-                case MarkerKind::Cancel:
-                case MarkerKind::Fail: {
-                    p.setPen(QPen(kFailed, 2));
-                    const double c = y + kLaneHeight / 2.0;
-                    p.drawLine(QPointF(x - 4, c - 4), QPointF(x + 4, c + 4));
-                    p.drawLine(QPointF(x - 4, c + 4), QPointF(x + 4, c - 4));
-                    break;
-                }
-                case MarkerKind::Yield:
-                    p.setPen(QPen(QColor(0x70, 0x70, 0x70), 1));
-                    p.setBrush(Qt::white);
-                    p.drawEllipse(QPointF(x, y + 3.5), 2.5, 2.5);
-                    break;
-                case MarkerKind::Shutdown: {
-                    p.setPen(Qt::NoPen);
-                    p.setBrush(QColor(0x8e, 0x3c, 0xc8));
-                    const double c = y + kLaneHeight / 2.0;
-                    const QPointF d[4] = {{x, c - 6}, {x + 6, c}, {x, c + 6}, {x - 6, c}};
-                    p.drawPolygon(d, 4);
-                    break;
-                }
-                case MarkerKind::Mark: {
-                    p.setPen(QPen(QColor(0x1a, 0x6a, 0x9a), 1));
-                    p.drawLine(QPointF(x, y + 1), QPointF(x, y + kLaneHeight - 1));
-                    p.setBrush(QColor(0x1a, 0x6a, 0x9a));
-                    const QPointF flag[3] = {
-                        {x, double(y + 1)}, {x + 6, double(y + 4)}, {x, double(y + 7)}};
-                    p.drawPolygon(flag, 3);
-                    // Label when there is room before the next marker.
-                    const double next_x = (m + 1 != mb) ? map_.to_x((m + 1)->ts) : x_right;
-                    if (next_x - x > 60) {
-                        p.setPen(QColor(0x1a, 0x4a, 0x6a));
-                        p.drawText(QRectF(x + 8, y, std::min(next_x - x - 10, 220.0),
-                                          kLaneHeight / 2.0 + 2),
-                                   Qt::AlignLeft | Qt::AlignVCenter,
-                                   qs(store_->trace().string(m->text)));
-                    }
-                    break;
-                }
-                }
-            }
-            p.setRenderHint(QPainter::Antialiasing, false);
-        }
-
+        paint_wakes(p, first, last);
+        paint_markers(p, first, last);
         // The task a stepped run is about to poll.
         if (waiting_ != 0) {
             const int lane = mode_ == LaneMode::Tasks ? store_->task_lane(waiting_) : -1;

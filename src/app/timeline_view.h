@@ -22,6 +22,7 @@ namespace pollscope::app {
 
 class TraceStore;
 struct Lane;
+struct LaneRects;
 
 class TimelineView : public QWidget {
     Q_OBJECT
@@ -90,6 +91,21 @@ private:
     void update_geometry();
     QString tooltip_at(QPoint pos) const;
     void paint_ruler(QPainter& p, const QRect& area) const;
+    /// A lane's polls from its level of detail (zoomed out) or one by one.
+    void paint_lane_lod(const Lane& lane, LaneRects& rects) const;
+    void paint_lane_polls(const Lane& lane, LaneRects& rects) const;
+    void paint_wakes(QPainter& p, int first, int last) const;
+    void paint_markers(QPainter& p, int first, int last) const;
+
+    /// Wakes in view: up to kMaxArrowScan are considered for arrows (at most
+    /// kMaxArrows drawn), beyond that they are ticks (worker lanes: not drawn
+    /// above kMaxWakeScan). Markers in view: none drawn above kMaxMarkerScan;
+    /// above kMaxFineMarkers (after merging per 3 px) no antialiasing, no labels.
+    static constexpr int kMaxArrowScan = 2000;
+    static constexpr int kMaxWakeScan = 40000;
+    static constexpr int kMaxArrows = 600;
+    static constexpr int kMaxMarkerScan = 8000;
+    static constexpr int kMaxFineMarkers = 1500;
 
     const TraceStore* store_ = nullptr;
     LaneMode mode_ = LaneMode::Tasks;

@@ -42,6 +42,7 @@ void TraceStore::append(std::vector<Event> batch) {
         return;
     trace::sort_events(batch);
     auto& ev = trace_.events;
+    reserve_ahead(batch.size());
     const bool was_empty = ev.empty();
     const auto mid = ev.size();
     ev.insert(ev.end(), batch.begin(), batch.end());
@@ -51,7 +52,10 @@ void TraceStore::append(std::vector<Event> batch) {
             std::upper_bound(ev.begin(), ev.begin() + std::ptrdiff_t(mid), batch.front().ts,
                              [](std::int64_t t, const Event& e) { return t < e.ts; }) -
             ev.begin());
-        std::inplace_merge(ev.begin(), ev.begin() + std::ptrdiff_t(mid), ev.end(),
+        // Only the tail from the first event the batch precedes moves (a
+        // drain's events are at most a few microseconds late), not the trace.
+        std::inplace_merge(ev.begin() + std::ptrdiff_t(changed_from_),
+                           ev.begin() + std::ptrdiff_t(mid), ev.end(),
                            [](const Event& a, const Event& b) { return a.ts < b.ts; });
     }
     if (was_empty)
@@ -60,7 +64,24 @@ void TraceStore::append(std::vector<Event> batch) {
     end_ = std::max(end_, batch.back().ts);
     for (const auto& e : batch)
         index(e);
+    settle_lods();
     ++generation_;
+}
+
+void TraceStore::reserve_ahead(std::size_t more) {
+    // A live run grows these vectors by a drain at a time; every doubling of
+    // a big one would copy it whole on the GUI thread (100+ ms at millions
+    // of events). Reserve generously instead: untouched capacity is only
+    // address space until it is written.
+    auto grow = [](auto& v, std::size_t need, std::size_t floor) {
+        if (v.capacity() < need)
+            v.reserve(std::max({need, v.capacity() * 2, floor}));
+    };
+    const auto n = trace_.events.size() + more;
+    grow(trace_.events, n, kLiveReserve);
+    grow(polls_, polls_.size() + more / 2, kLiveReserve / 2);
+    grow(wakes_, wakes_.size() + more / 2, kLiveReserve / 4);
+    grow(markers_, markers_.size() + more / 2, kLiveReserve / 4);
 }
 
 void TraceStore::load(trace::Trace t) {
@@ -76,12 +97,15 @@ void TraceStore::load(trace::Trace t) {
     polls_.reserve(events.size() / 2);
     for (const auto& e : events)
         index(e);
+    settle_lods();
     trace_.events = std::move(events);
     changed_from_ = 0;
     ++generation_;
 }
 
 int TraceStore::task_lane(std::uint32_t task) const {
+    if (task < kFlatTasks)
+        return task < task_lane_flat_.size() ? task_lane_flat_[task] : -1;
     auto it = task_lane_of_.find(task);
     return it == task_lane_of_.end() ? -1 : it->second;
 }
@@ -94,14 +118,22 @@ int TraceStore::thread_lane(std::uint16_t thread) const {
 }
 
 Lane& TraceStore::task_lane_for(std::uint32_t task, std::int64_t ts) {
-    auto [it, inserted] = task_lane_of_.try_emplace(task, int(task_lanes_.size()));
-    if (inserted) {
+    int* slot;
+    if (task < kFlatTasks) {
+        if (task >= task_lane_flat_.size())
+            task_lane_flat_.resize(std::max<std::size_t>(task + 1, task_lane_flat_.size() * 2), -1);
+        slot = &task_lane_flat_[task];
+    } else {
+        slot = &task_lane_of_.try_emplace(task, -1).first->second;
+    }
+    if (*slot < 0) {
+        *slot = int(task_lanes_.size());
         Lane l;
         l.key = task;
         l.first = ts;
         task_lanes_.push_back(std::move(l));
     }
-    return task_lanes_[std::size_t(it->second)];
+    return task_lanes_[std::size_t(*slot)];
 }
 
 Lane& TraceStore::thread_lane_for(std::uint16_t thread) {
@@ -128,6 +160,34 @@ void TraceStore::insert_poll(std::vector<std::uint32_t>& v, std::uint32_t idx) {
     v.insert(it, idx);
 }
 
+void TraceStore::lod_add(Lane& lane, std::uint32_t lane_id, const PollBar& bar) {
+    if (lane.lod.level_count() == 0) {
+        if (lane.polls.size() < kLodMinPolls)
+            return;
+        // Big enough now: build from every closed poll so far (this one too).
+        for (const auto i : lane.polls)
+            if (!polls_[i].open())
+                lane.lod.add(polls_[i].start, polls_[i].end, polls_[i].outcome);
+        lod_dirty_.push_back(lane_id);
+        return;
+    }
+    if (lane.lod.add(bar.start, bar.end, bar.outcome))
+        lod_dirty_.push_back(lane_id);
+}
+
+void TraceStore::settle_lods() {
+    for (const auto id : lod_dirty_) {
+        if (id & kThreadLaneBit) {
+            const int l = thread_lane(std::uint16_t(id & ~kThreadLaneBit));
+            if (l >= 0)
+                thread_lanes_[std::size_t(l)].lod.settle();
+        } else if (id < task_lanes_.size()) {
+            task_lanes_[id].lod.settle();
+        }
+    }
+    lod_dirty_.clear();
+}
+
 void TraceStore::index(const Event& e) {
     switch (e.kind) {
     case EventKind::Spawn: {
@@ -145,26 +205,45 @@ void TraceStore::index(const Event& e) {
         b.start = e.ts;
         b.task = e.task;
         b.thread = e.thread;
-        b.number = ++poll_count_[e.task];
+        auto& tl = task_lane_for(e.task, e.ts);
+        b.number = ++tl.poll_count;
         polls_.push_back(b);
-        open_poll_[e.task] = idx;
-        insert_poll(task_lane_for(e.task, e.ts).polls, idx);
+        tl.open_poll = idx;
+        insert_poll(tl.polls, idx);
         insert_poll(thread_lane_for(e.thread).polls, idx);
         break;
     }
     case EventKind::PollEnd: {
-        auto it = open_poll_.find(e.task);
-        if (it == open_poll_.end())
+        const int li = task_lane(e.task);
+        if (li < 0 || task_lanes_[std::size_t(li)].open_poll == Lane::kNoPoll)
             break;
-        auto& b = polls_[it->second];
+        auto& l = task_lanes_[std::size_t(li)];
+        std::uint32_t idx = l.open_poll;
+        if (polls_[idx].thread != e.thread || polls_[idx].start > e.ts) {
+            // A drain may deliver a PollEnd after the task's next PollStart
+            // (another thread's events came first): the poll this one ends
+            // is the open one of the same thread, a little further back.
+            idx = Lane::kNoPoll;
+            for (std::size_t k = l.polls.size(), steps = 0; k-- > 0 && steps < 16; ++steps) {
+                const auto& c = polls_[l.polls[k]];
+                if (c.open() && c.thread == e.thread && c.start <= e.ts) {
+                    idx = l.polls[k];
+                    break;
+                }
+            }
+            if (idx == Lane::kNoPoll)
+                break;
+        }
+        auto& b = polls_[idx];
         b.end = std::max(e.ts, b.start);
         b.outcome = e.outcome();
         b.site = e.arg;
-        open_poll_.erase(it);
-        if (b.outcome != trace::Outcome::Pending) {
-            auto& l = task_lane_for(e.task, e.ts);
+        if (idx == l.open_poll)
+            l.open_poll = Lane::kNoPoll;
+        if (b.outcome != trace::Outcome::Pending)
             l.last = std::max(l.last, e.ts);
-        }
+        lod_add(l, std::uint32_t(li), b);
+        lod_add(thread_lane_for(b.thread), kThreadLaneBit | b.thread, b);
         break;
     }
     case EventKind::Wake: {

@@ -7,6 +7,7 @@
 // worker thread and then handed over whole).
 
 #include "event.h"
+#include "timeline_lod.h"
 
 #include <QString>
 
@@ -53,10 +54,20 @@ struct Lane {
     std::vector<WakeRec> wakes; // task lanes: wakes of the task, sorted by ts
     std::int64_t first = 0;     // lifetime: spawn (or first event)
     std::int64_t last = -1;     // end (Ready/cancel/fail), -1: alive
+    /// Level of detail of the closed polls; built once the lane has
+    /// TraceStore::kLodMinPolls polls (level_count() == 0 before).
+    TimelineLod lod;
+    // Task lanes, while indexing: the open poll (index in polls) and the count.
+    std::uint32_t open_poll = kNoPoll;
+    std::uint32_t poll_count = 0;
+    static constexpr std::uint32_t kNoPoll = 0xffffffffu;
 };
 
 class TraceStore {
 public:
+    /// Lanes with fewer polls are drawn poll by poll at every zoom.
+    static constexpr std::size_t kLodMinPolls = 256;
+
     TraceStore() = default;
 
     void clear();
@@ -100,6 +111,16 @@ private:
     Lane& task_lane_for(std::uint32_t task, std::int64_t ts);
     Lane& thread_lane_for(std::uint16_t thread);
     void insert_poll(std::vector<std::uint32_t>& v, std::uint32_t idx);
+    /// Adds a closed poll to a lane's level of detail (building it once the
+    /// lane is big enough); `lane_id` is the lane's index (task lanes) or
+    /// key | kThreadLaneBit (thread lanes), listed for settle_lods().
+    void lod_add(Lane& lane, std::uint32_t lane_id, const PollBar& bar);
+    /// Settles the levels of detail add() changed since the last call.
+    void settle_lods();
+    /// Capacity for `more` events (and their polls, wakes, markers) ahead.
+    void reserve_ahead(std::size_t more);
+    static constexpr std::size_t kLiveReserve = std::size_t(1) << 23;
+    static constexpr std::uint32_t kThreadLaneBit = 0x80000000u;
 
     trace::Trace trace_;
     std::vector<PollBar> polls_;
@@ -107,9 +128,11 @@ private:
     std::vector<Marker> markers_;
     std::vector<Lane> task_lanes_;
     std::vector<Lane> thread_lanes_;
+    // Task id -> lane: a flat vector for the usual small ids, a map beyond.
+    static constexpr std::uint32_t kFlatTasks = 1u << 24;
+    std::vector<int> task_lane_flat_;
     std::unordered_map<std::uint32_t, int> task_lane_of_;
-    std::unordered_map<std::uint32_t, std::uint32_t> open_poll_; // task -> poll index
-    std::unordered_map<std::uint32_t, std::uint32_t> poll_count_;
+    std::vector<std::uint32_t> lod_dirty_;                   // lanes (see lod_add) to settle
     std::unordered_map<std::uint32_t, std::uint32_t> names_; // task -> string id
     std::int64_t start_ = 0, end_ = 0;
     std::uint64_t generation_ = 0;
