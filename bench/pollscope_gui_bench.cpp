@@ -1,0 +1,409 @@
+// pollscope-gui-bench: the timeline's numbers (issue 4, "Numbers").
+//
+//   (a) paint: a synthetic trace of --events N (10,000,000) events in a
+//       TimelineView of 1600x900, rendered into a QImage (QWidget::render)
+//       across a sweep of zooms (fit, 1/10, 1/100, ... down to ~0.1 us per
+//       pixel) with pans at each zoom, in both lane modes. One CSV line per
+//       zoom: min / median / p99 / max milliseconds per frame.
+//   (b) live: a Runtime (2 workers) runs 200 tasks yielding in a loop, paced
+//       to --rate events per second (1,000,000) through a TraceRecorder,
+//       while the GUI thread ingests it the way MainWindow does (a 33 ms
+//       QTimer: drain into the TraceStore, refresh the event log, the
+//       timeline follows live and repaints, the task statistics every 8th
+//       tick). A 1 ms timer measures the GUI thread's longest stall; paint
+//       events of the timeline count the refreshes per second.
+//
+// Usage: pollscope-gui-bench [--events N] [--rate R] [--seconds S]
+//                            [--only paint|live] [--no-stats]
+// Offscreen works: QT_QPA_PLATFORM=offscreen (the default when DISPLAY is unset).
+
+#include "event_log_model.h"
+#include "recorder.h"
+#include "runtime.h"
+#include "stats.h"
+#include "synthetic.h"
+#include "task.h"
+#include "task_table_model.h"
+#include "timeline_view.h"
+#include "trace_store.h"
+#include "yield_now.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QHBoxLayout>
+#include <QImage>
+#include <QPainter>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <time.h>
+
+using namespace pollscope;
+using namespace pollscope::app;
+
+namespace {
+
+struct Options {
+    std::size_t events = 10'000'000;
+    double rate = 1'000'000;
+    double seconds = 5;
+    std::string only;
+    bool stats = true;
+};
+
+/// CPU time of this thread (ms): frame costs without the preemption a busy
+/// machine adds to wall time.
+double thread_cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+double load_average() {
+    double l[1] = {0};
+    return getloadavg(l, 1) == 1 ? l[0] : -1;
+}
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const double idx = p / 100.0 * double(v.size() - 1);
+    const auto lo = std::size_t(std::floor(idx));
+    const auto hi = std::min(v.size() - 1, lo + 1);
+    return v[lo] + (v[hi] - v[lo]) * (idx - double(lo));
+}
+
+// ------------------------------------------------------------------- paint
+void bench_paint(const Options& o) {
+    QElapsedTimer t;
+    t.start();
+    TraceStore store;
+    store.load(trace::make_synthetic_trace(o.events, 2000, 8));
+    std::size_t lod_buckets = 0;
+    for (const auto& l : store.thread_lanes())
+        lod_buckets += l.lod.bucket_count();
+    for (const auto& l : store.task_lanes())
+        lod_buckets += l.lod.bucket_count();
+    std::fprintf(stderr,
+                 "# %zu events, %zu polls, %zu task lanes, %zu thread lanes, %zu LOD buckets "
+                 "(%.0f MB), built and indexed in %.2f s\n",
+                 store.trace().events.size(), store.polls().size(), store.task_lanes().size(),
+                 store.thread_lanes().size(), lod_buckets,
+                 double(lod_buckets * sizeof(LodBucket)) / 1e6, double(t.elapsed()) / 1e3);
+
+    TimelineView view;
+    view.resize(1600, 900);
+    view.set_store(&store);
+    view.show();
+    QApplication::processEvents();
+    QImage img(view.size(), QImage::Format_RGB32);
+    const std::int64_t whole = store.end_ts() - store.start_ts();
+
+    std::printf("mode,zoom,ns_per_px,frames,min_ms,median_ms,p99_ms,max_ms,cpu_median_ms,"
+                "cpu_p99_ms,cpu_max_ms,max_rects\n");
+    double worst = 0, worst_cpu = 0;
+    for (auto mode : {TimelineView::LaneMode::Workers, TimelineView::LaneMode::Tasks}) {
+        view.set_lane_mode(mode);
+        view.fit();
+        const auto fit = view.mapping();
+        // In task mode the lanes alive in the middle of the trace are shown.
+        for (int z = 0; z <= 7; ++z) {
+            const double div = std::pow(10.0, z);
+            const auto span = std::max<std::int64_t>(std::int64_t(double(fit.span()) / div), 100);
+            const double npp = double(span) / fit.width;
+            if (z > 0 && npp < 0.1)
+                break;
+            std::vector<double> ms, cpu;
+            int max_rects = 0;
+            // Ten places across the trace, at each a pan of 6 frames (40 px
+            // each), and a scroll through lanes in task mode.
+            for (int place = 0; place < 10; ++place) {
+                std::int64_t start =
+                    z == 0 ? fit.start : store.start_ts() + (whole - span) * place / 9;
+                for (int f = 0; f < 6; ++f) {
+                    view.set_mapping_range(start, start + span);
+                    QPainter p(&img);
+                    QElapsedTimer ft;
+                    const double c0 = thread_cpu_ms();
+                    ft.start();
+                    view.render(&p);
+                    ms.push_back(double(ft.nsecsElapsed()) / 1e6);
+                    cpu.push_back(thread_cpu_ms() - c0);
+                    max_rects = std::max(max_rects, view.last_rect_count());
+                    start += std::int64_t(40 * npp);
+                }
+            }
+            const char* zoom_names[] = {"fit",     "1/10",     "1/100",     "1/1000",
+                                        "1/10000", "1/100000", "1/1000000", "1/10000000"};
+            std::printf("%s,%s,%.1f,%zu,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%d\n",
+                        mode == TimelineView::LaneMode::Workers ? "workers" : "tasks",
+                        zoom_names[z], npp, ms.size(), percentile(ms, 0), percentile(ms, 50),
+                        percentile(ms, 99), percentile(ms, 100), percentile(cpu, 50),
+                        percentile(cpu, 99), percentile(cpu, 100), max_rects);
+            std::fflush(stdout);
+            worst = std::max(worst, percentile(ms, 100));
+            worst_cpu = std::max(worst_cpu, percentile(cpu, 100));
+        }
+    }
+    std::printf("paint_worst_frame_ms,%.2f\npaint_worst_frame_cpu_ms,%.2f\n", worst, worst_cpu);
+    if (const char* path = std::getenv("GUI_BENCH_PNG")) {
+        view.set_lane_mode(TimelineView::LaneMode::Workers);
+        view.fit();
+        view.grab().save(QString::fromUtf8(path));
+    }
+}
+
+// -------------------------------------------------------------------- live
+/// Paces the workers to `rate` events per second (4 events per yield:
+/// PollStart, Yield, Wake, PollEnd): a yield that is ahead of the schedule
+/// sleeps its worker a little first.
+struct Pace {
+    std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> yields{0};
+    double yields_per_ns = 0;
+    std::chrono::steady_clock::time_point start;
+    void wait_turn() {
+        const auto n = yields.fetch_add(1, std::memory_order_relaxed);
+        for (;;) {
+            const double due = double(n) / yields_per_ns; // ns since start when yield n may happen
+            const double now = double(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::steady_clock::now() - start)
+                                          .count());
+            if (now >= due || stop.load(std::memory_order_relaxed))
+                return;
+            std::this_thread::sleep_for(
+                std::chrono::nanoseconds(std::min<std::int64_t>(std::int64_t(due - now), 200'000)));
+        }
+    }
+};
+
+Task<void> yielder(std::shared_ptr<Pace> pace) {
+    while (!pace->stop.load(std::memory_order_relaxed)) {
+        pace->wait_turn();
+        co_await yield_now();
+    }
+}
+
+class StallProbe : public QObject {
+public:
+    explicit StallProbe(QObject* parent)
+        : QObject(parent) {
+        timer_.setTimerType(Qt::PreciseTimer);
+        timer_.setInterval(1);
+        connect(&timer_, &QTimer::timeout, this, [this] {
+            const auto ns = clock_.nsecsElapsed();
+            if (last_ns_ > 0)
+                max_gap_ms_ = std::max(max_gap_ms_, double(ns - last_ns_) / 1e6);
+            gaps_.push_back(double(ns - last_ns_) / 1e6);
+            last_ns_ = ns;
+        });
+        clock_.start();
+        timer_.start();
+    }
+    double max_gap_ms() const { return max_gap_ms_; }
+    const std::vector<double>& gaps() const { return gaps_; }
+
+private:
+    QTimer timer_;
+    QElapsedTimer clock_;
+    qint64 last_ns_ = 0;
+    double max_gap_ms_ = 0;
+    std::vector<double> gaps_;
+};
+
+class PaintCounter : public QObject {
+public:
+    int paints = 0;
+    bool eventFilter(QObject* o, QEvent* e) override {
+        if (e->type() == QEvent::Paint)
+            ++paints;
+        return QObject::eventFilter(o, e);
+    }
+};
+
+void bench_live(const Options& o) {
+    // What MainWindow holds: the store, the timeline, the event log and the
+    // task table, in one window.
+    TraceStore store;
+    QWidget window;
+    window.resize(1600, 900);
+    auto* split = new QSplitter(Qt::Vertical, &window);
+    auto* layout = new QHBoxLayout(&window);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+    auto* timeline = new TimelineView(split);
+    auto* log_model = new EventLogModel(&store, &window);
+    auto* task_model = new TaskTableModel(&window);
+    auto* log_view = new QTableView(split);
+    log_view->setModel(log_model);
+    auto* task_view = new QTableView(split);
+    task_view->setModel(task_model);
+    split->setSizes({520, 190, 190});
+    timeline->set_store(&store);
+    timeline->set_follow_live(true);
+    window.show();
+    PaintCounter counter;
+    timeline->installEventFilter(&counter);
+
+    trace::TraceRecorder recorder;
+    trace::ReadCursor cursor;
+    RuntimeOptions ro;
+    ro.workers = 2;
+    ro.hooks = &recorder;
+    ro.thread_name = "gui-bench-wrk";
+    auto pace = std::make_shared<Pace>();
+    pace->yields_per_ns = o.rate / 4.0 / 1e9;
+
+    // The tick: ExampleRunner::drain + MainWindow::on_tick.
+    double ingest_max_ms = 0, stats_max_ms = 0, paint_max_ms = 0;
+    std::vector<double> ingest_ms, ingest_cpu_ms, append_cpu_ms;
+    int ticks = 0;
+    std::size_t drained = 0;
+    QTimer tick;
+    tick.setInterval(33);
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+        QElapsedTimer t;
+        t.start();
+        const double c0 = thread_cpu_ms();
+        std::vector<trace::Event> batch;
+        trace::Trace tables;
+        tables.strings = store.trace().strings;
+        tables.locations = store.trace().locations;
+        tables.threads = store.trace().threads;
+        const auto sizes = tables.strings.size() + tables.locations.size() + tables.threads.size();
+        const auto r = recorder.drain(cursor, batch, &tables);
+        if (tables.strings.size() + tables.locations.size() + tables.threads.size() > sizes)
+            store.merge_tables(tables);
+        const double a0 = thread_cpu_ms();
+        store.append(std::move(batch));
+        append_cpu_ms.push_back(thread_cpu_ms() - a0);
+        drained += r.events;
+        if (r.events > 0) {
+            log_model->refresh();
+            timeline->store_changed();
+        }
+        const double ms = double(t.nsecsElapsed()) / 1e6;
+        ingest_ms.push_back(ms);
+        ingest_cpu_ms.push_back(thread_cpu_ms() - c0);
+        ingest_max_ms = std::max(ingest_max_ms, ms);
+        if (o.stats && ++ticks % 8 == 0) {
+            QElapsedTimer st;
+            st.start();
+            task_model->set_stats(trace::compute_stats(store.trace()), &store);
+            stats_max_ms = std::max(stats_max_ms, double(st.nsecsElapsed()) / 1e6);
+        }
+        paint_max_ms = std::max(paint_max_ms, timeline->last_paint_ms());
+    });
+
+    Runtime rt(ro);
+    auto root = [](std::shared_ptr<Pace> p) -> Task<void> {
+        std::vector<JoinHandle<void>> hs;
+        for (int i = 0; i < 200; ++i)
+            hs.push_back(spawn(yielder(p), "yielder"));
+        for (auto& h : hs)
+            co_await h;
+    };
+    pace->start = std::chrono::steady_clock::now();
+    auto handle = rt.spawn(root(pace), "root");
+
+    tick.start();
+    // Warm-up half a second, then measure.
+    QElapsedTimer wall;
+    wall.start();
+    while (wall.elapsed() < 500)
+        QApplication::processEvents(QEventLoop::AllEvents, 5);
+    const auto events0 = recorder.recorded();
+    const int paints0 = counter.paints;
+    auto* probe = new StallProbe(&window);
+    ingest_max_ms = stats_max_ms = paint_max_ms = 0;
+    ingest_ms.clear();
+    ingest_cpu_ms.clear();
+    append_cpu_ms.clear();
+    QElapsedTimer measured;
+    measured.start();
+    const double cpu0 = thread_cpu_ms();
+    QEventLoop loop;
+    QTimer::singleShot(int(o.seconds * 1000), &loop, &QEventLoop::quit);
+    loop.exec();
+    const double secs = double(measured.nsecsElapsed()) / 1e9;
+    const double gui_cpu_ms = thread_cpu_ms() - cpu0;
+    const auto events1 = recorder.recorded();
+    const int paints = counter.paints - paints0;
+    pace->stop = true;
+    tick.stop();
+    handle.get();
+    rt.shutdown();
+
+    const double rate = double(events1 - events0) / secs;
+    std::printf("metric,value\n");
+    std::printf("seconds,%.2f\n", secs);
+    std::printf("events_recorded_per_s,%.0f\n", rate);
+    std::printf("events_in_store,%zu\n", store.trace().events.size());
+    std::printf("gui_max_stall_ms,%.1f\n", probe->max_gap_ms());
+    std::printf("gui_p99_stall_ms,%.1f\n", percentile(probe->gaps(), 99));
+    std::printf("timeline_refreshes_per_s,%.1f\n", double(paints) / secs);
+    std::printf("ingest_tick_median_ms,%.2f\n", percentile(ingest_ms, 50));
+    std::printf("ingest_tick_max_ms,%.2f\n", ingest_max_ms);
+    std::printf("ingest_tick_cpu_median_ms,%.2f\n", percentile(ingest_cpu_ms, 50));
+    std::printf("ingest_tick_cpu_max_ms,%.2f\n", percentile(ingest_cpu_ms, 100));
+    std::printf("store_append_cpu_median_ms,%.2f\n", percentile(append_cpu_ms, 50));
+    std::printf("store_append_cpu_max_ms,%.2f\n", percentile(append_cpu_ms, 100));
+    std::printf("gui_thread_cpu_busy_pct,%.0f\n", gui_cpu_ms / (secs * 10.0));
+    std::printf("machine_load_avg_1min,%.1f\n", load_average());
+    std::printf("timeline_paint_max_ms,%.2f\n", paint_max_ms);
+    std::printf("stats_refresh_max_ms,%.2f\n", stats_max_ms);
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    Options o;
+    const QStringList args = QApplication::arguments();
+    for (int i = 1; i < args.size(); ++i) {
+        const QString a = args[i];
+        auto next = [&]() -> QString {
+            if (i + 1 >= args.size()) {
+                std::fprintf(stderr, "%s needs a value\n", qPrintable(a));
+                std::exit(2);
+            }
+            return args[++i];
+        };
+        if (a == QLatin1String("--events"))
+            o.events = std::size_t(next().toULongLong());
+        else if (a == QLatin1String("--rate"))
+            o.rate = next().toDouble();
+        else if (a == QLatin1String("--seconds"))
+            o.seconds = next().toDouble();
+        else if (a == QLatin1String("--only"))
+            o.only = next().toStdString();
+        else if (a == QLatin1String("--no-stats"))
+            o.stats = false;
+        else {
+            std::fprintf(stderr, "usage: pollscope-gui-bench [--events N] [--rate R] [--seconds S] "
+                                 "[--only paint|live] [--no-stats]\n");
+            return 2;
+        }
+    }
+    if (o.only.empty() || o.only == "paint")
+        bench_paint(o);
+    if (o.only.empty() || o.only == "live")
+        bench_live(o);
+    return 0;
+}
