@@ -15,7 +15,10 @@ ExamplePanel::ExamplePanel(QWidget* parent)
     : QWidget(parent)
     , ui_(std::make_unique<Ui::ExamplePanel>()) {
     ui_->setupUi(this);
-    ui_->code->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    // A slightly smaller fixed font: the examples' lines fit the panel.
+    QFont code_font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    code_font.setPointSizeF(code_font.pointSizeF() * 0.9);
+    ui_->code->setFont(code_font);
     ui_->code->setTabStopDistance(ui_->code->fontMetrics().horizontalAdvance(QLatin1Char(' ')) * 4);
     ui_->splitter->setStretchFactor(0, 2);
     ui_->splitter->setStretchFactor(1, 3);
@@ -140,6 +143,7 @@ int ExamplePanel::events_sent_shown() const {
 }
 
 int ExamplePanel::highlight_site(const QString& file, int line) {
+    const int before = highlighted_;
     highlighted_ = 0;
     QList<QTextEdit::ExtraSelection> sel;
     if (example_ && !file.isEmpty() && !example_->code_file.isEmpty() &&
@@ -153,6 +157,8 @@ int ExamplePanel::highlight_site(const QString& file, int line) {
             s.cursor = QTextCursor(block);
             sel.append(s);
             highlighted_ = code_line;
+            if (code_line == before)
+                return highlighted_; // unchanged: leave the person's scrolling alone
             QTextCursor c(block);
             ui_->code->setTextCursor(c);
             ui_->code->centerCursor();

@@ -99,8 +99,9 @@ MainWindow::MainWindow(QWidget* parent)
         ui_->timeline->set_waiting_task(std::uint32_t(task));
         status_label_->setText(tr("Paused before polling %1 — Step (S) lets it run one poll")
                                    .arg(store_->task_label(std::uint32_t(task))));
-        if (selected_task_ == 0 || selected_task_ == task)
-            select_task(std::uint32_t(task));
+        // Follow the waiting task unless the person picked one.
+        if (selected_task_ == 0 || auto_selected_ || selected_task_ == task)
+            auto_select(std::uint32_t(task));
     });
     setup_views();
     setup_actions();
@@ -108,7 +109,7 @@ MainWindow::MainWindow(QWidget* parent)
     for (const auto& e : examples()) {
         auto* item = new QListWidgetItem(e.title, ui_->exampleList);
         item->setData(Qt::UserRole, e.id);
-        item->setToolTip(e.id);
+        item->setToolTip(tr("%1\n(pollscope --example %2)").arg(e.title, e.id));
     }
     connect(ui_->exampleList, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row < 0 || row >= int(examples().size()))
@@ -206,18 +207,38 @@ void MainWindow::setup_views() {
     ui_->mainSplitter->setStretchFactor(0, 0);
     ui_->mainSplitter->setStretchFactor(1, 1);
     ui_->mainSplitter->setStretchFactor(2, 0);
-    ui_->mainSplitter->setSizes({210, 860, 470});
+    // The examples list as wide as its longest title.
+    int list_width = 0;
+    for (const auto& e : examples())
+        list_width =
+            std::max(list_width, ui_->exampleList->fontMetrics().horizontalAdvance(e.title));
+    list_width += 2 * ui_->exampleList->frameWidth() + 24;
+    ui_->mainSplitter->setSizes({list_width, 1540 - list_width - 500, 500});
     ui_->centreSplitter->setStretchFactor(0, 3);
     ui_->centreSplitter->setStretchFactor(1, 2);
     ui_->centreSplitter->setSizes({520, 300});
-    ui_->legend->setText(
-        tr("<span style='color:#4a7fd0'>■</span> Pending &nbsp; <span "
-           "style='color:#2ea04f'>■</span> Ready &nbsp; <span style='color:#d0433a'>■</span> "
-           "Failed &nbsp; <span style='color:#9a6ad8'>■</span> running &nbsp; <span "
-           "style='color:#e08010'>➝</span> wake &nbsp; <span style='color:#309040'>▶</span> spawn "
-           "&nbsp; <span style='color:#d0433a'>✕</span> cancel &nbsp; <span "
-           "style='color:#8e3cc8'>◆</span> shutdown &nbsp; <span style='color:#1a6a9a'>⚑</span> "
-           "mark"));
+    // The legend: items separated by plain spaces (inside an item, no break),
+    // so a narrow timeline wraps it onto a second line instead of clipping it.
+    struct Item {
+        const char* colour;
+        const char* glyph;
+        QString text;
+    };
+    const Item items[] = {{"#4a7fd0", "■", tr("Pending")}, {"#2ea04f", "■", tr("Ready")},
+                          {"#d0433a", "■", tr("Failed")},  {"#9a6ad8", "■", tr("running")},
+                          {"#e08010", "➝", tr("wake")},    {"#309040", "▶", tr("spawn")},
+                          {"#d0433a", "✕", tr("cancel")},  {"#8e3cc8", "◆", tr("shutdown")},
+                          {"#1a6a9a", "⚑", tr("mark")}};
+    QStringList legend;
+    for (const auto& i : items)
+        legend << QStringLiteral("<span style='color:%1'>%2</span>&nbsp;%3")
+                      .arg(QLatin1String(i.colour), QString::fromUtf8(i.glyph), i.text);
+    ui_->legend->setText(legend.join(QStringLiteral(" &nbsp; ")));
+    ui_->legend->setToolTip(
+        tr("Poll bars: Pending (blue), Ready (green), failed (red), still running (violet). "
+           "Orange arrows go from a wake to the poll it caused; markers show spawn, cancel, "
+           "shutdown and the example's marks."));
+    ui_->legend->setWordWrap(true);
 
     // The legend gives way to the controls when the window is narrow.
     ui_->legend->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
@@ -306,6 +327,8 @@ bool MainWindow::running() const {
 void MainWindow::clear_trace() {
     store_->clear();
     selected_task_ = 0;
+    selected_poll_ = -1;
+    auto_selected_ = false;
     task_model_->clear();
     log_model_->refresh();
     ui_->timeline->set_waiting_task(0);
@@ -477,10 +500,32 @@ void MainWindow::refresh_stats() {
     stats_dirty_ = false;
     const int rows = task_model_->rowCount();
     task_model_->set_stats(trace::compute_stats(store_->trace()), store_.get());
-    if (task_model_->rowCount() != rows && task_model_->rowCount() < 300)
+    // Columns fit their contents (values grow during a run: no "521.1 …").
+    if (task_model_->rowCount() < 300 && (task_model_->rowCount() != rows || ticks_ % 32 == 0))
         ui_->taskTable->resizeColumnsToContents();
+    // Keep a task selected while the run goes on (the first, the example's
+    // main task, unless the person picked one): the table row, and the
+    // code line it waits at now.
+    if (selected_task_ == 0 && runner_->running() && !store_->task_lanes().empty())
+        auto_select(store_->task_lanes().front().key);
+    else if (selected_task_ != 0)
+        select_in_table(selected_task_);
+    update_code_highlight();
     update_log_task_filter();
     update_actions();
+}
+
+void MainWindow::select_in_table(std::uint32_t task) {
+    const int row = task_model_->row_of(task);
+    if (row < 0)
+        return;
+    const QModelIndex pi = task_proxy_->mapFromSource(task_model_->index(row, 0));
+    if (pi.isValid() && ui_->taskTable->currentIndex().row() != pi.row()) {
+        QSignalBlocker b(ui_->taskTable->selectionModel());
+        ui_->taskTable->selectionModel()->setCurrentIndex(pi, QItemSelectionModel::ClearAndSelect |
+                                                                  QItemSelectionModel::Rows);
+        ui_->taskTable->scrollTo(pi);
+    }
 }
 
 void MainWindow::update_log_task_filter() {
@@ -513,6 +558,10 @@ void MainWindow::on_run_finished(const QString& id, const QString& result) {
         if (ui_->timeline->follow_live())
             ui_->timeline->fit();
         update_events_sent();
+        // Nothing selected: show where the first task (the example's main
+        // task) waited, so the code panel points into the example.
+        if ((selected_task_ == 0 || auto_selected_) && !store_->task_lanes().empty())
+            auto_select(store_->task_lanes().front().key);
         status_label_->setText(tr("%1 finished: %2").arg(id, result));
     }
     discard_run_ = false;
@@ -520,37 +569,19 @@ void MainWindow::on_run_finished(const QString& id, const QString& result) {
     emit run_finished(id, result);
 }
 
+void MainWindow::auto_select(std::uint32_t task) {
+    select_task(task);
+    auto_selected_ = true;
+}
+
 void MainWindow::select_task(std::uint32_t task, int poll) {
     selected_task_ = task;
+    selected_poll_ = poll;
+    auto_selected_ = false;
     ui_->timeline->set_selected_task(task);
-    // Table.
-    const int row = task_model_->row_of(task);
-    if (row >= 0) {
-        const QModelIndex pi = task_proxy_->mapFromSource(task_model_->index(row, 0));
-        if (pi.isValid() && ui_->taskTable->currentIndex().row() != pi.row()) {
-            QSignalBlocker b(ui_->taskTable->selectionModel());
-            ui_->taskTable->selectionModel()->setCurrentIndex(
-                pi, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-            ui_->taskTable->scrollTo(pi);
-        }
-    }
-    // Code: the await site of the clicked poll, else where the task last stopped.
-    std::uint32_t site = 0;
+    select_in_table(task);
+    update_code_highlight();
     const auto& polls = store_->polls();
-    if (poll >= 0 && std::size_t(poll) < polls.size()) {
-        site = polls[std::size_t(poll)].site;
-    } else if (const int li = store_->task_lane(task); li >= 0) {
-        const auto& lane = store_->task_lanes()[std::size_t(li)];
-        for (auto it = lane.polls.rbegin(); it != lane.polls.rend() && site == 0; ++it)
-            site = polls[*it].site;
-    }
-    const auto& t = store_->trace();
-    if (site != 0 && site < t.locations.size()) {
-        const auto& loc = t.locations[site];
-        ui_->examplePanel->highlight_site(qs(t.string(loc.file)), int(loc.line));
-    } else {
-        ui_->examplePanel->highlight_site({}, 0);
-    }
     // Log: the event row of that poll (or the task's first event).
     if (poll >= 0 && std::size_t(poll) < polls.size()) {
         int r = log_model_->row_at_time(polls[std::size_t(poll)].start);
@@ -562,6 +593,26 @@ void MainWindow::select_task(std::uint32_t task, int poll) {
                 break;
             }
         }
+    }
+}
+
+void MainWindow::update_code_highlight() {
+    // The await site of the clicked poll, else where the task last stopped.
+    std::uint32_t site = 0;
+    const auto& polls = store_->polls();
+    if (selected_poll_ >= 0 && std::size_t(selected_poll_) < polls.size()) {
+        site = polls[std::size_t(selected_poll_)].site;
+    } else if (const int li = store_->task_lane(selected_task_); li >= 0 && selected_task_ != 0) {
+        const auto& lane = store_->task_lanes()[std::size_t(li)];
+        for (auto it = lane.polls.rbegin(); it != lane.polls.rend() && site == 0; ++it)
+            site = polls[*it].site;
+    }
+    const auto& t = store_->trace();
+    if (site != 0 && site < t.locations.size()) {
+        const auto& loc = t.locations[site];
+        ui_->examplePanel->highlight_site(qs(t.string(loc.file)), int(loc.line));
+    } else {
+        ui_->examplePanel->highlight_site({}, 0);
     }
 }
 
@@ -716,6 +767,8 @@ void MainWindow::open_trace(const QString& path) {
         }
         *self->store_ = std::move(*loaded.store);
         self->selected_task_ = 0;
+        self->selected_poll_ = -1;
+        self->auto_selected_ = false;
         self->viewing_file_ = true;
         self->on_store_replaced();
         self->task_model_->set_stats(std::move(loaded.stats), self->store_.get());

@@ -101,6 +101,10 @@ private:
     void on_run_finished(const QString& id, const QString& result);
     void on_store_replaced();
     void update_log_task_filter();
+    /// Selects a task on the window's own initiative (a person's click wins).
+    void auto_select(std::uint32_t task);
+    void select_in_table(std::uint32_t task);
+    void update_code_highlight();
     void add_recent(const QString& path);
     void update_recent_menu();
     void clear_trace();
@@ -124,6 +128,8 @@ private:
     bool discard_run_ = false; // events of a reset run are not drained
     bool viewing_file_ = false;
     std::uint32_t selected_task_ = 0;
+    int selected_poll_ = -1;     // the clicked poll (-1: follow the task's latest)
+    bool auto_selected_ = false; // selected_task_ was picked by the window
     int busy_jobs_ = 0;
 };
 
