@@ -15,6 +15,8 @@
 //
 // Usage: pollscope-gui-bench [--events N] [--rate R] [--seconds S]
 //                            [--only paint|live] [--no-stats]
+//        pollscope-gui-bench --save FILE.json [--events N]   (a synthetic trace
+//        for `pollscope FILE.json`)
 // Offscreen works: QT_QPA_PLATFORM=offscreen (the default when DISPLAY is unset).
 
 #include "event_log_model.h"
@@ -25,6 +27,7 @@
 #include "task.h"
 #include "task_table_model.h"
 #include "timeline_view.h"
+#include "trace_file.h"
 #include "trace_store.h"
 #include "yield_now.h"
 
@@ -61,6 +64,7 @@ struct Options {
     double seconds = 5;
     std::string only;
     bool stats = true;
+    QString save;
 };
 
 /// CPU time of this thread (ms): frame costs without the preemption a busy
@@ -395,11 +399,22 @@ int main(int argc, char** argv) {
             o.only = next().toStdString();
         else if (a == QLatin1String("--no-stats"))
             o.stats = false;
+        else if (a == QLatin1String("--save"))
+            o.save = next();
         else {
             std::fprintf(stderr, "usage: pollscope-gui-bench [--events N] [--rate R] [--seconds S] "
-                                 "[--only paint|live] [--no-stats]\n");
+                                 "[--only paint|live] [--no-stats] [--save FILE.json]\n");
             return 2;
         }
+    }
+    if (!o.save.isEmpty()) {
+        QString error;
+        if (!trace::save_trace(o.save, trace::make_synthetic_trace(o.events, 2000, 8), {},
+                               &error)) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+            return 1;
+        }
+        return 0;
     }
     if (o.only.empty() || o.only == "paint")
         bench_paint(o);
