@@ -13,6 +13,18 @@
 //                        [--workloads a,b,...] [--n N] [--trace]
 // env:   BENCH_REPS (default reps), BENCH_VERBOSE (every repetition to stderr)
 //
+// Recorder workloads (only when named, need pollscope_trace; not in the peers'
+// set; their own CSV lines):
+//   record  ns per recorded event: batches of 10,000 hook calls through a
+//           Hooks*, either poll start/end pairs (a clock read per event) or
+//           yielding polls (start, yield, self-wake, end: two reads per four
+//           events); per time source, the median, p10 and p90 over batches:
+//           recorder,record_<source>_<mix>,batches,events_per_batch,median_ns,p10_ns,p90_ns
+//   export  --n events (default 1,000,000) of a synthetic trace: to Chrome JSON
+//           in memory, saved to a file (temporary + rename; with
+//           pollscope_trace_io) and re-opened and compared; --reps each:
+//           recorder,export_<step>,reps,events,median_s,min_s
+//
 // Note: coroutine lambdas must not capture (captures die with the lambda
 // temporary before the task runs): every task here is a free function taking
 // what it uses as parameters.
@@ -26,7 +38,16 @@
 #include "yield_now.h"
 
 #ifdef POLLSCOPE_BENCH_HAVE_TRACE
+#include "chrome_json.h"
+#include "clock.h"
 #include "recorder.h"
+#include "synthetic.h"
+#endif
+#ifdef POLLSCOPE_BENCH_HAVE_TRACE_IO
+#include "trace_file.h"
+
+#include <QDir>
+#include <QFile>
 #endif
 
 #include <algorithm>
@@ -54,6 +75,8 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::array<std::string_view, 6> kWorkloads = {
     "spawn_many", "yield_many", "ping_pong", "chained_spawn", "event_loop", "timers",
 };
+/// The recorder's own workloads: run only when named.
+constexpr std::array<std::string_view, 2> kRecorderWorkloads = {"record", "export"};
 
 std::size_t default_n(std::string_view w) {
     if (w == "spawn_many")
@@ -425,6 +448,117 @@ std::size_t parse_count(const std::string& s, const char* what) {
     fail(std::string("bad ") + what + ": " + s);
 }
 
+#ifdef POLLSCOPE_BENCH_HAVE_TRACE
+// ------------------------------------------------------ recorder workloads
+/// One batch of hook calls, repeated; ns per event. yield_mix: a yielding
+/// poll (start, yield, self-wake, end: two clock reads for four events), else
+/// poll start/end pairs (a clock read per event).
+double record_batch(Hooks* h, std::size_t events, std::uint64_t& task,
+                    const std::source_location& site, bool yield_mix) {
+    const auto start = SteadyClock::now();
+    for (std::size_t i = 0; i < events; i += 4) {
+        const TaskId id = ++task % 1000 + 1;
+        h->on_poll_start(id);
+        if (yield_mix) {
+            h->on_yield(id);
+            h->on_wake(id, id);
+        } else {
+            h->on_poll_end(id, PollResult::Pending, site);
+            h->on_poll_start(id);
+        }
+        h->on_poll_end(id, PollResult::Pending, site);
+    }
+    return std::chrono::duration<double, std::nano>(SteadyClock::now() - start).count() /
+           static_cast<double>(events);
+}
+
+double percentile_d(std::vector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+    return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
+}
+
+void run_record(std::size_t reps) {
+    constexpr std::size_t kBatch = 10'000;
+    const std::size_t batches = std::max<std::size_t>(reps, 1) * 400;
+    const auto site = std::source_location::current();
+    struct Source {
+        const char* name;
+        trace::TimeSource time;
+    };
+    const std::vector<Source> sources = {
+        {"steady", {}},
+        {"real_clock", trace::TraceRecorder::clock_time(Clock::make_real())},
+        {"virtual_clock", trace::TraceRecorder::clock_time(Clock::make_virtual())},
+    };
+    std::printf("runtime,workload,batches,events_per_batch,median_ns,p10_ns,p90_ns\n");
+    for (const auto& src : sources)
+        for (const bool yield_mix : {false, true}) {
+            trace::RecorderOptions ro;
+            ro.ring_capacity = std::size_t(1) << 20; // bounded: memory stays warm and small
+            ro.time = src.time;
+            trace::TraceRecorder rec(ro);
+            Hooks* h = &rec;
+            std::uint64_t task = 0;
+            for (int i = 0; i < 50; ++i) // warm-up: chunks allocated, caches filled
+                record_batch(h, kBatch, task, site, yield_mix);
+            std::vector<double> per;
+            per.reserve(batches);
+            for (std::size_t b = 0; b < batches; ++b)
+                per.push_back(record_batch(h, kBatch, task, site, yield_mix));
+            std::printf("recorder,record_%s_%s,%zu,%zu,%.1f,%.1f,%.1f\n", src.name,
+                        yield_mix ? "yield_poll" : "poll_pairs", batches, kBatch,
+                        percentile_d(per, 50), percentile_d(per, 10), percentile_d(per, 90));
+            std::fflush(stdout);
+        }
+}
+
+void run_export(std::size_t n, std::size_t reps) {
+    const trace::Trace t = trace::make_synthetic_trace(n);
+    std::printf("runtime,workload,reps,events,median_s,min_s\n");
+    auto report = [&](const char* step, std::vector<double> secs) {
+        const double lo = *std::min_element(secs.begin(), secs.end());
+        std::printf("recorder,export_%s,%zu,%zu,%.3f,%.3f\n", step, secs.size(), t.events.size(),
+                    median(secs), lo);
+        std::fflush(stdout);
+    };
+    std::vector<double> mem;
+    std::size_t bytes = 0;
+    for (std::size_t r = 0; r < reps; ++r) {
+        const auto start = SteadyClock::now();
+        const std::string json = trace::to_chrome_json(t);
+        mem.push_back(since(start));
+        bytes = json.size();
+    }
+    report("chrome_json_in_memory", mem);
+    std::fprintf(stderr, "# export: %zu events, %.1f MB of Chrome JSON\n", t.events.size(),
+                 static_cast<double>(bytes) / 1e6);
+#ifdef POLLSCOPE_BENCH_HAVE_TRACE_IO
+    const QString path = QDir::temp().filePath(QStringLiteral("pollscope-bench-export.json"));
+    std::vector<double> save, load;
+    for (std::size_t r = 0; r < reps; ++r) {
+        QString error;
+        auto start = SteadyClock::now();
+        if (!trace::save_trace(path, t, {}, &error))
+            fail("export: save_trace: " + error.toStdString());
+        save.push_back(since(start));
+        start = SteadyClock::now();
+        auto back = trace::load_trace(path, &error);
+        load.push_back(since(start));
+        if (!back)
+            fail("export: load_trace: " + error.toStdString());
+        if (!(*back == t))
+            fail("export: the re-opened trace differs from the exported one");
+    }
+    QFile::remove(path);
+    report("save_chrome_json_file", save);
+    report("reopen_file", load);
+#else
+    std::fprintf(stderr, "# export: built without pollscope_trace_io: no file save/re-open\n");
+#endif
+}
+#endif
+
 void usage() {
     std::printf("usage: pollscope-bench [--threads K] [--reps R] [--workload NAME | --workloads "
                 "a,b,...] [--n N] [--trace]  (env BENCH_REPS, BENCH_VERBOSE)\n");
@@ -476,11 +610,32 @@ int main(int argc, char** argv) {
         fail("--threads and --reps must be >= 1");
     if (n_override && *n_override == 0)
         fail("--n must be >= 1");
+    bool run_record_wl = false, run_export_wl = false;
     if (only) {
-        for (const auto& w : *only)
+        for (const auto& w : *only) {
+            if (std::find(kRecorderWorkloads.begin(), kRecorderWorkloads.end(), w) !=
+                kRecorderWorkloads.end()) {
+#ifndef POLLSCOPE_BENCH_HAVE_TRACE
+                fail(w + ": built without pollscope_trace (configure with POLLSCOPE_BUILD_APP=ON)");
+#endif
+                (w == "record" ? run_record_wl : run_export_wl) = true;
+                continue;
+            }
             if (std::find(kWorkloads.begin(), kWorkloads.end(), w) == kWorkloads.end())
                 fail("unknown workload " + w);
+        }
     }
+#ifdef POLLSCOPE_BENCH_HAVE_TRACE
+    if (run_record_wl)
+        run_record(reps);
+    if (run_export_wl)
+        run_export(n_override.value_or(1'000'000), reps);
+    if ((run_record_wl || run_export_wl) &&
+        std::none_of(only->begin(), only->end(), [](const std::string& w) {
+            return std::find(kWorkloads.begin(), kWorkloads.end(), w) != kWorkloads.end();
+        }))
+        return 0;
+#endif
 
     RuntimeOptions options;
     options.workers = static_cast<int>(threads);
