@@ -213,6 +213,7 @@ void MainWindow::setup_views() {
         list_width =
             std::max(list_width, ui_->exampleList->fontMetrics().horizontalAdvance(e.title));
     list_width += 2 * ui_->exampleList->frameWidth() + 24;
+    list_width_ = list_width;
     ui_->mainSplitter->setSizes({list_width, 1540 - list_width - 500, 500});
     ui_->centreSplitter->setStretchFactor(0, 3);
     ui_->centreSplitter->setStretchFactor(1, 2);
@@ -238,14 +239,11 @@ void MainWindow::setup_views() {
         tr("Poll bars: Pending (blue), Ready (green), failed (red), still running (violet). "
            "Orange arrows go from a wake to the poll it caused; markers show spawn, cancel, "
            "shutdown and the example's marks."));
+    // Below the timeline, as wide as it: wraps onto a second line when narrow.
     ui_->legend->setWordWrap(true);
-
-    // The legend gives way to the controls when the window is narrow.
-    ui_->legend->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    ui_->legend->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Minimum);
     ui_->legend->setMinimumWidth(0);
-    ui_->legend->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    ui_->timelineBar->removeItem(ui_->timelineSpacer);
-    ui_->timelineBar->setStretchFactor(ui_->legend, 1);
+    ui_->legend->setContentsMargins(4, 1, 4, 1);
     ui_->laneMode->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     connect(ui_->laneMode, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
         ui_->timeline->set_lane_mode(i == 1 ? TimelineView::LaneMode::Workers
@@ -829,7 +827,8 @@ void MainWindow::load_settings() {
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
-    ui_->mainSplitter->restoreState(s.value(QStringLiteral("window/mainSplitter")).toByteArray());
+    default_split_ = !ui_->mainSplitter->restoreState(
+        s.value(QStringLiteral("window/mainSplitter")).toByteArray());
     ui_->centreSplitter->restoreState(
         s.value(QStringLiteral("window/centreSplitter")).toByteArray());
     ui_->laneMode->setCurrentIndex(s.value(QStringLiteral("laneMode"), 0).toInt());
@@ -848,6 +847,18 @@ void MainWindow::save_settings() {
     s.setValue(QStringLiteral("laneMode"), ui_->laneMode->currentIndex());
     s.setValue(QStringLiteral("lastExample"), current_example_id());
     save_knobs();
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (!default_split_)
+        return;
+    // First start: the list as wide as its titles, the example panel about a
+    // third of the window (at most 500 px), the timeline the rest.
+    default_split_ = false;
+    const int w = ui_->mainSplitter->width();
+    const int right = std::clamp(w * 3 / 10, 300, 500);
+    ui_->mainSplitter->setSizes({list_width_, std::max(200, w - list_width_ - right), right});
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -87,6 +87,7 @@ signals:
 protected:
     virtual void report_error(const QString& title, const QString& message);
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void setup_actions();
@@ -131,6 +132,8 @@ private:
     int selected_poll_ = -1;     // the clicked poll (-1: follow the task's latest)
     bool auto_selected_ = false; // selected_task_ was picked by the window
     int busy_jobs_ = 0;
+    int list_width_ = 210;       // the examples list's natural width
+    bool default_split_ = false; // no saved splitter layout: size it when shown
 };
 
 } // namespace pollscope::app
