@@ -132,6 +132,7 @@ void ExamplePanel::set_running(bool running) {
     ui_->knobsBox->setEnabled(!running && example_);
     ui_->sendOne->setEnabled(running);
     ui_->sendBurst->setEnabled(running);
+    ui_->burstSize->setEnabled(running);
 }
 
 void ExamplePanel::set_events_sent(int n) {
