@@ -11,7 +11,10 @@
 #include "trace_file.h"
 #include "trace_store.h"
 
+#include <QAction>
+#include <QComboBox>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -134,6 +137,47 @@ private slots:
         QVERIFY(w.select_example(QStringLiteral("join")));
         QVERIFY(w.select_example(QStringLiteral("spawn")));
         QVERIFY(w.example_panel()->virtual_clock());
+    }
+
+    void space_toggles_run_and_pause() {
+        MainWindow w;
+        w.set_quiet_errors(true);
+        select(w, QStringLiteral("event-loop"), false);
+        auto* toggle = w.findChild<QAction*>(QStringLiteral("actionToggleRun"));
+        QVERIFY(toggle);
+        QCOMPARE(toggle->shortcut(), QKeySequence(Qt::Key_Space));
+        toggle->trigger();
+        QVERIFY(w.running());
+        QVERIFY(!w.runner()->paused());
+        toggle->trigger();
+        QVERIFY(w.runner()->paused());
+        toggle->trigger();
+        QVERIFY(!w.runner()->paused());
+        QSignalSpy done(&w, &MainWindow::run_finished);
+        w.shutdown();
+        QVERIFY(done.wait(20000) || !done.isEmpty());
+    }
+
+    void settings_are_remembered() {
+        QSettings().clear();
+        {
+            MainWindow w;
+            QVERIFY(w.select_example(QStringLiteral("stream")));
+            w.findChild<QComboBox*>(QStringLiteral("laneMode"))->setCurrentIndex(1);
+            auto* delay = w.findChild<QSpinBox*>(QStringLiteral("knob_delay"));
+            QVERIFY(delay);
+            delay->setValue(42);
+            w.example_panel()->set_virtual_clock(true);
+            w.close();
+        }
+        MainWindow w;
+        QCOMPARE(w.current_example_id(), QStringLiteral("stream"));
+        QCOMPARE(w.findChild<QComboBox*>(QStringLiteral("laneMode"))->currentIndex(), 1);
+        QCOMPARE(w.timeline()->lane_mode(), TimelineView::LaneMode::Workers);
+        QCOMPARE(w.example_panel()->knob_values().at(QStringLiteral("delay")), 42);
+        QVERIFY(w.example_panel()->virtual_clock());
+        w.findChild<QComboBox*>(QStringLiteral("laneMode"))->setCurrentIndex(0);
+        QSettings().clear();
     }
 
     void step_advances_exactly_one_poll_data() {
