@@ -13,6 +13,7 @@
 #include <QCloseEvent>
 #include <QCoroFuture>
 #include <QCoroTask>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -470,7 +471,12 @@ void MainWindow::drain_now() {
 
 void MainWindow::on_tick() {
     drain_now();
-    if (++ticks_ % 8 == 0 && stats_dirty_)
+    ++ticks_;
+    // The task table is recomputed from the whole trace on this thread: at
+    // most every 250 ms, and never more than a tenth of the GUI's time (a
+    // long trace recomputes less often instead of stalling the window).
+    if (stats_dirty_ && (!stats_clock_.isValid() ||
+                         stats_clock_.elapsed() >= std::max<qint64>(250, 10 * stats_cost_ms_)))
         refresh_stats();
     update_events_sent();
     follow_now();
@@ -497,9 +503,13 @@ void MainWindow::follow_now() {
 void MainWindow::refresh_stats() {
     stats_dirty_ = false;
     const int rows = task_model_->rowCount();
+    QElapsedTimer cost;
+    cost.start();
     task_model_->set_stats(trace::compute_stats(store_->trace()), store_.get());
+    stats_cost_ms_ = cost.elapsed();
+    stats_clock_.start();
     // Columns fit their contents (values grow during a run: no "521.1 …").
-    if (task_model_->rowCount() < 300 && (task_model_->rowCount() != rows || ticks_ % 32 == 0))
+    if (task_model_->rowCount() < 300 && (task_model_->rowCount() != rows || ++refreshes_ % 4 == 0))
         ui_->taskTable->resizeColumnsToContents();
     // Keep a task selected while the run goes on (the first, the example's
     // main task, unless the person picked one): the table row, and the

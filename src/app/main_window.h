@@ -7,6 +7,7 @@
 
 #include "example_catalog.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QString>
 
@@ -125,6 +126,9 @@ private:
     QProgressBar* progress_ = nullptr;
     int ticks_ = 0;
     bool stats_dirty_ = false;
+    QElapsedTimer stats_clock_; // since the last refresh_stats()
+    qint64 stats_cost_ms_ = 0;  // what it took
+    int refreshes_ = 0;
     bool quiet_errors_ = false;
     bool discard_run_ = false; // events of a reset run are not drained
     bool viewing_file_ = false;
