@@ -86,13 +86,14 @@ private slots:
                     for (int i = 0; i < 30; ++i)
                         (void)c.send_events(1 + i % 4);
                 });
-            bool shut = false;
+            // One press is enough, even before the run installed its handler
+            // (it is remembered: see shutdownBeforeTheHandlerExists).
             if (rep % 2) // racing the senders
-                QTRY_VERIFY_WITH_TIMEOUT(shut = c.shutdown(), 20000);
+                (void)c.shutdown();
             for (auto& g : guis)
                 g.join();
-            if (!shut)
-                QTRY_VERIFY_WITH_TIMEOUT(c.shutdown(), 20000);
+            if (rep % 2 == 0)
+                (void)c.shutdown();
             const std::string r = run.get();
             QVERIFY2(r.find("LOST") == std::string::npos, r.c_str());
             QCOMPARE(received(r), c.events_sent());
