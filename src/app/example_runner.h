@@ -47,6 +47,8 @@ public:
     /// `paused` the first poll already waits for a step.
     bool start(const ExampleInfo& example, const KnobValues& knobs, bool paused = false);
     bool running() const noexcept { return state_ && !state_->done.load(); }
+    /// Running, but stop() was called: it ends soon (finished() follows).
+    bool stopping() const noexcept { return running() && state_->stopping; }
     /// The current (or last) run, or nullptr.
     RunState* state() const noexcept { return state_.get(); }
 

@@ -337,6 +337,12 @@ void MainWindow::clear_trace() {
 }
 
 void MainWindow::run() {
+    if (runner_->stopping()) {
+        // Reset (or a switch) just stopped the last run: start when it is gone.
+        pending_ = Pending::Run;
+        status_label_->setText(tr("Starting as soon as the previous run has stopped…"));
+        return;
+    }
     if (runner_->running()) {
         runner_->resume();
         ui_->timeline->set_waiting_task(0);
@@ -371,13 +377,19 @@ void MainWindow::pause() {
 }
 
 void MainWindow::toggle_run() {
-    if (runner_->running() && !runner_->paused())
+    if (runner_->running() && !runner_->stopping() && !runner_->paused())
         pause();
     else
         run();
 }
 
 void MainWindow::step(int n) {
+    if (runner_->stopping()) {
+        pending_ = Pending::Step;
+        pending_steps_ = n;
+        status_label_->setText(tr("Stepping as soon as the previous run has stopped…"));
+        return;
+    }
     if (!runner_->running()) {
         const auto* e = ui_->examplePanel->example();
         if (!e)
@@ -402,6 +414,7 @@ void MainWindow::step(int n) {
 }
 
 void MainWindow::reset() {
+    pending_ = Pending::None;
     if (runner_->running()) {
         discard_run_ = true;
         runner_->stop();
@@ -442,7 +455,8 @@ void MainWindow::update_events_sent() {
 }
 
 void MainWindow::update_actions() {
-    const bool run = runner_->running();
+    // A run that is stopping (Reset) counts as gone: Run and Step queue.
+    const bool run = runner_->running() && !runner_->stopping();
     const bool paused = runner_->paused();
     const bool has_example = ui_->examplePanel->example() != nullptr;
     ui_->actionRun->setEnabled(has_example && (!run || paused));
@@ -575,6 +589,12 @@ void MainWindow::on_run_finished(const QString& id, const QString& result) {
     discard_run_ = false;
     update_actions();
     emit run_finished(id, result);
+    // Run or Step pressed while the previous run was stopping.
+    const auto pending = std::exchange(pending_, Pending::None);
+    if (pending == Pending::Run)
+        run();
+    else if (pending == Pending::Step)
+        step(pending_steps_);
 }
 
 void MainWindow::auto_select(std::uint32_t task) {

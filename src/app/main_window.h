@@ -129,6 +129,9 @@ private:
     QElapsedTimer stats_clock_; // since the last refresh_stats()
     qint64 stats_cost_ms_ = 0;  // what it took
     int refreshes_ = 0;
+    enum class Pending { None, Run, Step };
+    Pending pending_ = Pending::None; // pressed while the last run was stopping
+    int pending_steps_ = 1;
     bool quiet_errors_ = false;
     bool discard_run_ = false; // events of a reset run are not drained
     bool viewing_file_ = false;

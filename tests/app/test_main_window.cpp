@@ -235,12 +235,15 @@ private slots:
         t.start();
         w.reset();
         QVERIFY2(t.elapsed() < 200, "Reset blocked the GUI thread");
-        QTRY_VERIFY_WITH_TIMEOUT(!w.running(), 10000);
         QVERIFY(w.store().empty());
-        // And the example runs again.
+        // Run at once: it starts when the stopped run is gone (no error, and
+        // the stopped run is not "resumed").
+        QSignalSpy errors(&w, &MainWindow::error_reported);
         QSignalSpy done(&w, &MainWindow::run_finished);
         w.run();
-        QTRY_VERIFY_WITH_TIMEOUT(w.running(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty() && w.running() && !w.runner()->stopping(), 10000);
+        QCOMPARE(errors.count(), 0);
+        done.clear();
         w.shutdown();
         QVERIFY(done.wait(20000) || !done.isEmpty());
         QVERIFY(done.last().at(1).toString().contains(QLatin1String("10 received")));
