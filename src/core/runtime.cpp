@@ -142,6 +142,7 @@ struct Runtime::Shared final : Scheduler {
     detail::InjectQueue inject;
     OwnedTasks owned;
     std::atomic<bool> shutting_down{false};
+    std::atomic<int> external_calls{0};
     std::atomic<bool> driver_taken{false};
     std::atomic<int> driver_holder{-1};
 
@@ -172,6 +173,7 @@ struct Runtime::Shared final : Scheduler {
     bool any_work() const;
     bool spin_for_work() const;
     void cancel_task(RawTask* task) noexcept;
+    void wait_for_external_calls() const;
 };
 
 namespace {
@@ -264,7 +266,8 @@ void Runtime::submit_new(RawTask* task, std::string_view name, std::source_locat
 void Runtime::shutdown() {
     auto& s = *shared_;
     std::call_once(s.shutdown_once, [&] {
-        s.shutting_down.store(true, std::memory_order_release);
+        s.shutting_down.store(true, std::memory_order_seq_cst);
+        s.wait_for_external_calls(); // later ones see shutting_down and cancel
         for (auto& w : s.workers)
             w->parker.unpark();
         for (auto& w : s.workers)
@@ -285,6 +288,7 @@ void Runtime::shutdown() {
         }
         while (auto* t = s.inject.pop()) // wakes sent by the cancellations above
             s.cancel_task(t);
+        s.wait_for_external_calls(); // a cancel from outside may still be running
     });
 }
 
@@ -295,17 +299,29 @@ void Runtime::Shared::cancel_task(RawTask* task) noexcept {
 }
 
 void Runtime::Shared::schedule(RawTask* task) {
-    if (shutting_down.load(std::memory_order_acquire)) [[unlikely]] {
-        cancel_task(task);
-        return;
-    }
     auto& ctx = tls_ctx;
     if (ctx.shared == this && ctx.worker && !ctx.worker->parking) {
-        schedule_local(*ctx.worker, task, false);
+        if (shutting_down.load(std::memory_order_acquire)) [[unlikely]]
+            cancel_task(task);
+        else
+            schedule_local(*ctx.worker, task, false);
         return;
     }
-    inject.push(task);
-    notify_parked();
+    // A wake from outside the workers (a timer thread, the GUI): shutdown waits
+    // until no such call is inside before it drains the queues and frees them.
+    external_calls.fetch_add(1, std::memory_order_seq_cst);
+    if (shutting_down.load(std::memory_order_seq_cst)) [[unlikely]] {
+        cancel_task(task);
+    } else {
+        inject.push(task);
+        notify_parked();
+    }
+    external_calls.fetch_sub(1, std::memory_order_release);
+}
+
+void Runtime::Shared::wait_for_external_calls() const {
+    while (external_calls.load(std::memory_order_acquire) != 0)
+        std::this_thread::yield();
 }
 
 void Runtime::Shared::schedule_local(Worker& w, RawTask* task, bool is_yield) {
