@@ -16,10 +16,10 @@ namespace pollscope {
 namespace {
 
 // Tokio's numbers: check the injection queue and the timers every 61 polls so
-// neither starves; at most 3 LIFO hand-offs in a row so a ping-pong pair
-// cannot monopolise a worker.
+// neither starves; run at most 128 LIFO hand-offs in a row (Tokio's coop
+// budget) so a ping-pong pair cannot monopolise a worker.
 constexpr std::uint32_t kGlobalQueueInterval = 61;
-constexpr int kMaxLifoPolls = 3;
+constexpr int kMaxLifoPolls = 128;
 constexpr std::size_t kOwnedShards = 32;
 constexpr int kSpinsBeforePark = 256;
 
