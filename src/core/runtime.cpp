@@ -98,7 +98,7 @@ private:
     class Head final : public RawTask {
     public:
         Head()
-            : RawTask(nullptr, nullptr, 1) {}
+            : RawTask(SentinelTag{}) {}
 
     protected:
         PollOutcome poll_future(Context&) noexcept override { return PollOutcome::Pending; }
