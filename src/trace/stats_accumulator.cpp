@@ -426,8 +426,16 @@ TraceStats StatsAccumulator::snapshot(std::int64_t end_ts) const {
     const std::int64_t end = out.end_ts;
 
     out.warnings = long_polls_;
-    out.tasks.reserve(work_.size());
-    for (const auto& w : work_) {
+    // By id without moving TaskStats around: ids usually come in ascending order.
+    std::vector<std::pair<std::uint32_t, const Work*>> order;
+    order.reserve(work_.size());
+    for (const auto& w : work_)
+        order.emplace_back(w.s.id, &w);
+    if (!std::is_sorted(order.begin(), order.end()))
+        std::sort(order.begin(), order.end());
+    out.tasks.reserve(order.size());
+    for (const auto& [id, work] : order) {
+        const Work& w = *work;
         TaskStats s = w.s;
         if (!w.ended() && end > w.since) {
             // Open interval up to the end; an unfinished wait is no sample.
@@ -471,8 +479,6 @@ TraceStats StatsAccumulator::snapshot(std::int64_t end_ts) const {
         }
         out.tasks.push_back(std::move(s));
     }
-    std::sort(out.tasks.begin(), out.tasks.end(),
-              [](const TaskStats& a, const TaskStats& b) { return a.id < b.id; });
     std::stable_sort(out.warnings.begin(), out.warnings.end(),
                      [](const Warning& a, const Warning& b) {
                          return std::tie(a.ts, a.task, a.kind) < std::tie(b.ts, b.task, b.kind);
