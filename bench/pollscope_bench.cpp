@@ -24,6 +24,11 @@
 //           in memory, saved to a file (temporary + rename; with
 //           pollscope_trace_io) and re-opened and compared; --reps each:
 //           recorder,export_<step>,reps,events,median_s,min_s
+//   stats   statistics of --n events (default 5,000,000) of a synthetic trace:
+//           compute_stats of the whole trace; StatsAccumulator::add in drain-
+//           sized batches of 10,000 events (ms per 1M events, and the longest
+//           batch); snapshot() of the 5M trace and of a 10k-task trace; --reps:
+//           recorder,stats_<step>,reps,events,tasks,median_ms,max_ms
 //
 // Note: coroutine lambdas must not capture (captures die with the lambda
 // temporary before the task runs): every task here is a free function taking
@@ -41,6 +46,7 @@
 #include "chrome_json.h"
 #include "clock.h"
 #include "recorder.h"
+#include "stats_accumulator.h"
 #include "synthetic.h"
 #endif
 #ifdef POLLSCOPE_BENCH_HAVE_TRACE_IO
@@ -61,6 +67,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -76,7 +83,7 @@ constexpr std::array<std::string_view, 6> kWorkloads = {
     "spawn_many", "yield_many", "ping_pong", "chained_spawn", "event_loop", "timers",
 };
 /// The recorder's own workloads: run only when named.
-constexpr std::array<std::string_view, 2> kRecorderWorkloads = {"record", "export"};
+constexpr std::array<std::string_view, 3> kRecorderWorkloads = {"record", "export", "stats"};
 
 std::size_t default_n(std::string_view w) {
     if (w == "spawn_many")
@@ -557,6 +564,67 @@ void run_export(std::size_t n, std::size_t reps) {
     std::fprintf(stderr, "# export: built without pollscope_trace_io: no file save/re-open\n");
 #endif
 }
+
+void run_stats(std::size_t n, std::size_t reps) {
+    const trace::Trace t = trace::make_synthetic_trace(n);
+    std::printf("runtime,workload,reps,events,tasks,median_ms,max_ms\n");
+    auto report = [](const char* step, std::size_t events, std::size_t tasks,
+                     std::vector<double> ms) {
+        std::printf("recorder,stats_%s,%zu,%zu,%zu,%.2f,%.2f\n", step, ms.size(), events, tasks,
+                    median(ms), *std::max_element(ms.begin(), ms.end()));
+        std::fflush(stdout);
+    };
+    auto ms_since = [](SteadyClock::time_point start) { return since(start) * 1e3; };
+
+    std::vector<double> whole;
+    std::size_t tasks = 0;
+    for (std::size_t r = 0; r < reps; ++r) {
+        const auto start = SteadyClock::now();
+        tasks = trace::compute_stats(t).tasks.size();
+        whole.push_back(ms_since(start));
+    }
+    report("compute_stats_whole", t.events.size(), tasks, whole);
+
+    // As the GUI would: one add() per drained batch, then a snapshot.
+    constexpr std::size_t kBatch = 10'000;
+    std::vector<double> per_million, longest_batch, snapshot;
+    trace::TraceStats last;
+    for (std::size_t r = 0; r < reps; ++r) {
+        trace::StatsAccumulator acc;
+        double total = 0, longest = 0;
+        const std::span<const trace::Event> all(t.events);
+        for (std::size_t from = 0; from < all.size(); from += kBatch) {
+            const auto start = SteadyClock::now();
+            acc.add(all.subspan(from, std::min(kBatch, all.size() - from)), t);
+            const double ms = ms_since(start);
+            total += ms;
+            longest = std::max(longest, ms);
+        }
+        per_million.push_back(total * 1e6 / static_cast<double>(t.events.size()));
+        longest_batch.push_back(longest);
+        const auto start = SteadyClock::now();
+        last = acc.snapshot();
+        snapshot.push_back(ms_since(start));
+    }
+    if (!(last == trace::compute_stats(t)))
+        fail("stats: the accumulator's snapshot differs from compute_stats");
+    report("add_per_1m_events", 1'000'000, tasks, per_million);
+    report("add_longest_10k_batch", kBatch, tasks, longest_batch);
+    report("snapshot_after_all", t.events.size(), last.tasks.size(), snapshot);
+
+    // snapshot() alone on 10,000 tasks (all alive: the synthetic trace spawns
+    // them first), whatever the number of events behind them.
+    const trace::Trace ten_k = trace::make_synthetic_trace(200'000, 10'000);
+    trace::StatsAccumulator acc;
+    acc.add(ten_k.events, ten_k);
+    std::vector<double> snap10k;
+    for (std::size_t r = 0; r < std::max<std::size_t>(reps, 5); ++r) {
+        const auto start = SteadyClock::now();
+        last = acc.snapshot();
+        snap10k.push_back(ms_since(start));
+    }
+    report("snapshot_10k_tasks", ten_k.events.size(), last.tasks.size(), snap10k);
+}
 #endif
 
 void usage() {
@@ -610,7 +678,7 @@ int main(int argc, char** argv) {
         fail("--threads and --reps must be >= 1");
     if (n_override && *n_override == 0)
         fail("--n must be >= 1");
-    bool run_record_wl = false, run_export_wl = false;
+    bool run_record_wl = false, run_export_wl = false, run_stats_wl = false;
     if (only) {
         for (const auto& w : *only) {
             if (std::find(kRecorderWorkloads.begin(), kRecorderWorkloads.end(), w) !=
@@ -618,7 +686,9 @@ int main(int argc, char** argv) {
 #ifndef POLLSCOPE_BENCH_HAVE_TRACE
                 fail(w + ": built without pollscope_trace (configure with POLLSCOPE_BUILD_APP=ON)");
 #endif
-                (w == "record" ? run_record_wl : run_export_wl) = true;
+                (w == "record"   ? run_record_wl
+                 : w == "export" ? run_export_wl
+                                 : run_stats_wl) = true;
                 continue;
             }
             if (std::find(kWorkloads.begin(), kWorkloads.end(), w) == kWorkloads.end())
@@ -630,7 +700,9 @@ int main(int argc, char** argv) {
         run_record(reps);
     if (run_export_wl)
         run_export(n_override.value_or(1'000'000), reps);
-    if ((run_record_wl || run_export_wl) &&
+    if (run_stats_wl)
+        run_stats(n_override.value_or(5'000'000), reps);
+    if ((run_record_wl || run_export_wl || run_stats_wl) &&
         std::none_of(only->begin(), only->end(), [](const std::string& w) {
             return std::find(kWorkloads.begin(), kWorkloads.end(), w) != kWorkloads.end();
         }))
