@@ -102,6 +102,8 @@ struct TraceStats {
 };
 
 /// Events must be in time order (Trace::events is; sort_events() otherwise).
+/// One StatsAccumulator::add() of all events and a snapshot() (stats_accumulator.h):
+/// a live trace's statistics are kept up to date batch by batch there instead.
 TraceStats compute_stats(const Trace& trace, const StatsOptions& options = {});
 
 /// Summary of a set of durations (modifies the order of `samples`).
