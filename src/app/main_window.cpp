@@ -77,6 +77,36 @@ QCoro::Task<> finish_open(QPointer<MainWindow> w, QFuture<Loaded> job, QString p
         done(path, loaded);
 }
 
+/// The example a trace was recorded from, guessed from its first task: the
+/// example whose source file holds that task's spawn site, and (join, select
+/// and spawn share a file) whose id the task's name ends with. nullptr when
+/// none fits.
+const ExampleInfo* example_of_trace(const trace::Trace& t) {
+    std::uint32_t task = 0;
+    QString file;
+    QString name;
+    for (const auto& e : t.events) {
+        if (task == 0 && e.kind == trace::EventKind::Spawn) {
+            task = e.task;
+            if (e.arg2 < t.locations.size())
+                file = qs(t.string(t.locations[e.arg2].file));
+        } else if (task != 0 && e.task == task && e.kind == trace::EventKind::TaskName) {
+            name = qs(t.string(e.arg));
+            break;
+        }
+    }
+    if (file.isEmpty())
+        return nullptr;
+    const ExampleInfo* found = nullptr;
+    for (const auto& e : examples()) {
+        if (e.code_file.isEmpty() || !file.endsWith(e.code_file))
+            continue;
+        if (!found || name.endsWith(e.id))
+            found = &e;
+    }
+    return found;
+}
+
 QIcon themed(const char* name, QStyle::StandardPixmap fallback, QWidget* w) {
     return QIcon::fromTheme(QLatin1String(name), w->style()->standardIcon(fallback));
 }
@@ -123,13 +153,7 @@ MainWindow::MainWindow(QWidget* parent)
             reset();
         clear_trace();
         ui_->examplePanel->set_example(&e);
-        QSettings s;
-        KnobValues v;
-        s.beginGroup(QStringLiteral("knobs/") + e.id);
-        for (const auto& k : s.childKeys())
-            v[k] = s.value(k).toInt();
-        s.endGroup();
-        ui_->examplePanel->set_knob_values(v);
+        load_knobs(e);
         viewing_file_ = false;
         setWindowTitle(tr("Pollscope — %1").arg(e.title));
         status_label_->setText(tr("Ready: press Run (Space) or Step (S)"));
@@ -798,8 +822,13 @@ void MainWindow::open_trace(const QString& path) {
         self->selected_poll_ = -1;
         self->auto_selected_ = false;
         self->viewing_file_ = true;
+        self->show_example_of_trace();
         self->on_store_replaced();
         self->task_model_->set_stats(std::move(loaded.stats), self->store_.get());
+        if (self->task_model_->rowCount() < 300)
+            self->ui_->taskTable->resizeColumnsToContents();
+        if (!self->store_->task_lanes().empty())
+            self->auto_select(self->store_->task_lanes().front().key);
         self->update_log_task_filter();
         self->setWindowTitle(tr("Pollscope — %1").arg(QFileInfo(p).fileName()));
         self->status_label_->setText(tr("Viewing %1: %2 events, %3 tasks")
@@ -810,6 +839,25 @@ void MainWindow::open_trace(const QString& path) {
         self->update_actions();
         emit self->trace_opened(p);
     });
+}
+
+void MainWindow::show_example_of_trace() {
+    // The list and the panel show the example the trace came from (its code
+    // then highlights the trace's await sites), or nothing when unknown, so
+    // they never describe another example than the one on the timeline.
+    save_knobs();
+    const ExampleInfo* e = example_of_trace(store_->trace());
+    QSignalBlocker block(ui_->exampleList);
+    int row = -1;
+    for (int i = 0; e && i < ui_->exampleList->count(); ++i)
+        if (ui_->exampleList->item(i)->data(Qt::UserRole).toString() == e->id)
+            row = i;
+    ui_->exampleList->setCurrentRow(row);
+    if (row < 0)
+        ui_->exampleList->clearSelection();
+    ui_->examplePanel->set_example(e);
+    if (e)
+        load_knobs(*e);
 }
 
 void MainWindow::on_store_replaced() {
@@ -840,6 +888,16 @@ void MainWindow::update_recent_menu() {
         connect(a, &QAction::triggered, this, [this, p] { open_trace(p); });
     }
     ui_->menuRecent->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::load_knobs(const ExampleInfo& e) {
+    QSettings s;
+    KnobValues v;
+    s.beginGroup(QStringLiteral("knobs/") + e.id);
+    for (const auto& k : s.childKeys())
+        v[k] = s.value(k).toInt();
+    s.endGroup();
+    ui_->examplePanel->set_knob_values(v);
 }
 
 void MainWindow::save_knobs() {

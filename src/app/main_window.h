@@ -96,6 +96,8 @@ private:
     void load_settings();
     void save_settings();
     void save_knobs();
+    void load_knobs(const ExampleInfo& example);
+    void show_example_of_trace();
     void update_actions();
     void on_tick();
     void follow_now();

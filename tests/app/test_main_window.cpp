@@ -296,12 +296,15 @@ private slots:
         // Opening it in another window shows the same trace without running.
         MainWindow v;
         v.set_quiet_errors(true);
+        QVERIFY(v.select_example(QStringLiteral("timer-future")));
         QSignalSpy opened(&v, &MainWindow::trace_opened);
         v.open_trace(dir.filePath(QStringLiteral("t.json")));
         QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
         QCOMPARE(v.store().trace().events.size(), w.store().trace().events.size());
         QCOMPARE(v.task_model()->rowCount(), w.task_model()->rowCount());
         QVERIFY(!v.running());
+        // The panel shows the example the trace came from, not another one.
+        QCOMPARE(v.current_example_id(), QStringLiteral("select"));
         QVERIFY(QImage(dir.filePath(QStringLiteral("t.png"))).width() > 100);
     }
 
