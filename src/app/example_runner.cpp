@@ -143,7 +143,7 @@ void ExampleRunner::stop() {
     // be waiting at the gate. The abort itself runs off the GUI thread.
     state_->gate->release();
     auto state = state_;
-    (void)QtConcurrent::run(&pool_, [state] { state->control.abort(); });
+    state_->aborter = std::thread([state] { state->control.abort(); });
 }
 
 bool ExampleRunner::wait(int ms) {

@@ -3,8 +3,8 @@
 // what the GUI needs: the recorder to drain, the step gate, the example's
 // control (shutdown, events, abort). The run is a QtConcurrent task on the
 // runner's own pool, co_awaited with QCoro, so the GUI thread never blocks;
-// stopping a run (which joins the example's runtime threads) happens on that
-// pool too.
+// stopping a run (which joins the example's runtime threads) happens on a
+// thread of its own too.
 
 #include "example_catalog.h"
 #include "recorder.h"
@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <thread>
 
 namespace pollscope::app {
 
@@ -32,6 +33,21 @@ struct RunState {
     std::atomic<bool> done{false};
     bool virtual_clock = false;
     bool stopping = false; // stop() was called (GUI thread only)
+    /// stop()'s abort, off the GUI thread: a plain thread (not the runner's
+    /// pool, whose queue Qt guards with locks ThreadSanitizer cannot see).
+    std::thread aborter;
+
+    RunState() = default;
+    RunState(const RunState&) = delete;
+    RunState& operator=(const RunState&) = delete;
+    ~RunState() {
+        if (!aborter.joinable())
+            return;
+        if (aborter.get_id() == std::this_thread::get_id())
+            aborter.detach(); // the aborter held the last reference
+        else
+            aborter.join(); // done: it held a reference until its end
+    }
     /// The recorder's time now (trace nanoseconds), on the run's clock.
     std::function<std::int64_t()> now;
 };

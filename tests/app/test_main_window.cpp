@@ -241,8 +241,10 @@ private slots:
         QSignalSpy errors(&w, &MainWindow::error_reported);
         QSignalSpy done(&w, &MainWindow::run_finished);
         w.run();
-        QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty() && w.running() && !w.runner()->stopping(), 10000);
+        // (The stopped run may also have ended before run(): then it starts at once.)
+        QTRY_VERIFY_WITH_TIMEOUT(w.running() && !w.runner()->stopping(), 20000);
         QCOMPARE(errors.count(), 0);
+        QTest::qWait(100);
         done.clear();
         w.shutdown();
         QVERIFY(done.wait(20000) || !done.isEmpty());
