@@ -128,9 +128,10 @@ template <class T> class [[nodiscard]] SendFuture {
     using State = typename Waiter::State;
 
 public:
-    SendFuture(detail::Chan<T>* chan, T&& value)
+    template <class U>
+    SendFuture(detail::Chan<T>* chan, U&& value)
         : chan_(chan) {
-        node_.value.emplace(std::move(value));
+        node_.value.emplace(std::forward<U>(value));
     }
     /// Movable even while waiting: the node is relinked under the lock.
     SendFuture(SendFuture&& o) noexcept
@@ -242,10 +243,11 @@ public:
 
     /// `co_await tx.send(v)`: waits while the channel is full; true once the
     /// value is in, false when the receiver is gone or closed.
-    SendFuture<T> send(T value) {
+    template <class U = T>
+    requires std::is_constructible_v<T, U&&> SendFuture<T> send(U&& value) {
         if (!chan_)
             throw std::logic_error("pollscope::mpsc::Sender is empty");
-        return SendFuture<T>(chan_.get(), std::move(value));
+        return SendFuture<T>(chan_.get(), std::forward<U>(value));
     }
 
     /// Sends without waiting. On Full or Closed, `value` is not moved from.
@@ -355,14 +357,14 @@ public:
     Poll<std::optional<T>> poll(Context& cx) {
         if (!chan_)
             throw std::logic_error("pollscope::mpsc recv future polled after completion");
-        std::optional<T> out;
+        Poll<std::optional<T>> result = Pending; // the value is moved once, into here
         Waker to_wake;
         Waker old;
         {
             std::lock_guard lk(chan_->m);
             auto& c = *chan_;
             if (!c.buf.empty()) {
-                c.buf.pop_into(out);
+                c.buf.pop_into(result.emplace());
                 if (auto* w = c.head) {
                     // Hand the freed slot to the oldest waiting sender (FIFO).
                     c.unlink(w);
@@ -375,16 +377,18 @@ public:
                     old = std::exchange(c.rx_waker, cx.waker());
                 registered_ = true;
                 return Pending;
+            } else {
+                result.emplace(); // closed and empty: Ready(nullopt)
             }
             if (registered_)
                 old = std::move(c.rx_waker);
         }
-        if (out)
+        if (result.value())
             ::pollscope::detail::trace_channel_recv(ChannelKind::Mpsc, chan_);
         chan_ = nullptr;
         registered_ = false;
         to_wake.wake();
-        return out;
+        return result;
     }
 
 private:

@@ -42,6 +42,11 @@ public:
         assert(is_ready());
         return std::move(*value_);
     }
+    /// Makes the Poll Ready with a value built in place (no move on the way out).
+    template <class... Args> T& emplace(Args&&... args) {
+        return value_.emplace(std::forward<Args>(args)...);
+    }
+
     /// Moves the value out; the Poll is Pending again afterwards.
     T take() {
         assert(is_ready());

@@ -35,6 +35,13 @@ namespace pollscope {
 /// output, held in the variant alternative of the same index (void as Unit).
 /// `value.index() == index` always; read it with std::get<I>(r.value).
 template <class... Ts> struct SelectResult {
+    SelectResult() = default;
+    /// The winner's value, built in place (select() is on hot event loops).
+    template <std::size_t I, class... A>
+    explicit SelectResult(std::in_place_index_t<I> winner, A&&... value_args)
+        : index(I)
+        , value(winner, std::forward<A>(value_args)...) {}
+
     std::size_t index = 0;
     std::variant<Ts...> value;
 };
@@ -53,30 +60,28 @@ public:
     Poll<Output> poll(Context& cx) {
         if (finished_)
             throw std::logic_error("pollscope::select polled after completion");
-        std::optional<Output> out;
+        Poll<Output> out = Pending;
         try {
             poll_from<0>(cx, out);
         } catch (...) {
             cancel_all();
             throw;
         }
-        if (!out)
-            return Pending;
-        cancel_all();
-        return std::move(*out);
+        if (out.is_ready())
+            cancel_all();
+        return out;
     }
 
 private:
-    template <std::size_t I> void poll_from(Context& cx, std::optional<Output>& out) {
+    template <std::size_t I> void poll_from(Context& cx, Poll<Output>& out) {
         if constexpr (I < sizeof...(Fs)) {
             auto& f = std::get<I>(futures_);
             auto p = f->poll(cx);
             if (p.is_ready()) {
                 if constexpr (std::is_void_v<future_output_t<std::tuple_element_t<I, Futures>>>)
-                    out.emplace(Output{I, decltype(Output::value)(std::in_place_index<I>)});
+                    out.emplace(std::in_place_index<I>);
                 else
-                    out.emplace(Output{
-                        I, decltype(Output::value)(std::in_place_index<I>, std::move(p.value()))});
+                    out.emplace(std::in_place_index<I>, std::move(p.value()));
                 return;
             }
             poll_from<I + 1>(cx, out);
