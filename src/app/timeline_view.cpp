@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -390,7 +391,9 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
     std::vector<Shown> shown;
     constexpr int kKinds = 6;
     const std::size_t lanes_n = std::size_t(std::max(0, last - first));
-    std::vector<int> last_x(lanes_n * kKinds, std::numeric_limits<int>::min());
+    // wide integers: x may lie far off screen, and the first gap must not overflow
+    std::vector<std::int64_t> last_x(lanes_n * kKinds,
+                                     std::numeric_limits<std::int64_t>::min() / 2);
     for (auto m = ma; m != mb; ++m) {
         int lane = lane_of_task(m->task, m->thread);
         if (lane < 0)
@@ -398,10 +401,11 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
         if (lane < first || lane >= last)
             continue;
         const double x = map_.to_x(m->ts);
-        int& lx = last_x[std::size_t(lane - first) * kKinds + std::size_t(m->kind)];
-        if (int(x) - lx < 3 && m->kind != MarkerKind::Shutdown)
+        const auto ix = std::int64_t(std::clamp(x, -1e15, 1e15));
+        auto& lx = last_x[std::size_t(lane - first) * kKinds + std::size_t(m->kind)];
+        if (ix - lx < 3 && m->kind != MarkerKind::Shutdown)
             continue;
-        lx = int(x);
+        lx = ix;
         shown.push_back({&*m, lane, x});
     }
     if (shown.empty())
