@@ -118,18 +118,12 @@ std::uint32_t LocalQueue::steal_into2(LocalQueue& dst, std::uint32_t dst_tail) {
 }
 
 void InjectQueue::push(RawTask* task) noexcept {
-    task->queue_next = nullptr;
     push_batch(task, task, 1);
 }
 
 void InjectQueue::push_batch(RawTask* first, RawTask* last, std::size_t n) noexcept {
-    last->queue_next = nullptr;
     std::lock_guard lk(m_);
-    if (tail_)
-        tail_->queue_next = first;
-    else
-        head_ = first;
-    tail_ = last;
+    fifo_.push_chain(first, last, n);
     len_.fetch_add(n, std::memory_order_release);
 }
 
@@ -137,14 +131,9 @@ RawTask* InjectQueue::pop() noexcept {
     if (empty())
         return nullptr;
     std::lock_guard lk(m_);
-    auto* t = head_;
-    if (!t)
-        return nullptr;
-    head_ = t->queue_next;
-    if (!head_)
-        tail_ = nullptr;
-    t->queue_next = nullptr;
-    len_.fetch_sub(1, std::memory_order_release);
+    auto* t = fifo_.pop();
+    if (t)
+        len_.fetch_sub(1, std::memory_order_release);
     return t;
 }
 

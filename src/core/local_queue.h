@@ -5,6 +5,7 @@
 
 #include "raw_task.h"
 #include "spin_mutex.h"
+#include "task_lists.h"
 
 #include <array>
 #include <atomic>
@@ -69,8 +70,7 @@ public:
 private:
     alignas(64) std::atomic<std::size_t> len_{0};
     SpinMutex m_;
-    RawTask* head_ = nullptr;
-    RawTask* tail_ = nullptr;
+    TaskFifo fifo_;
 };
 
 } // namespace pollscope::detail

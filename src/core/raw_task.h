@@ -50,13 +50,6 @@ public:
         , scheduler_(scheduler)
         , hooks_(hooks)
         , id_(next_task_id()) {}
-    /// A list head that is never run: it takes no task id.
-    struct SentinelTag {};
-    explicit RawTask(SentinelTag) noexcept
-        : state(1)
-        , scheduler_(nullptr)
-        , hooks_(nullptr)
-        , id_(0) {}
     virtual ~RawTask() = default;
     RawTask(const RawTask&) = delete;
     RawTask& operator=(const RawTask&) = delete;

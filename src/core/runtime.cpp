@@ -2,6 +2,7 @@
 
 #include "local_queue.h"
 #include "spin_mutex.h"
+#include "task_lists.h"
 
 #include <algorithm>
 #include <array>
@@ -50,29 +51,23 @@ private:
     bool notified_ = false;
 };
 
-/// The live tasks of the runtime, so shutdown can cancel every unfinished one.
-class OwnedTasks {
+/// The live tasks of the runtime, so shutdown can cancel every unfinished one:
+/// the single-thread list of task_lists.h, sharded by task id under spin locks
+/// so workers finishing tasks rarely meet on one lock.
+class ShardedOwnedTasks {
 public:
     void insert(RawTask* t) {
         auto& s = shard(t);
         std::lock_guard lk(s.m);
-        t->owned_prev = &s.head;
-        t->owned_next = s.head.owned_next;
-        if (t->owned_next)
-            t->owned_next->owned_prev = t;
-        s.head.owned_next = t;
+        s.list.link(t);
         live_.fetch_add(1, std::memory_order_relaxed);
     }
     /// True when it was still listed (and is now removed).
     bool remove(RawTask* t) noexcept {
         auto& s = shard(t);
         std::lock_guard lk(s.m);
-        if (!t->owned_prev)
+        if (!s.list.unlink(t))
             return false;
-        t->owned_prev->owned_next = t->owned_next;
-        if (t->owned_next)
-            t->owned_next->owned_prev = t->owned_prev;
-        t->owned_prev = t->owned_next = nullptr;
         live_.fetch_sub(1, std::memory_order_relaxed);
         return true;
     }
@@ -80,11 +75,7 @@ public:
     RawTask* pop_any() noexcept {
         for (auto& s : shards_) {
             std::lock_guard lk(s.m);
-            if (auto* t = s.head.owned_next) {
-                s.head.owned_next = t->owned_next;
-                if (t->owned_next)
-                    t->owned_next->owned_prev = &s.head;
-                t->owned_prev = t->owned_next = nullptr;
+            if (auto* t = s.list.pop()) {
                 live_.fetch_sub(1, std::memory_order_relaxed);
                 return t;
             }
@@ -94,21 +85,9 @@ public:
     std::size_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
 
 private:
-    // A sentinel that is never run: only its links are used.
-    class Head final : public RawTask {
-    public:
-        Head()
-            : RawTask(SentinelTag{}) {}
-
-    protected:
-        PollOutcome poll_future(Context&) noexcept override { return PollOutcome::Pending; }
-        void cancel_future() noexcept override {}
-        void drop_output() noexcept override {}
-        std::exception_ptr stored_exception() const noexcept override { return nullptr; }
-    };
     struct alignas(64) Shard {
         detail::SpinMutex m;
-        Head head;
+        detail::OwnedTasks list;
     };
     Shard& shard(RawTask* t) noexcept { return shards_[t->id() % kOwnedShards]; }
     std::array<Shard, kOwnedShards> shards_;
@@ -140,7 +119,7 @@ struct Runtime::Shared final : Scheduler {
     std::unique_ptr<TimeDriver> driver;
     std::vector<std::unique_ptr<Worker>> workers;
     detail::InjectQueue inject;
-    OwnedTasks owned;
+    ShardedOwnedTasks owned;
     std::atomic<bool> shutting_down{false};
     std::atomic<int> external_calls{0};
     std::atomic<bool> driver_taken{false};

@@ -1,7 +1,7 @@
 #pragma once
-// Intrusive lists of RawTasks for the single-thread executors (ChannelExecutor,
-// LocalSet). Not thread-safe: callers hold their own lock. They use the links
-// RawTask provides (queue_next; owned_prev/owned_next), so they never allocate.
+// Intrusive lists of RawTasks for the executors (ChannelExecutor, LocalSet, the
+// Runtime's injection queue and task registry). Not thread-safe: callers hold their own lock. They
+// use the links RawTask provides (queue_next; owned_prev/owned_next), so they never allocate.
 
 #include "raw_task.h"
 
@@ -14,14 +14,16 @@ class TaskFifo {
 public:
     bool empty() const noexcept { return head_ == nullptr; }
     std::size_t size() const noexcept { return size_; }
-    void push(RawTask* t) noexcept {
-        t->queue_next = nullptr;
+    void push(RawTask* t) noexcept { push_chain(t, t, 1); }
+    /// Appends a chain first..last of n tasks already linked by queue_next.
+    void push_chain(RawTask* first, RawTask* last, std::size_t n) noexcept {
+        last->queue_next = nullptr;
         if (tail_)
-            tail_->queue_next = t;
+            tail_->queue_next = first;
         else
-            head_ = t;
-        tail_ = t;
-        ++size_;
+            head_ = first;
+        tail_ = last;
+        size_ += n;
     }
     RawTask* pop() noexcept {
         RawTask* t = head_;
