@@ -1,6 +1,7 @@
 #include "example_runner.h"
 
 #include "clock.h"
+#include "live_stats.h"
 #include "trace_store.h"
 
 #include <QCoroFuture>
@@ -150,7 +151,7 @@ bool ExampleRunner::wait(int ms) {
     return pool_.waitForDone(ms);
 }
 
-std::size_t ExampleRunner::drain(TraceStore& store) {
+std::size_t ExampleRunner::drain(TraceStore& store, LiveStats* stats) {
     if (!state_)
         return 0;
     std::vector<trace::Event> batch;
@@ -166,6 +167,11 @@ std::size_t ExampleRunner::drain(TraceStore& store) {
     tables.dropped = state_->recorder->dropped();
     if (tables.strings.size() + tables.locations.size() + tables.threads.size() > sizes)
         store.merge_tables(tables);
+    if (stats && !batch.empty()) {
+        // The statistics take the very batch the store appends, sorted the same way.
+        trace::sort_events(batch);
+        stats->add(batch, std::make_shared<const trace::Trace>(std::move(tables)));
+    }
     store.append(std::move(batch));
     const auto n = r.events;
     return n;

@@ -22,6 +22,7 @@
 
 namespace pollscope::app {
 
+class LiveStats;
 class TraceStore;
 
 /// Everything one run owns; shared with its worker thread.
@@ -80,9 +81,9 @@ public:
     /// Blocks until the current run's thread is done (tests, shutdown).
     bool wait(int ms = 10000);
 
-    /// Moves the events recorded since the last drain into `store`; returns
-    /// how many arrived.
-    std::size_t drain(TraceStore& store);
+    /// Moves the events recorded since the last drain into `store` (and the
+    /// same batch into `stats`, when given); returns how many arrived.
+    std::size_t drain(TraceStore& store, LiveStats* stats = nullptr);
 
 signals:
     void started(const QString& id);

@@ -3,6 +3,7 @@
 #include "event_log_model.h"
 #include "example_panel.h"
 #include "example_runner.h"
+#include "live_stats.h"
 #include "stats.h"
 #include "task_table_model.h"
 #include "timeline_view.h"
@@ -116,7 +117,8 @@ QIcon themed(const char* name, QStyle::StandardPixmap fallback, QWidget* w) {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , ui_(std::make_unique<Ui::MainWindow>())
-    , store_(std::make_unique<TraceStore>()) {
+    , store_(std::make_unique<TraceStore>())
+    , live_stats_(std::make_unique<LiveStats>()) {
     init_resources();
     ui_->setupUi(this);
     setWindowIcon(QIcon(QStringLiteral(":/icons/pollscope.svg")));
@@ -349,6 +351,9 @@ bool MainWindow::running() const {
 
 void MainWindow::clear_trace() {
     store_->clear();
+    live_stats_->clear();
+    stats_dirty_ = false;
+    stats_clock_.invalidate();
     selected_task_ = 0;
     selected_poll_ = -1;
     auto_selected_ = false;
@@ -500,7 +505,7 @@ void MainWindow::update_actions() {
 void MainWindow::drain_now() {
     if (discard_run_ || !runner_->state())
         return;
-    if (runner_->drain(*store_) > 0) {
+    if (runner_->drain(*store_, live_stats_.get()) > 0) {
         stats_dirty_ = true;
         log_model_->refresh();
         ui_->timeline->store_changed();
@@ -510,12 +515,21 @@ void MainWindow::drain_now() {
 void MainWindow::on_tick() {
     drain_now();
     ++ticks_;
-    // The task table is recomputed from the whole trace on this thread: at
-    // most every 250 ms, and never more than a tenth of the GUI's time (a
-    // long trace recomputes less often instead of stalling the window).
-    if (stats_dirty_ && (!stats_clock_.isValid() ||
-                         stats_clock_.elapsed() >= std::max<qint64>(250, 10 * stats_cost_ms_)))
-        refresh_stats();
+    // The task table: LiveStats accumulates every drained batch and takes
+    // its snapshots on its own thread; this thread asks for one at most every
+    // 250 ms (and while the real clock runs even without new events, so Idle
+    // and Total grow as tasks wait) and shows it when it is ready.
+    if (auto s = live_stats_->take())
+        show_stats(std::move(*s));
+    const auto* st = runner_->state();
+    const bool live =
+        st && st->now && !st->virtual_clock && runner_->running() && !runner_->paused();
+    if ((stats_dirty_ || live) && !live_stats_->pending() &&
+        (!stats_clock_.isValid() || stats_clock_.elapsed() >= 250)) {
+        stats_dirty_ = false;
+        stats_clock_.start();
+        live_stats_->request(live ? std::max(st->now(), store_->end_ts()) : -1);
+    }
     update_events_sent();
     follow_now();
 }
@@ -539,13 +553,16 @@ void MainWindow::follow_now() {
 }
 
 void MainWindow::refresh_stats() {
+    // A trace opened from a file has no accumulator behind it: it is
+    // computed whole (as open_trace() did on its worker thread).
     stats_dirty_ = false;
-    const int rows = task_model_->rowCount();
-    QElapsedTimer cost;
-    cost.start();
-    task_model_->set_stats(trace::compute_stats(store_->trace()), store_.get());
-    stats_cost_ms_ = cost.elapsed();
     stats_clock_.start();
+    show_stats(viewing_file_ ? trace::compute_stats(store_->trace()) : live_stats_->snapshot_now());
+}
+
+void MainWindow::show_stats(trace::TraceStats stats) {
+    const int rows = task_model_->rowCount();
+    task_model_->set_stats(std::move(stats), store_.get());
     // Columns fit their contents (values grow during a run: no "521.1 …").
     if (task_model_->rowCount() < 300 && (task_model_->rowCount() != rows || ++refreshes_ % 4 == 0))
         ui_->taskTable->resizeColumnsToContents();
@@ -818,6 +835,7 @@ void MainWindow::open_trace(const QString& path) {
             self->tick_->stop();
         }
         *self->store_ = std::move(*loaded.store);
+        self->live_stats_->clear();
         self->selected_task_ = 0;
         self->selected_poll_ = -1;
         self->auto_selected_ = false;

@@ -6,6 +6,7 @@
 // timer, and exports/opens traces off the GUI thread.
 
 #include "example_catalog.h"
+#include "stats.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>
@@ -27,6 +28,7 @@ namespace pollscope::app {
 class EventLogModel;
 class ExamplePanel;
 class ExampleRunner;
+class LiveStats;
 class TaskTableModel;
 class TimelineView;
 class TraceStore;
@@ -61,7 +63,8 @@ public:
 
     /// Drains the running example's recorder now (the timer does it too).
     void drain_now();
-    /// Recomputes the task table from the trace.
+    /// Brings the task table up to date now (waits for the statistics of
+    /// every drained batch).
     void refresh_stats();
 
     /// Errors go to report_error(): a dialog (not blocking), and error_reported.
@@ -100,6 +103,7 @@ private:
     void show_example_of_trace();
     void update_actions();
     void on_tick();
+    void show_stats(trace::TraceStats stats);
     void follow_now();
     void update_events_sent();
     void on_run_finished(const QString& id, const QString& result);
@@ -119,6 +123,7 @@ private:
 
     std::unique_ptr<Ui::MainWindow> ui_;
     std::unique_ptr<TraceStore> store_;
+    std::unique_ptr<LiveStats> live_stats_;
     ExampleRunner* runner_ = nullptr;
     TaskTableModel* task_model_ = nullptr;
     QSortFilterProxyModel* task_proxy_ = nullptr;
@@ -128,8 +133,7 @@ private:
     QProgressBar* progress_ = nullptr;
     int ticks_ = 0;
     bool stats_dirty_ = false;
-    QElapsedTimer stats_clock_; // since the last refresh_stats()
-    qint64 stats_cost_ms_ = 0;  // what it took
+    QElapsedTimer stats_clock_; // since the last snapshot asked for
     int refreshes_ = 0;
     enum class Pending { None, Run, Step };
     Pending pending_ = Pending::None; // pressed while the last run was stopping

@@ -40,7 +40,9 @@ void TraceStore::merge_tables(const trace::Trace& tables) {
 void TraceStore::append(std::vector<Event> batch) {
     if (batch.empty())
         return;
-    trace::sort_events(batch);
+    if (!std::is_sorted(batch.begin(), batch.end(),
+                        [](const Event& a, const Event& b) { return a.ts < b.ts; }))
+        trace::sort_events(batch);
     auto& ev = trace_.events;
     reserve_ahead(batch.size());
     const bool was_empty = ev.empty();
