@@ -21,6 +21,7 @@
 // Offscreen works: QT_QPA_PLATFORM=offscreen (the default when DISPLAY is unset).
 
 #include "event_log_model.h"
+#include "example_runner.h"
 #include "live_stats.h"
 #include "recorder.h"
 #include "runtime.h"
@@ -286,6 +287,8 @@ void bench_live(const Options& o) {
     int ticks = 0, snapshots = 0;
     double snapshot_max_ms = 0;
     std::size_t drained = 0;
+    std::vector<trace::Event> backlog;
+    std::size_t max_backlog = 0;
     LiveStats live_stats; // MainWindow's: accumulates and snapshots off this thread
     QElapsedTimer stats_clock;
     QTimer tick;
@@ -294,24 +297,14 @@ void bench_live(const Options& o) {
         QElapsedTimer t;
         t.start();
         const double c0 = thread_cpu_ms();
-        std::vector<trace::Event> batch;
-        trace::Trace tables;
-        tables.strings = store.trace().strings;
-        tables.locations = store.trace().locations;
-        tables.threads = store.trace().threads;
-        const auto sizes = tables.strings.size() + tables.locations.size() + tables.threads.size();
-        const auto r = recorder.drain(cursor, batch, &tables);
-        if (tables.strings.size() + tables.locations.size() + tables.threads.size() > sizes)
-            store.merge_tables(tables);
+        // ExampleRunner::drain with MainWindow's per-tick limit.
         const double a0 = thread_cpu_ms();
-        if (o.stats && !batch.empty()) {
-            trace::sort_events(batch);
-            live_stats.add(batch, std::make_shared<const trace::Trace>(std::move(tables)));
-        }
-        store.append(std::move(batch));
+        const auto n =
+            ingest(recorder, cursor, backlog, store, o.stats ? &live_stats : nullptr, 64 * 1024);
         append_cpu_ms.push_back(thread_cpu_ms() - a0);
-        drained += r.events;
-        if (r.events > 0) {
+        drained += n;
+        max_backlog = std::max(max_backlog, backlog.size());
+        if (n > 0) {
             log_model->refresh();
             timeline->store_changed();
         }
@@ -360,6 +353,7 @@ void bench_live(const Options& o) {
     const int paints0 = counter.paints;
     auto* probe = new StallProbe(&window);
     ingest_max_ms = stats_max_ms = paint_max_ms = snapshot_max_ms = 0;
+    max_backlog = 0;
     const int snapshots0 = snapshots;
     ingest_ms.clear();
     ingest_cpu_ms.clear();
@@ -391,6 +385,7 @@ void bench_live(const Options& o) {
     std::printf("ingest_tick_max_ms,%.2f\n", ingest_max_ms);
     std::printf("ingest_tick_cpu_median_ms,%.2f\n", percentile(ingest_cpu_ms, 50));
     std::printf("ingest_tick_cpu_max_ms,%.2f\n", percentile(ingest_cpu_ms, 100));
+    std::printf("ingest_backlog_max_events,%zu\n", max_backlog);
     std::printf("store_append_cpu_median_ms,%.2f\n", percentile(append_cpu_ms, 50));
     std::printf("store_append_cpu_max_ms,%.2f\n", percentile(append_cpu_ms, 100));
     std::printf("gui_thread_cpu_busy_pct,%.0f\n", gui_cpu_ms / (secs * 10.0));

@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <QtConcurrent>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 
@@ -151,10 +152,19 @@ bool ExampleRunner::wait(int ms) {
     return pool_.waitForDone(ms);
 }
 
-std::size_t ExampleRunner::drain(TraceStore& store, LiveStats* stats) {
+std::size_t ExampleRunner::drain(TraceStore& store, LiveStats* stats, std::size_t max_events) {
     if (!state_)
         return 0;
-    std::vector<trace::Event> batch;
+    return ingest(*state_->recorder, state_->cursor, state_->backlog, store, stats, max_events);
+}
+
+std::size_t ExampleRunner::backlog() const noexcept {
+    return state_ ? state_->backlog.size() : 0;
+}
+
+std::size_t ingest(trace::TraceRecorder& recorder, trace::ReadCursor& cursor,
+                   std::vector<trace::Event>& backlog, TraceStore& store, LiveStats* stats,
+                   std::size_t max_events) {
     // drain() appends the table entries past the sizes of `tables`: start
     // from the store's own tables so they come out whole.
     trace::Trace tables;
@@ -162,18 +172,31 @@ std::size_t ExampleRunner::drain(TraceStore& store, LiveStats* stats) {
     tables.locations = store.trace().locations;
     tables.threads = store.trace().threads;
     const auto sizes = tables.strings.size() + tables.locations.size() + tables.threads.size();
-    const auto r = state_->recorder->drain(state_->cursor, batch, &tables);
+    const auto old = backlog.size();
+    recorder.drain(cursor, backlog, &tables);
     tables.virtual_time = store.trace().virtual_time || tables.virtual_time;
-    tables.dropped = state_->recorder->dropped();
+    tables.dropped = recorder.dropped();
     if (tables.strings.size() + tables.locations.size() + tables.threads.size() > sizes)
         store.merge_tables(tables);
-    if (stats && !batch.empty()) {
-        // The statistics take the very batch the store appends, sorted the same way.
-        trace::sort_events(batch);
-        stats->add(batch, std::make_shared<const trace::Trace>(std::move(tables)));
+    if (backlog.empty())
+        return 0;
+    auto by_ts = [](const trace::Event& a, const trace::Event& b) { return a.ts < b.ts; };
+    if (backlog.size() > old && !std::is_sorted(backlog.begin(), backlog.end(), by_ts))
+        trace::sort_events(backlog);
+    // The oldest events first, at most max(max_events, a quarter of the
+    // backlog): a huge drain (after a stall) is spread over a few frames
+    // instead of stalling the next one, and a backlog still shrinks fast.
+    std::vector<trace::Event> batch;
+    const auto n = std::min(backlog.size(), std::max(max_events, backlog.size() / 4));
+    if (n == backlog.size()) {
+        batch.swap(backlog);
+    } else {
+        batch.assign(backlog.begin(), backlog.begin() + std::ptrdiff_t(n));
+        backlog.erase(backlog.begin(), backlog.begin() + std::ptrdiff_t(n));
     }
+    if (stats) // the very batch the store appends, in the same order
+        stats->add(batch, std::make_shared<const trace::Trace>(std::move(tables)));
     store.append(std::move(batch));
-    const auto n = r.events;
     return n;
 }
 

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <thread>
+#include <vector>
 
 namespace pollscope::app {
 
@@ -31,6 +32,7 @@ struct RunState {
     std::unique_ptr<StepGate> gate;
     ExampleControl control;
     trace::ReadCursor cursor;
+    std::vector<trace::Event> backlog; // drained, not yet ingested (GUI thread)
     std::atomic<bool> done{false};
     bool virtual_clock = false;
     bool stopping = false; // stop() was called (GUI thread only)
@@ -82,8 +84,12 @@ public:
     bool wait(int ms = 10000);
 
     /// Moves the events recorded since the last drain into `store` (and the
-    /// same batch into `stats`, when given); returns how many arrived.
-    std::size_t drain(TraceStore& store, LiveStats* stats = nullptr);
+    /// same batch into `stats`, when given); returns how many it moved. With
+    /// `max_events` a big drain is spread over calls (see ingest()).
+    std::size_t drain(TraceStore& store, LiveStats* stats = nullptr,
+                      std::size_t max_events = SIZE_MAX);
+    /// Events drained but held back by max_events.
+    std::size_t backlog() const noexcept;
 
 signals:
     void started(const QString& id);
@@ -101,5 +107,13 @@ private:
     QString id_;
     std::uint64_t generation_ = 0;
 };
+
+/// One ingest step, shared with the GUI benchmark: drains what `recorder`
+/// recorded since `cursor` into `backlog`, then moves its oldest events (at
+/// most max(max_events, backlog / 4), time-sorted) into `store` and, as the
+/// same batch, into `stats` (if given). Returns how many it moved.
+std::size_t ingest(trace::TraceRecorder& recorder, trace::ReadCursor& cursor,
+                   std::vector<trace::Event>& backlog, TraceStore& store, LiveStats* stats,
+                   std::size_t max_events = SIZE_MAX);
 
 } // namespace pollscope::app

@@ -41,6 +41,7 @@ namespace pollscope::app {
 namespace {
 
 constexpr int kMaxRecent = 8;
+constexpr std::size_t kTickEvents = 64 * 1024;
 
 QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
@@ -503,9 +504,13 @@ void MainWindow::update_actions() {
 }
 
 void MainWindow::drain_now() {
+    drain(SIZE_MAX);
+}
+
+void MainWindow::drain(std::size_t max_events) {
     if (discard_run_ || !runner_->state())
         return;
-    if (runner_->drain(*store_, live_stats_.get()) > 0) {
+    if (runner_->drain(*store_, live_stats_.get(), max_events) > 0) {
         stats_dirty_ = true;
         log_model_->refresh();
         ui_->timeline->store_changed();
@@ -513,7 +518,9 @@ void MainWindow::drain_now() {
 }
 
 void MainWindow::on_tick() {
-    drain_now();
+    // A tick ingests up to kTickEvents (more when far behind): a burst after
+    // a stall is spread over the next frames.
+    drain(kTickEvents);
     ++ticks_;
     // The task table: LiveStats accumulates every drained batch and takes
     // its snapshots on its own thread; this thread asks for one at most every

@@ -103,6 +103,7 @@ private:
     void show_example_of_trace();
     void update_actions();
     void on_tick();
+    void drain(std::size_t max_events);
     void show_stats(trace::TraceStats stats);
     void follow_now();
     void update_events_sent();
