@@ -361,6 +361,7 @@ void MainWindow::clear_trace() {
     task_model_->clear();
     log_model_->refresh();
     ui_->timeline->set_waiting_task(0);
+    ui_->timeline->set_live_now(-1);
     ui_->timeline->set_store(store_.get());
     ui_->examplePanel->highlight_site({}, 0);
     update_log_task_filter();
@@ -547,8 +548,11 @@ void MainWindow::follow_now() {
     // virtual clock stands still while nothing happens; a paused run too.
     const auto* st = runner_->state();
     auto* tl = ui_->timeline;
-    if (!st || !st->now || st->virtual_clock || !runner_->running() || runner_->paused() ||
-        !tl->follow_live() || store_->empty())
+    const bool live = st && st->now && !st->virtual_clock && runner_->running() &&
+                      !runner_->paused() && !store_->empty();
+    // Waiting tasks' lines reach the present while the run is live.
+    tl->set_live_now(live ? st->now() : -1);
+    if (!live || !tl->follow_live())
         return;
     const std::int64_t now = std::max(st->now(), store_->end_ts());
     TimeMapping m = tl->mapping();
@@ -618,6 +622,7 @@ void MainWindow::update_log_task_filter() {
 
 void MainWindow::on_run_finished(const QString& id, const QString& result) {
     tick_->stop();
+    ui_->timeline->set_live_now(-1);
     if (!discard_run_) {
         drain_now();
         refresh_stats();

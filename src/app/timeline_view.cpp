@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -375,14 +376,22 @@ void TimelineView::paint_wakes(QPainter& p, int first, int last) const {
 void TimelineView::paint_markers(QPainter& p, int first, int last) const {
     // Markers of the visible lanes, at most one per lane, kind and 3 pixels;
     // antialiased (and Mark labels, where they fit) only when few are left.
-    const auto& ms = store_->markers();
+    // Too many in view (spawns and yields of a long trace): the rare kinds
+    // only (cancel, fail, shutdown, marks), which must never disappear.
     const std::int64_t t0 = map_.start, t1 = map_.end;
-    auto ma = std::lower_bound(ms.begin(), ms.end(), t0,
-                               [](const Marker& m, std::int64_t t) { return m.ts < t; });
-    auto mb = std::upper_bound(ms.begin(), ms.end(), t1,
-                               [](std::int64_t t, const Marker& m) { return t < m.ts; });
-    if (mb - ma > kMaxMarkerScan)
-        return;
+    auto in_view = [t0, t1](const std::vector<Marker>& ms) {
+        return std::pair{
+            std::lower_bound(ms.begin(), ms.end(), t0,
+                             [](const Marker& m, std::int64_t t) { return m.ts < t; }),
+            std::upper_bound(ms.begin(), ms.end(), t1,
+                             [](std::int64_t t, const Marker& m) { return t < m.ts; })};
+    };
+    auto [ma, mb] = in_view(store_->markers());
+    if (mb - ma > kMaxMarkerScan) {
+        std::tie(ma, mb) = in_view(store_->rare_markers());
+        if (mb - ma > kMaxMarkerScan)
+            mb = ma + kMaxMarkerScan;
+    }
     struct Shown {
         const Marker* m;
         int lane;
@@ -413,11 +422,19 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
     const bool fine = int(shown.size()) <= kMaxFineMarkers;
     // Where the next shown marker of the same lane is (for Mark labels).
     std::vector<double> next_x(lanes_n, map_.left + map_.width);
-    std::vector<double> room(shown.size(), 0);
+    std::vector<double> room(shown.size(), 0), room_left(shown.size(), 0);
     for (std::size_t i = shown.size(); i-- > 0;) {
         auto& nx = next_x[std::size_t(shown[i].lane - first)];
         room[i] = nx - shown[i].x;
         nx = shown[i].x;
+    }
+    // ... and the previous one (a label that does not fit on the right, at
+    // the end of a trace, goes on the left of its flag).
+    std::vector<double> prev_x(lanes_n, map_.left);
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+        auto& px = prev_x[std::size_t(shown[i].lane - first)];
+        room_left[i] = shown[i].x - px;
+        px = shown[i].x;
     }
     QFont f = font();
     f.setPointSizeF(f.pointSizeF() * 0.8);
@@ -468,11 +485,24 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
             const QPointF flag[3] = {
                 {x, double(y + 1)}, {x + 6, double(y + 4)}, {x, double(y + 7)}};
             p.drawPolygon(flag, 3);
-            // Label when there is room before the next marker of the lane.
-            if (fine && room[i] > 60) {
+            // Label where there is room: before the next marker of the
+            // lane, else after the previous one (left of the flag).
+            if (fine) {
+                const QString text = qs(store_->trace().string(m->text));
+                const double want = std::min(p.fontMetrics().horizontalAdvance(text) + 4.0, 220.0);
+                const double right = room[i] - 10, left = room_left[i] - 6;
                 p.setPen(QColor(0x1a, 0x4a, 0x6a));
-                p.drawText(QRectF(x + 8, y, std::min(room[i] - 10, 220.0), kLaneHeight / 2.0 + 2),
-                           Qt::AlignLeft | Qt::AlignVCenter, qs(store_->trace().string(m->text)));
+                if (right >= std::min(want, 60.0) && (right >= want || right >= left)) {
+                    const double w = std::min(right, want);
+                    p.drawText(QRectF(x + 8, y, w, kLaneHeight / 2.0 + 2),
+                               Qt::AlignLeft | Qt::AlignVCenter,
+                               p.fontMetrics().elidedText(text, Qt::ElideRight, int(w)));
+                } else if (left >= std::min(want, 60.0)) {
+                    const double w = std::min(left, want);
+                    p.drawText(QRectF(x - 3 - w, y, w, kLaneHeight / 2.0 + 2),
+                               Qt::AlignRight | Qt::AlignVCenter,
+                               p.fontMetrics().elidedText(text, Qt::ElideRight, int(w)));
+                }
             }
             break;
         }
@@ -526,6 +556,13 @@ void TimelineView::set_selected_task(std::uint32_t task) {
         if (l >= 0 && (l < vbar_->value() || l >= vbar_->value() + visible_lanes()))
             vbar_->setValue(std::max(0, l - visible_lanes() / 2));
     }
+    update();
+}
+
+void TimelineView::set_live_now(std::int64_t now) {
+    if (live_now_ == now)
+        return;
+    live_now_ = now;
     update();
 }
 
@@ -637,15 +674,26 @@ void TimelineView::paint_ruler(QPainter& p, const QRect& area) const {
     QFont f = font();
     f.setPointSizeF(f.pointSizeF() * 0.85);
     p.setFont(f);
+    int label_end = map_.left; // right edge of the last label drawn
     for (; t <= map_.end; t += step) {
         const int x = int(std::lround(map_.to_x(t)));
         if (x < map_.left)
             continue;
         p.setPen(QColor(0x90, 0x94, 0x9a));
         p.drawLine(x, area.bottom() - 6, x, area.bottom());
+        const QString text = TaskTableModel::format_ns(t - origin);
+        const int tw = p.fontMetrics().horizontalAdvance(text);
+        // A label that would run off the right edge ends at its tick
+        // instead (or is left out when that overlaps the previous one).
+        int lx = x + 3;
+        if (lx + tw > area.right() - 2)
+            lx = x - 3 - tw;
+        if (lx < label_end + 6)
+            continue;
         p.setPen(kText);
-        p.drawText(x + 3, area.top() + 2, 100, area.height() - 6, Qt::AlignLeft | Qt::AlignVCenter,
-                   TaskTableModel::format_ns(t - origin));
+        p.drawText(lx, area.top() + 2, tw + 2, area.height() - 6, Qt::AlignLeft | Qt::AlignVCenter,
+                   text);
+        label_end = lx + tw;
     }
 }
 
@@ -667,7 +715,9 @@ void TimelineView::render_to(QPainter& p) {
     const int first = first_lane();
     const int last = std::min<int>(int(ls.size()), first + visible_lanes() + 1);
     const std::int64_t t0 = map_.start, t1 = map_.end;
-    const std::int64_t now = store_ ? store_->end_ts() : 0;
+    // While a run is live, "now" is the clock, not the last event: a task
+    // waiting for a timer shows its thin line reaching the present.
+    const std::int64_t now = store_ ? std::max(store_->end_ts(), live_now_) : 0;
     const int x_left = map_.left, x_right = map_.left + map_.width;
 
     // Lane backgrounds and vertical grid.
@@ -762,16 +812,12 @@ void TimelineView::render_to(QPainter& p) {
         const bool sel = mode_ == LaneMode::Tasks && lane.key == selected_ && selected_ != 0;
         if (sel)
             p.fillRect(0, y, kLabelWidth - 4, kLaneHeight, kLaneSel);
-        QString label = mode_ == LaneMode::Tasks ? store_->task_label(lane.key)
-                                                 : store_->thread_label(std::uint16_t(lane.key));
-        if (mode_ == LaneMode::Tasks)
-            label = QStringLiteral("%1  #%2").arg(label).arg(lane.key);
         QFont f = font();
         f.setBold(sel);
         p.setFont(f);
         p.setPen(kText);
         p.drawText(QRect(8, y, kLabelWidth - 16, kLaneHeight), Qt::AlignLeft | Qt::AlignVCenter,
-                   fontMetrics().elidedText(label, Qt::ElideRight, kLabelWidth - 16));
+                   lane_label(p.fontMetrics(), lane.key, kLabelWidth - 16));
     }
     if (ls.empty()) {
         p.setPen(QColor(0x80, 0x84, 0x8a));
@@ -818,7 +864,27 @@ int TimelineView::poll_at(QPoint pos) const {
     return best;
 }
 
+QString TimelineView::lane_label(const QFontMetrics& fm, std::uint32_t key, int width) const {
+    if (mode_ == LaneMode::Workers)
+        return fm.elidedText(store_->thread_label(std::uint16_t(key)), Qt::ElideRight, width);
+    // "name  #id": the id always shows; a long name loses its middle
+    // ("run_local_s…spawn  #3"), its ends tell tasks apart. Full name: tooltip.
+    const QString id = QStringLiteral("  #%1").arg(key);
+    const int room = width - fm.horizontalAdvance(id);
+    return fm.elidedText(store_->task_label(key), Qt::ElideMiddle, std::max(room, 20)) + id;
+}
+
 QString TimelineView::tooltip_at(QPoint pos) const {
+    if (store_ && pos.x() < kLabelWidth - 4) {
+        // The lane's label column: its full name.
+        const int l = lane_at_y(pos.y());
+        if (l < 0)
+            return {};
+        const auto key = lanes()[std::size_t(l)].key;
+        return mode_ == LaneMode::Tasks
+                   ? tr("<b>%1</b> #%2").arg(store_->task_label(key).toHtmlEscaped()).arg(key)
+                   : tr("<b>%1</b>").arg(store_->thread_label(std::uint16_t(key)).toHtmlEscaped());
+    }
     const int pi = poll_at(pos);
     if (pi < 0)
         return {};

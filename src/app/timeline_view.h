@@ -16,6 +16,7 @@
 
 #include <cstdint>
 
+class QFontMetrics;
 class QScrollBar;
 
 namespace pollscope::app {
@@ -40,6 +41,10 @@ public:
     std::uint32_t selected_task() const noexcept { return selected_; }
     /// The task a stepped run waits to poll (drawn as a "next" marker).
     void set_waiting_task(std::uint32_t task);
+    /// The present of a live run (trace ns; -1: not live): alive tasks'
+    /// lines and the live edge reach it even when no event came lately.
+    void set_live_now(std::int64_t now);
+    std::int64_t live_now() const noexcept { return live_now_; }
 
     const TimeMapping& mapping() const noexcept { return map_; }
     void set_mapping_range(std::int64_t start, std::int64_t end);
@@ -62,7 +67,7 @@ public:
 
     static constexpr int kRulerHeight = 26;
     static constexpr int kLaneHeight = 22;
-    static constexpr int kLabelWidth = 150;
+    static constexpr int kLabelWidth = 180;
 
 signals:
     /// A poll was clicked: its task (and the poll's index in the store).
@@ -90,6 +95,8 @@ private:
     int visible_lanes() const;
     void update_geometry();
     QString tooltip_at(QPoint pos) const;
+    /// A lane's label elided to `width` (task names keep their "#id").
+    QString lane_label(const QFontMetrics& fm, std::uint32_t key, int width) const;
     void paint_ruler(QPainter& p, const QRect& area) const;
     /// A lane's polls from its level of detail (zoomed out) or one by one.
     void paint_lane_lod(const Lane& lane, LaneRects& rects) const;
@@ -115,6 +122,7 @@ private:
     bool has_range_ = false;
     std::uint32_t selected_ = 0;
     std::uint32_t waiting_ = 0;
+    std::int64_t live_now_ = -1;
     QPoint press_pos_;
     QPoint last_drag_;
     bool dragging_ = false;

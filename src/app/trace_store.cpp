@@ -31,7 +31,10 @@ void TraceStore::merge_tables(const trace::Trace& tables) {
     };
     grow(trace_.strings, tables.strings);
     grow(trace_.locations, tables.locations);
+    const auto threads = trace_.threads.size();
     grow(trace_.threads, tables.threads);
+    if (trace_.threads.size() != threads)
+        sort_thread_lanes();
     trace_.virtual_time = tables.virtual_time;
     trace_.dropped = std::max(trace_.dropped, tables.dropped);
     ++generation_;
@@ -112,6 +115,19 @@ int TraceStore::task_lane(std::uint32_t task) const {
     return it == task_lane_of_.end() ? -1 : it->second;
 }
 
+std::pair<std::int64_t, std::uint16_t> TraceStore::thread_order(std::uint16_t thread) const {
+    const std::int64_t worker = thread < trace_.threads.size() ? trace_.threads[thread].worker : -1;
+    return {worker >= 0 ? worker : std::int64_t(1) << 40, thread};
+}
+
+void TraceStore::sort_thread_lanes() {
+    // A lane made before its thread's table entry arrived sits by thread index.
+    std::stable_sort(
+        thread_lanes_.begin(), thread_lanes_.end(), [this](const Lane& a, const Lane& b) {
+            return thread_order(std::uint16_t(a.key)) < thread_order(std::uint16_t(b.key));
+        });
+}
+
 int TraceStore::thread_lane(std::uint16_t thread) const {
     for (std::size_t i = 0; i < thread_lanes_.size(); ++i)
         if (thread_lanes_[i].key == thread)
@@ -144,9 +160,12 @@ Lane& TraceStore::thread_lane_for(std::uint16_t thread) {
             return l;
     Lane l;
     l.key = thread;
-    // Keep thread lanes in thread-index order (workers first by index).
+    // Workers first, by worker index (threads register in whatever order
+    // they start), then the other threads by thread index.
     auto it = std::lower_bound(thread_lanes_.begin(), thread_lanes_.end(), thread,
-                               [](const Lane& a, std::uint16_t t) { return a.key < t; });
+                               [this](const Lane& a, std::uint16_t t) {
+                                   return thread_order(std::uint16_t(a.key)) < thread_order(t);
+                               });
     return *thread_lanes_.insert(it, std::move(l));
 }
 
@@ -258,9 +277,10 @@ void TraceStore::index(const Event& e) {
     case EventKind::Fail: {
         auto& l = task_lane_for(e.task, e.ts);
         l.last = std::max(l.last, e.ts);
-        insert_by_ts(markers_,
-                     Marker{e.ts, e.task, e.kind == EventKind::Fail ? e.arg : 0, e.thread,
-                            e.kind == EventKind::Fail ? MarkerKind::Fail : MarkerKind::Cancel});
+        const Marker m{e.ts, e.task, e.kind == EventKind::Fail ? e.arg : 0, e.thread,
+                       e.kind == EventKind::Fail ? MarkerKind::Fail : MarkerKind::Cancel};
+        insert_by_ts(markers_, m);
+        insert_by_ts(rare_markers_, m);
         break;
     }
     case EventKind::Yield:
@@ -268,9 +288,11 @@ void TraceStore::index(const Event& e) {
         break;
     case EventKind::Shutdown:
         insert_by_ts(markers_, Marker{e.ts, e.task, 0, e.thread, MarkerKind::Shutdown});
+        insert_by_ts(rare_markers_, Marker{e.ts, e.task, 0, e.thread, MarkerKind::Shutdown});
         break;
     case EventKind::Mark:
         insert_by_ts(markers_, Marker{e.ts, e.task, e.arg, e.thread, MarkerKind::Mark});
+        insert_by_ts(rare_markers_, Marker{e.ts, e.task, e.arg, e.thread, MarkerKind::Mark});
         break;
     case EventKind::WorkerStart:
         thread_lane_for(e.thread);
@@ -298,9 +320,17 @@ QString TraceStore::thread_label(std::uint16_t thread) const {
         const auto& t = trace_.threads[thread];
         auto s = trace_.string(t.name);
         QString name = QString::fromUtf8(s.data(), qsizetype(s.size()));
-        if (t.worker >= 0)
-            return name.isEmpty() ? QStringLiteral("worker %1").arg(t.worker)
-                                  : QStringLiteral("%1 (worker %2)").arg(name).arg(t.worker);
+        // One name per worker: "worker 2", or the thread's own name when it
+        // already carries the index ("pool-2"), else "name 2".
+        if (t.worker >= 0) {
+            const QString index = QString::number(t.worker);
+            if (name.isEmpty() || name.startsWith(QLatin1String("worker")))
+                return QStringLiteral("worker %1").arg(index);
+            if (name.endsWith(index) &&
+                !(name.size() > index.size() && name[name.size() - index.size() - 1].isDigit()))
+                return name;
+            return QStringLiteral("%1 %2").arg(name, index);
+        }
         if (!name.isEmpty())
             return name;
     }

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace pollscope::app {
@@ -82,6 +83,10 @@ public:
     const std::vector<PollBar>& polls() const noexcept { return polls_; }
     const std::vector<WakeRec>& wakes() const noexcept { return wakes_; }
     const std::vector<Marker>& markers() const noexcept { return markers_; }
+    /// The markers that are not Spawn or Yield (cancel, fail, shutdown,
+    /// marks), sorted by time: drawn even where spawns and yields are too
+    /// many to draw.
+    const std::vector<Marker>& rare_markers() const noexcept { return rare_markers_; }
     const std::vector<Lane>& task_lanes() const noexcept { return task_lanes_; }
     const std::vector<Lane>& thread_lanes() const noexcept { return thread_lanes_; }
     /// Lane index of a task / thread, or -1.
@@ -99,6 +104,7 @@ public:
 
     /// Name of a task: its name, or "task N".
     QString task_label(std::uint32_t task) const;
+    /// Name of a thread: a worker's is one name with its index ("worker 2").
     QString thread_label(std::uint16_t thread) const;
     /// Index in polls() of the first poll of `task` starting at or after ts, or -1.
     int poll_after(std::uint32_t task, std::int64_t ts) const;
@@ -111,6 +117,8 @@ private:
     Lane& task_lane_for(std::uint32_t task, std::int64_t ts);
     Lane& thread_lane_for(std::uint16_t thread);
     void insert_poll(std::vector<std::uint32_t>& v, std::uint32_t idx);
+    std::pair<std::int64_t, std::uint16_t> thread_order(std::uint16_t thread) const;
+    void sort_thread_lanes();
     /// Adds a closed poll to a lane's level of detail (building it once the
     /// lane is big enough); `lane_id` is the lane's index (task lanes) or
     /// key | kThreadLaneBit (thread lanes), listed for settle_lods().
@@ -126,6 +134,7 @@ private:
     std::vector<PollBar> polls_;
     std::vector<WakeRec> wakes_;
     std::vector<Marker> markers_;
+    std::vector<Marker> rare_markers_;
     std::vector<Lane> task_lanes_;
     std::vector<Lane> thread_lanes_;
     // Task id -> lane: a flat vector for the usual small ids, a map beyond.
