@@ -22,12 +22,14 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPicture>
 #include <QPointer>
 #include <QProgressBar>
 #include <QSettings>
 #include <QShortcut>
 #include <QSortFilterProxyModel>
 #include <QSvgGenerator>
+#include <QThread>
 #include <QTimer>
 #include <QtConcurrent>
 
@@ -55,11 +57,12 @@ struct Loaded {
 };
 
 /// Result of a worker-thread export: empty on success, else the reason.
-QString write_trace(const QString& path, const trace::Trace& t, trace::FileFormat format) {
+QString write_trace(const QString& path, const trace::Trace& t, trace::FileFormat format,
+                    const std::function<void(double)>& progress) {
     trace::SaveOptions o;
     o.format = format;
     QString error;
-    if (!trace::save_trace(path, t, o, &error))
+    if (!trace::save_trace(path, t, o, &error, progress))
         return error.isEmpty() ? QObject::tr("Could not write %1").arg(path) : error;
     return {};
 }
@@ -178,6 +181,7 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
+    wait_export_copy();
     runner_->stop();
     runner_->wait(5000);
 }
@@ -227,8 +231,11 @@ void MainWindow::setup_views() {
     statusBar()->addWidget(status_label_, 1);
     progress_ = new QProgressBar(this);
     progress_->setMaximumWidth(180);
-    progress_->setRange(0, 0);
+    progress_->setRange(0, 1000);
     progress_->hide();
+    progress_timer_ = new QTimer(this);
+    progress_timer_->setInterval(50);
+    connect(progress_timer_, &QTimer::timeout, this, &MainWindow::show_progress);
     statusBar()->addPermanentWidget(progress_);
 
     ui_->timeline->set_store(store_.get());
@@ -351,6 +358,7 @@ bool MainWindow::running() const {
 }
 
 void MainWindow::clear_trace() {
+    wait_export_copy();
     store_->clear();
     live_stats_->clear();
     stats_dirty_ = false;
@@ -505,11 +513,14 @@ void MainWindow::update_actions() {
 }
 
 void MainWindow::drain_now() {
+    wait_export_copy();
     drain(SIZE_MAX);
 }
 
 void MainWindow::drain(std::size_t max_events) {
-    if (discard_run_ || !runner_->state())
+    // While an export copies the store, events wait (in the recorder, then
+    // spread over the next ticks).
+    if (discard_run_ || !runner_->state() || export_copying())
         return;
     if (runner_->drain(*store_, live_stats_.get(), max_events) > 0) {
         stats_dirty_ = true;
@@ -706,18 +717,31 @@ void MainWindow::report_error(const QString& title, const QString& message) {
     box->open();
 }
 
-void MainWindow::set_busy(const QString& what) {
+void MainWindow::set_busy(const QString& what, std::shared_ptr<JobProgress> progress) {
     ++busy_jobs_;
-    progress_->setFormat(what);
+    job_progress_ = std::move(progress);
+    progress_->setRange(0, 1000);
+    progress_->setValue(0);
+    progress_->setFormat(what + QStringLiteral(" %p%"));
     progress_->setToolTip(what);
     progress_->show();
-    status_label_->setText(what);
+    status_label_->setText(what + QStringLiteral("…"));
+    progress_timer_->start();
+}
+
+void MainWindow::show_progress() {
+    // The worker writes a number; this thread shows it (no cross-thread calls).
+    if (job_progress_)
+        progress_->setValue(
+            std::clamp(job_progress_->permille.load(std::memory_order_relaxed), 0, 1000));
 }
 
 void MainWindow::clear_busy() {
     if (--busy_jobs_ <= 0) {
         busy_jobs_ = 0;
         progress_->hide();
+        progress_timer_->stop();
+        job_progress_.reset();
     }
 }
 
@@ -760,40 +784,63 @@ void MainWindow::export_to(const QString& path, std::optional<ExportFormat> form
                  : suffix == QLatin1String("svg") ? ExportFormat::Svg
                                                   : ExportFormat::ChromeJson;
     }
+    auto progress = std::make_shared<JobProgress>();
+    QFuture<QString> job;
     if (*format == ExportFormat::Png || *format == ExportFormat::Svg) {
-        bool ok = false;
-        QString error;
-        if (*format == ExportFormat::Png) {
-            ok = ui_->timeline->grab().save(path, "PNG");
-        } else {
-            QSvgGenerator gen;
-            gen.setFileName(path);
-            gen.setSize(ui_->timeline->size());
-            gen.setViewBox(QRect(QPoint(0, 0), ui_->timeline->size()));
-            gen.setTitle(tr("Pollscope timeline"));
-            QPainter p;
-            ok = p.begin(&gen);
-            if (ok) {
-                ui_->timeline->render_to(p);
-                ok = p.end();
+        // The timeline as shown, recorded here as paint commands (one
+        // frame's work), replayed into the image and encoded on a worker.
+        QPicture picture;
+        {
+            QPainter p(&picture);
+            ui_->timeline->render_to(p);
+        }
+        const QSize size = ui_->timeline->size();
+        const bool png = *format == ExportFormat::Png;
+        const QString title = tr("Pollscope timeline");
+        progress->copied = true;
+        job = QtConcurrent::run([path, picture, size, png, title, progress] {
+            bool ok = false;
+            if (png) {
+                QImage image(size, QImage::Format_RGB32);
+                image.fill(Qt::white);
+                {
+                    QPainter p(&image);
+                    p.drawPicture(0, 0, picture);
+                }
+                progress->permille = 500;
+                ok = image.save(path, "PNG");
+            } else {
+                QSvgGenerator gen;
+                gen.setFileName(path);
+                gen.setSize(size);
+                gen.setViewBox(QRect(QPoint(0, 0), size));
+                gen.setTitle(title);
+                QPainter p;
+                ok = p.begin(&gen);
+                if (ok) {
+                    p.drawPicture(0, 0, picture);
+                    ok = p.end();
+                }
             }
-        }
-        if (!ok) {
-            error = tr("Could not write the image %1").arg(path);
-            report_error(tr("Export failed"), error);
-        } else {
-            status_label_->setText(tr("Exported %1").arg(path));
-        }
-        emit export_finished(path, ok, error);
-        return;
+            progress->permille = 1000;
+            return ok ? QString() : QObject::tr("Could not write the image %1").arg(path);
+        });
+    } else {
+        // Trace formats: the worker copies the events (the store holds
+        // still meanwhile: drains wait, see export_copying()) and writes them.
+        const auto ff =
+            *format == ExportFormat::Csv ? trace::FileFormat::Csv : trace::FileFormat::ChromeJson;
+        const trace::Trace* source = &store_->trace();
+        export_copy_ = progress;
+        job = QtConcurrent::run([path, source, ff, progress] {
+            trace::Trace snapshot = *source;
+            progress->copied.store(true, std::memory_order_release);
+            return write_trace(path, snapshot, ff, [&progress](double f) {
+                progress->permille.store(int(f * 1000), std::memory_order_relaxed);
+            });
+        });
     }
-    // Trace formats: a snapshot of the events, written on a worker thread.
-    const auto ff =
-        *format == ExportFormat::Csv ? trace::FileFormat::Csv : trace::FileFormat::ChromeJson;
-    auto snapshot = std::make_shared<trace::Trace>(store_->trace());
-    set_busy(tr("Exporting %1…").arg(QFileInfo(path).fileName()));
-    QFuture<QString> job =
-        QtConcurrent::run([path, snapshot, ff] { return write_trace(path, *snapshot, ff); });
+    set_busy(tr("Exporting %1").arg(QFileInfo(path).fileName()), progress);
     QPointer<MainWindow> self(this);
     finish_export(self, std::move(job), path, [self](const QString& p, const QString& error) {
         self->clear_busy();
@@ -808,6 +855,18 @@ void MainWindow::export_to(const QString& path, std::optional<ExportFormat> form
     });
 }
 
+bool MainWindow::export_copying() const {
+    return export_copy_ && !export_copy_->copied.load(std::memory_order_acquire);
+}
+
+void MainWindow::wait_export_copy() {
+    // The store is about to change: an export still copying it finishes
+    // first (a copy takes at most a few hundred ms, and this is rare).
+    while (export_copying())
+        QThread::msleep(1);
+    export_copy_.reset();
+}
+
 void MainWindow::open_dialog() {
     QSettings s;
     const QString path = QFileDialog::getOpenFileName(
@@ -818,18 +877,25 @@ void MainWindow::open_dialog() {
 }
 
 void MainWindow::open_trace(const QString& path) {
-    set_busy(tr("Opening %1…").arg(QFileInfo(path).fileName()));
-    QFuture<Loaded> job = QtConcurrent::run([path] {
+    auto progress = std::make_shared<JobProgress>();
+    set_busy(tr("Opening %1").arg(QFileInfo(path).fileName()), progress);
+    QFuture<Loaded> job = QtConcurrent::run([path, progress] {
+        // Reading is most of the work; then the statistics and the index.
         Loaded out;
         QString error;
-        auto t = trace::load_trace(path, &error);
+        auto t = trace::load_trace(path, &error, [&progress](double f) {
+            progress->permille.store(int(f * 700), std::memory_order_relaxed);
+        });
         if (!t) {
             out.error = error.isEmpty() ? QObject::tr("Could not read %1").arg(path) : error;
             return out;
         }
+        progress->permille = 700;
         out.store = std::make_shared<TraceStore>();
         out.stats = trace::compute_stats(*t);
+        progress->permille = 800;
         out.store->load(std::move(*t));
+        progress->permille = 1000;
         return out;
     });
     QPointer<MainWindow> self(this);
@@ -846,6 +912,7 @@ void MainWindow::open_trace(const QString& path) {
             self->runner_->stop();
             self->tick_->stop();
         }
+        self->wait_export_copy();
         *self->store_ = std::move(*loaded.store);
         self->live_stats_->clear();
         self->selected_task_ = 0;

@@ -14,7 +14,15 @@ using detail::JsonWriter;
 constexpr int kTaskPid = 1;
 constexpr int kThreadPid = 2;
 
-void write_raw(JsonWriter& w, const Trace& t) {
+/// Events written so far of the two passes over them (raw, then traceEvents).
+void report(const ChromeOptions& o, std::size_t i, std::size_t pass, const Trace& t) {
+    if (o.progress && (i & 0x3fff) == 0 && !t.events.empty()) {
+        const double passes = o.include_raw ? 2.0 : 1.0;
+        o.progress((double(pass) + double(i) / double(t.events.size())) / passes);
+    }
+}
+
+void write_raw(JsonWriter& w, const Trace& t, const ChromeOptions& o) {
     w.raw(R"("pollscope":{"format":"pollscope-trace","version":1,"virtual_time":)");
     w.raw(t.virtual_time ? "true" : "false");
     w.raw(",\"dropped\":");
@@ -54,6 +62,7 @@ void write_raw(JsonWriter& w, const Trace& t) {
     w.raw("],\"events\":[");
     for (std::size_t i = 0; i < t.events.size(); ++i) {
         const auto& e = t.events[i];
+        report(o, i, 0, t);
         w.raw(i ? ",\n[" : "\n[");
         w.num(e.ts);
         w.ch(',');
@@ -97,8 +106,9 @@ public:
         w_.raw("\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
         meta_process(kTaskPid, o_.per_worker ? "workers" : "tasks");
         meta_process(kThreadPid, "threads");
-        for (const Event& e : t_.events) {
-            event(e);
+        for (std::size_t i = 0; i < t_.events.size(); ++i) {
+            report(o_, i, o_.include_raw ? 1 : 0, t_);
+            event(t_.events[i]);
             w_.maybe_flush();
         }
         for (auto& [id, track] : tasks_) {
@@ -326,7 +336,7 @@ bool write_chrome_json(const Trace& trace, const Sink& sink, const ChromeOptions
     JsonWriter w(sink);
     w.ch('{');
     if (options.include_raw)
-        write_raw(w, trace);
+        write_raw(w, trace, options);
     ChromeWriter(trace, w, options).run();
     return w.flush();
 }

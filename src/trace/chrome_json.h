@@ -29,10 +29,14 @@ namespace pollscope::trace {
 
 /// Receives output in blocks; returns false to abort (e.g. a write error).
 using Sink = std::function<bool(std::string_view)>;
+/// Told how far a long read or write is, a fraction in [0, 1] (every few
+/// thousand events, on the thread doing the work).
+using Progress = std::function<void(double)>;
 
 struct ChromeOptions {
     bool per_worker = false; // tracks per thread instead of per task
     bool include_raw = true; // the "pollscope" object (needed to re-open)
+    Progress progress;       // optional
 };
 
 /// Streams the trace as JSON into sink; false if the sink refused.

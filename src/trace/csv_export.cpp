@@ -26,7 +26,7 @@ void field(detail::JsonWriter& w, std::string_view s) {
 
 } // namespace
 
-bool write_csv(const Trace& t, const Sink& sink) {
+bool write_csv(const Trace& t, const Sink& sink, const Progress& progress) {
     detail::JsonWriter w(sink);
     w.raw("# Pollscope trace, one row per event. Columns: ts_ns (nanoseconds), thread (index),\n"
           "# thread_name, kind, task (0: none), task_name, outcome (poll_end), other_task\n"
@@ -38,7 +38,10 @@ bool write_csv(const Trace& t, const Sink& sink) {
     for (const Event& e : t.events)
         if (e.kind == EventKind::TaskName)
             names[e.task] = e.arg;
+    std::size_t done = 0;
     for (const Event& e : t.events) {
+        if (progress && (++done & 0x3fff) == 0)
+            progress(double(done) / double(t.events.size()));
         w.num(e.ts);
         w.ch(',');
         w.num(e.thread);

@@ -19,7 +19,7 @@
 
 namespace pollscope::trace {
 
-bool write_csv(const Trace& trace, const Sink& sink);
+bool write_csv(const Trace& trace, const Sink& sink, const Progress& progress = {});
 std::string to_csv(const Trace& trace);
 
 } // namespace pollscope::trace

@@ -477,6 +477,8 @@ private:
                             return fail("unknown event kind " + std::to_string(kind));
                         ev.kind = static_cast<EventKind>(kind);
                         t.events.push_back(ev);
+                        if (progress_ && (t.events.size() & 0x3fff) == 0)
+                            (*progress_)(double(p_ - b_) / double(e_ - b_));
                         return true;
                     });
                 }
@@ -556,12 +558,17 @@ private:
     std::vector<Seg> path_;
     bool failed_ = false;
     ImportError err_;
+
+public:
+    const Progress* progress_ = nullptr;
 };
 
 } // namespace
 
-std::optional<Trace> import_trace_json(std::string_view json, ImportError* error) {
+std::optional<Trace> import_trace_json(std::string_view json, ImportError* error,
+                                       const Progress& progress) {
     Parser parser(json);
+    parser.progress_ = progress ? &progress : nullptr;
     Trace t;
     if (parser.document(t))
         return t;

@@ -7,6 +7,7 @@
 
 #include "event.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,10 @@ struct ImportError {
 };
 
 /// The trace, or nullopt with *error filled in.
-std::optional<Trace> import_trace_json(std::string_view json, ImportError* error = nullptr);
+/// Told how far the reading is, a fraction of the input (see chrome_json.h).
+using Progress = std::function<void(double)>;
+
+std::optional<Trace> import_trace_json(std::string_view json, ImportError* error = nullptr,
+                                       const Progress& progress = {});
 
 } // namespace pollscope::trace

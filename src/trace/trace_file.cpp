@@ -18,8 +18,8 @@ std::optional<FileFormat> format_from_name(const QString& name) {
     return std::nullopt;
 }
 
-bool save_trace(const QString& path, const Trace& trace, const SaveOptions& options,
-                QString* error) {
+bool save_trace(const QString& path, const Trace& trace, const SaveOptions& options, QString* error,
+                const std::function<void(double)>& progress) {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         if (error)
@@ -31,10 +31,11 @@ bool save_trace(const QString& path, const Trace& trace, const SaveOptions& opti
     };
     bool ok = false;
     if (options.format == FileFormat::Csv) {
-        ok = write_csv(trace, sink);
+        ok = write_csv(trace, sink, progress);
     } else {
         ChromeOptions chrome;
         chrome.per_worker = options.per_worker;
+        chrome.progress = progress;
         ok = write_chrome_json(trace, sink, chrome);
     }
     if (!ok) {
@@ -51,7 +52,8 @@ bool save_trace(const QString& path, const Trace& trace, const SaveOptions& opti
     return true;
 }
 
-std::optional<Trace> load_trace(const QString& path, QString* error) {
+std::optional<Trace> load_trace(const QString& path, QString* error,
+                                const std::function<void(double)>& progress) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         if (error)
@@ -71,8 +73,8 @@ std::optional<Trace> load_trace(const QString& path, QString* error) {
         }
     }
     ImportError err;
-    auto trace =
-        import_trace_json(std::string_view(bytes ? bytes : "", bytes ? size_t(size) : 0), &err);
+    auto trace = import_trace_json(std::string_view(bytes ? bytes : "", bytes ? size_t(size) : 0),
+                                   &err, progress);
     if (!trace && error)
         *error = QStringLiteral("%1: %2").arg(path, QString::fromStdString(err.to_string()));
     return trace;

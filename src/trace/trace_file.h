@@ -7,6 +7,7 @@
 
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace pollscope::trace {
@@ -22,10 +23,13 @@ struct SaveOptions {
 };
 
 /// false with *error set (file name and reason) on failure.
+/// `progress` (optional) hears the fraction written, on the calling thread.
 bool save_trace(const QString& path, const Trace& trace, const SaveOptions& options = {},
-                QString* error = nullptr);
+                QString* error = nullptr, const std::function<void(double)>& progress = {});
 
 /// Opens a Pollscope Chrome JSON export; nullopt with *error (file name, where, what).
-std::optional<Trace> load_trace(const QString& path, QString* error = nullptr);
+/// `progress` (optional) hears the fraction read.
+std::optional<Trace> load_trace(const QString& path, QString* error = nullptr,
+                                const std::function<void(double)>& progress = {});
 
 } // namespace pollscope::trace
