@@ -386,9 +386,11 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
             std::upper_bound(ms.begin(), ms.end(), t1,
                              [](std::int64_t t, const Marker& m) { return t < m.ts; })};
     };
-    auto [ma, mb] = in_view(store_->markers());
+    const std::vector<Marker>* source = &store_->markers();
+    auto [ma, mb] = in_view(*source);
     if (mb - ma > kMaxMarkerScan) {
-        std::tie(ma, mb) = in_view(store_->rare_markers());
+        source = &store_->rare_markers();
+        std::tie(ma, mb) = in_view(*source);
         if (mb - ma > kMaxMarkerScan)
             mb = ma + kMaxMarkerScan;
     }
@@ -396,6 +398,7 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
         const Marker* m;
         int lane;
         double x;
+        int merged = 0; // Marks: how many more share its pixels (their texts join its label)
     };
     std::vector<Shown> shown;
     constexpr int kKinds = 6;
@@ -412,10 +415,17 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
         const double x = map_.to_x(m->ts);
         const auto ix = std::int64_t(std::clamp(x, -1e15, 1e15));
         auto& lx = last_x[std::size_t(lane - first) * kKinds + std::size_t(m->kind)];
-        if (ix - lx < 3 && m->kind != MarkerKind::Shutdown)
+        if (ix - lx < 3 && m->kind != MarkerKind::Shutdown) {
+            if (m->kind == MarkerKind::Mark) // joins the label of the shown one
+                for (auto k = shown.size(); k-- > 0;)
+                    if (shown[k].lane == lane && shown[k].m->kind == MarkerKind::Mark) {
+                        ++shown[k].merged;
+                        break;
+                    }
             continue;
+        }
         lx = ix;
-        shown.push_back({&*m, lane, x});
+        shown.push_back({&*m, lane, x, 0});
     }
     if (shown.empty())
         return;
@@ -488,7 +498,19 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
             // Label where there is room: before the next marker of the
             // lane, else after the previous one (left of the flag).
             if (fine) {
-                const QString text = qs(store_->trace().string(m->text));
+                QString text = qs(store_->trace().string(m->text));
+                if (shown[i].merged > 0) {
+                    // Marks on the same pixels: "task_3 · all tasks done".
+                    const auto& all = *source;
+                    int more = shown[i].merged;
+                    for (std::size_t k = std::size_t(m - all.data()) + 1;
+                         k < all.size() && more > 0; ++k)
+                        if (all[k].kind == MarkerKind::Mark &&
+                            lane_of_task(all[k].task, all[k].thread) == shown[i].lane) {
+                            text += QStringLiteral(" · ") + qs(store_->trace().string(all[k].text));
+                            --more;
+                        }
+                }
                 const double want = std::min(p.fontMetrics().horizontalAdvance(text) + 4.0, 220.0);
                 const double right = room[i] - 10, left = room_left[i] - 6;
                 p.setPen(QColor(0x1a, 0x4a, 0x6a));

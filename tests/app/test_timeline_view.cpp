@@ -291,6 +291,91 @@ private slots:
         QCOMPARE(view.poll_at(QPoint(int(view.mapping().to_x(500)), y)), -1);
         QCOMPARE(view.poll_at(QPoint(x1, y + 5 * TimelineView::kLaneHeight)), -1);
     }
+
+    void worker_lanes_by_index_with_one_name() {
+        // Threads register in the order they start (worker 2 before 1 here):
+        // the lanes follow the worker index, a plain thread comes last, and
+        // a worker's label is one name, not "worker-0 (worker 0)".
+        trace::Trace t;
+        t.strings = {"", "worker-0", "pollscope-wrk", "main"};
+        t.locations = {{}};
+        t.threads = {{.os_id = 1, .worker = -1, .name = 3},
+                     {.os_id = 2, .worker = 2, .name = 2},
+                     {.os_id = 3, .worker = 0, .name = 1},
+                     {.os_id = 4, .worker = 1, .name = 0}};
+        std::vector<trace::Event> ev;
+        for (std::uint16_t th : {0, 1, 2, 3})
+            ev.push_back(
+                {.ts = 10 + th, .task = 0, .thread = th, .kind = trace::EventKind::WorkerStart});
+        TraceStore store;
+        store.merge_tables(t);
+        store.append(ev);
+        std::vector<std::uint32_t> keys;
+        for (const auto& l : store.thread_lanes())
+            keys.push_back(l.key);
+        QCOMPARE(keys, (std::vector<std::uint32_t>{2, 3, 1, 0}));
+        QCOMPARE(store.thread_label(2), QStringLiteral("worker 0"));
+        QCOMPARE(store.thread_label(3), QStringLiteral("worker 1"));
+        QCOMPARE(store.thread_label(1), QStringLiteral("pollscope-wrk 2"));
+        QCOMPARE(store.thread_label(0), QStringLiteral("main"));
+    }
+
+    void rare_markers_survive_crowds() {
+        // Yields by the thousand: cancels and marks are still listed (and
+        // drawn) where the crowd of yields is not.
+        std::vector<trace::Event> ev{{.ts = 0, .task = 1, .kind = trace::EventKind::Spawn}};
+        for (int i = 0; i < 20000; ++i)
+            ev.push_back({.ts = 10 + i, .task = 1, .kind = trace::EventKind::Yield});
+        ev.push_back({.ts = 30000, .task = 1, .kind = trace::EventKind::Cancel});
+        TraceStore store;
+        store.append(ev);
+        QCOMPARE(store.markers().size(), std::size_t(20002));
+        QCOMPARE(store.rare_markers().size(), std::size_t(1));
+        QCOMPARE(int(store.rare_markers()[0].kind), int(MarkerKind::Cancel));
+        TimelineView view;
+        view.resize(800, 200);
+        view.set_store(&store);
+        view.fit();
+        QImage img(view.size(), QImage::Format_RGB32);
+        QPainter p(&img);
+        view.render_to(p);
+        p.end();
+        // The cancel cross (red) at the end of lane 0.
+        const int x = int(std::lround(view.mapping().to_x(30000)));
+        const int y = TimelineView::kRulerHeight + TimelineView::kLaneHeight / 2;
+        bool red = false;
+        for (int dx = -4; dx <= 4 && !red; ++dx)
+            for (int dy = -4; dy <= 4 && !red; ++dy) {
+                const QColor c = img.pixelColor(x + dx, y + dy);
+                red = c.red() > 150 && c.green() < 120 && c.blue() < 120;
+            }
+        QVERIFY(red);
+    }
+
+    void live_now_extends_waiting_lines() {
+        TraceStore store;
+        store.append({{.ts = 0, .task = 1, .kind = trace::EventKind::Spawn},
+                      {.ts = 100, .task = 1, .kind = trace::EventKind::PollStart},
+                      {.ts = 200, .task = 1, .kind = trace::EventKind::PollEnd, .flag = 0}});
+        TimelineView view;
+        view.resize(TimelineView::kLabelWidth + 1000 + 8 + 20, 200);
+        view.set_store(&store);
+        view.set_mapping_range(0, 1000);
+        const int y = TimelineView::kRulerHeight + TimelineView::kLaneHeight / 2;
+        const int x = int(view.mapping().to_x(800));
+        auto line_at = [&] {
+            QImage img(view.size(), QImage::Format_RGB32);
+            QPainter p(&img);
+            view.render_to(p);
+            p.end();
+            return img.pixelColor(x, y) != img.pixelColor(x, y - 6);
+        };
+        QVERIFY(!line_at()); // the last event is at 200
+        view.set_live_now(1000);
+        QVERIFY(line_at()); // waiting until now
+        view.set_live_now(-1);
+        QVERIFY(!line_at());
+    }
 };
 
 QTEST_MAIN(TestTimelineView)
