@@ -8,6 +8,7 @@
 #include <QCoroTask>
 #include <QMetaObject>
 #include <QPointer>
+#include <QTimer>
 #include <QtConcurrent>
 
 #include <algorithm>
@@ -30,6 +31,19 @@ QCoro::Task<> await_run(QPointer<ExampleRunner> self, QFuture<QString> run,
 ExampleRunner::ExampleRunner(QObject* parent)
     : QObject(parent) {
     pool_.setMaxThreadCount(4);
+    blocked_poll_ = new QTimer(this);
+    blocked_poll_->setInterval(10);
+    connect(blocked_poll_, &QTimer::timeout, this, &ExampleRunner::poll_blocked);
+}
+
+void ExampleRunner::poll_blocked() {
+    if (!state_)
+        return;
+    const auto seq = state_->blocked_seq.load(std::memory_order_acquire);
+    if (seq == blocked_seen_)
+        return;
+    blocked_seen_ = seq;
+    emit blocked(quint64(state_->blocked_task.load(std::memory_order_relaxed)));
 }
 
 ExampleRunner::~ExampleRunner() {
@@ -61,16 +75,16 @@ bool ExampleRunner::start(const ExampleInfo& example, const KnobValues& knobs, b
     }
     state->recorder = std::make_unique<trace::TraceRecorder>(std::move(ro));
     state->gate = std::make_unique<StepGate>(state->recorder.get());
-    QPointer<ExampleRunner> self(this);
-    state->gate->on_blocked = [self](TaskId task) {
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, task] {
-                if (self)
-                    emit self->blocked(quint64(task));
-            },
-            Qt::QueuedConnection);
+    // A worker stopped at the gate: noted in atomics, which the GUI
+    // thread's blocked_poll_ timer reads (a functor queued to the GUI thread
+    // passes through Qt's event queue, whose locks ThreadSanitizer cannot see).
+    state->gate->on_blocked = [st = state.get()](TaskId task) {
+        st->blocked_task.store(std::uint64_t(task), std::memory_order_relaxed);
+        st->blocked_seq.fetch_add(1, std::memory_order_release);
     };
+    blocked_seen_ = 0;
+    blocked_poll_->start();
+    QPointer<ExampleRunner> self(this);
     if (paused)
         state->gate->pause();
     state_ = state;
@@ -104,6 +118,7 @@ bool ExampleRunner::start(const ExampleInfo& example, const KnobValues& knobs, b
 void ExampleRunner::on_run_finished(std::uint64_t generation, const QString& result) {
     if (generation != generation_)
         return; // a newer run replaced it
+    blocked_poll_->stop();
     emit finished(id_, result);
 }
 

@@ -21,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+class QTimer;
+
 namespace pollscope::app {
 
 class LiveStats;
@@ -34,6 +36,9 @@ struct RunState {
     trace::ReadCursor cursor;
     std::vector<trace::Event> backlog; // drained, not yet ingested (GUI thread)
     std::atomic<bool> done{false};
+    /// The task a worker stopped at the step gate for, and how many stops so far.
+    std::atomic<std::uint64_t> blocked_task{0};
+    std::atomic<std::uint64_t> blocked_seq{0};
     bool virtual_clock = false;
     bool stopping = false; // stop() was called (GUI thread only)
     /// stop()'s abort, off the GUI thread: a plain thread (not the runner's
@@ -101,8 +106,11 @@ signals:
 private:
     friend struct RunnerAccess;
     void on_run_finished(std::uint64_t generation, const QString& result);
+    void poll_blocked();
 
     QThreadPool pool_;
+    QTimer* blocked_poll_ = nullptr; // emits blocked() for the gate's stops
+    std::uint64_t blocked_seen_ = 0;
     std::shared_ptr<RunState> state_;
     QString id_;
     std::uint64_t generation_ = 0;
