@@ -207,8 +207,9 @@ QString format_duration(std::int64_t ns) {
 }
 
 QString task_table(const trace::Trace& t, const trace::TraceStats& stats) {
-    const QStringList head = {"ID",   "NAME", "STATE", "POLLS",    "WAKES",
-                              "BUSY", "IDLE", "SCHED", "LOCATION", "WARN"};
+    // POLL P50/P99: the median and tail of the task's poll durations.
+    const QStringList head = {"ID",   "NAME",  "STATE",    "POLLS",    "WAKES",    "BUSY",
+                              "IDLE", "SCHED", "POLL P50", "POLL P99", "LOCATION", "WARN"};
     std::vector<QStringList> rows;
     for (const auto& s : stats.tasks) {
         rows.push_back({QString::number(s.id),
@@ -216,7 +217,8 @@ QString task_table(const trace::Trace& t, const trace::TraceStats& stats) {
                         QString::fromLatin1(trace::task_state_name(s.state).data()),
                         QString::number(s.polls), QString::number(s.wakes),
                         format_duration(s.busy_ns), format_duration(s.idle_ns),
-                        format_duration(s.scheduled_ns), short_location(t, s.spawn_location),
+                        format_duration(s.scheduled_ns), format_duration(s.poll_times.p50),
+                        format_duration(s.poll_times.p99), short_location(t, s.spawn_location),
                         warning_names(s.warnings)});
     }
     std::vector<int> width(head.size());
@@ -226,7 +228,7 @@ QString task_table(const trace::Trace& t, const trace::TraceStats& stats) {
             width[c] = std::max(width[c], int(r[c].size()));
     }
     // Numbers and durations right-aligned, as tokio-console does.
-    auto right = [](int c) { return c == 0 || (c >= 3 && c <= 7); };
+    auto right = [](int c) { return c == 0 || (c >= 3 && c <= 9); };
     auto line = [&](const QStringList& r) {
         QString s;
         for (int c = 0; c < int(r.size()); ++c) {

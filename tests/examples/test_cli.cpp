@@ -35,6 +35,21 @@ private:
     QTemporaryDir dir_;
 
 private slots:
+    void tableShowsPollPercentiles() {
+        trace::Trace t;
+        trace::TraceStats stats;
+        trace::TaskStats task;
+        task.id = 7;
+        task.name = "worker_loop";
+        task.polls = 3;
+        task.poll_times.p50 = 1'500;     // 1.5 µs
+        task.poll_times.p99 = 2'500'000; // 2.5 ms
+        stats.tasks.push_back(task);
+        const QString table = cli::task_table(t, stats);
+        QVERIFY2(table.contains(QRegularExpression("worker_loop .* 1\\.50µs +2\\.50ms ")),
+                 qPrintable(table));
+    }
+
     void guiArgumentsFallThrough() {
         QVERIFY(!cli_run({}).handled);
         QVERIFY(!cli_run({"--example", "join", "--start"}).handled);
@@ -62,11 +77,13 @@ private slots:
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.err.isEmpty());
         // the table: header and the one task
-        QVERIFY(r.out.contains(QRegularExpression(
-            "ID +NAME +STATE +POLLS +WAKES +BUSY +IDLE +SCHED +LOCATION +WARN")));
-        QVERIFY2(r.out.contains(QRegularExpression("test_join +done +4 +3 +0ns +500\\.00ms +0ns "
-                                                   "+example_join_select_spawn\\.cpp:\\d+ +-")),
-                 qPrintable(r.out));
+        QVERIFY(r.out.contains(QRegularExpression("ID +NAME +STATE +POLLS +WAKES +BUSY +IDLE "
+                                                  "+SCHED +POLL P50 +POLL P99 +LOCATION +WARN")));
+        // on the virtual clock a poll takes no time: its percentiles are 0
+        QVERIFY2(
+            r.out.contains(QRegularExpression("test_join +done +4 +3 +0ns +500\\.00ms +0ns +0ns "
+                                              "+0ns +example_join_select_spawn\\.cpp:\\d+ +-")),
+            qPrintable(r.out));
         QVERIFY(r.out.contains("join: task_1, task_2, task_3, all tasks done (after 500 ms)"));
         QVERIFY(QFile::exists(path));
         auto t = trace::load_trace(path);
