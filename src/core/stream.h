@@ -67,28 +67,13 @@ public:
 
     Stream() noexcept = default;
     explicit Stream(Handle h) noexcept
-        : h_(h) {}
-    Stream(Stream&& o) noexcept
-        : h_(std::exchange(o.h_, {})) {}
-    Stream& operator=(Stream&& o) noexcept {
-        if (this != &o) {
-            reset();
-            h_ = std::exchange(o.h_, {});
-        }
-        return *this;
-    }
-    Stream(const Stream&) = delete;
-    Stream& operator=(const Stream&) = delete;
-    ~Stream() { reset(); }
+        : frame_(h) {}
 
-    bool valid() const noexcept { return static_cast<bool>(h_); }
+    bool valid() const noexcept { return static_cast<bool>(frame_); }
     /// True once the body has returned (or thrown and the error was delivered).
-    bool done() const noexcept { return !h_ || h_.done(); }
+    bool done() const noexcept { return !frame_ || frame_.done(); }
     /// Destroys the body's frame and everything it awaits.
-    void reset() noexcept {
-        if (h_)
-            std::exchange(h_, {}).destroy();
-    }
+    void reset() noexcept { frame_.reset(); }
 
     /// Runs the body to its next co_yield (Ready(value)) or its end
     /// (Ready(nullopt)); Pending while it awaits a future that is Pending.
@@ -97,21 +82,15 @@ public:
     Poll<std::optional<T>> poll_next(Context& cx) {
         if (done())
             return std::optional<T>();
-        auto& p = h_.promise();
-        if (p.leaf) {
-            if (!p.leaf_poll(p.leaf, cx))
-                return Pending;
-            p.leaf = nullptr;
-        }
-        p.cx = &cx;
-        h_.resume();
-        p.cx = nullptr;
+        if (!frame_.step(cx))
+            return Pending;
+        auto& p = frame_.promise();
         if (p.current) {
             std::optional<T> out(std::move(p.current));
             p.current.reset();
             return out;
         }
-        if (!h_.done())
+        if (!frame_.done())
             return Pending;
         if (p.error)
             std::rethrow_exception(std::exchange(p.error, nullptr));
@@ -134,7 +113,7 @@ public:
     Next next() noexcept { return Next(*this); }
 
 private:
-    Handle h_;
+    detail::CoroutineFrame<promise_type> frame_;
 };
 
 template <class T> Stream<T> detail::StreamPromise<T>::get_return_object() noexcept {

@@ -121,6 +121,55 @@ struct Promise : std::conditional_t<std::is_void_v<T>, PromiseVoid, PromiseWithV
     }
 };
 
+/// Owns a coroutine frame (move-only; destroying it cancels the body) and
+/// runs one step of the poll protocol shared by Task and Stream: poll the
+/// leaf the body waits on, and resume the body only when that leaf is Ready.
+template <class P> class CoroutineFrame {
+public:
+    using Handle = std::coroutine_handle<P>;
+
+    CoroutineFrame() noexcept = default;
+    explicit CoroutineFrame(Handle h) noexcept
+        : h_(h) {}
+    CoroutineFrame(CoroutineFrame&& o) noexcept
+        : h_(std::exchange(o.h_, {})) {}
+    CoroutineFrame& operator=(CoroutineFrame&& o) noexcept {
+        if (this != &o) {
+            reset();
+            h_ = std::exchange(o.h_, {});
+        }
+        return *this;
+    }
+    CoroutineFrame(const CoroutineFrame&) = delete;
+    CoroutineFrame& operator=(const CoroutineFrame&) = delete;
+    ~CoroutineFrame() { reset(); }
+
+    void reset() noexcept {
+        if (h_)
+            std::exchange(h_, {}).destroy();
+    }
+    explicit operator bool() const noexcept { return static_cast<bool>(h_); }
+    bool done() const noexcept { return h_ && h_.done(); }
+    P& promise() const noexcept { return h_.promise(); }
+
+    /// False when the leaf is still Pending: the body was not resumed.
+    bool step(Context& cx) {
+        auto& p = h_.promise();
+        if (p.leaf) {
+            if (!p.leaf_poll(p.leaf, cx))
+                return false;
+            p.leaf = nullptr;
+        }
+        p.cx = &cx;
+        h_.resume();
+        p.cx = nullptr;
+        return true;
+    }
+
+private:
+    Handle h_;
+};
+
 } // namespace detail
 
 template <class T> class [[nodiscard]] Task {
@@ -131,44 +180,21 @@ public:
 
     Task() noexcept = default;
     explicit Task(Handle h) noexcept
-        : h_(h) {}
-    Task(Task&& other) noexcept
-        : h_(std::exchange(other.h_, {})) {}
-    Task& operator=(Task&& other) noexcept {
-        if (this != &other) {
-            reset();
-            h_ = std::exchange(other.h_, {});
-        }
-        return *this;
-    }
-    Task(const Task&) = delete;
-    Task& operator=(const Task&) = delete;
-    ~Task() { reset(); }
+        : frame_(h) {}
 
-    bool valid() const noexcept { return static_cast<bool>(h_); }
-    bool done() const noexcept { return h_ && h_.done(); }
+    bool valid() const noexcept { return static_cast<bool>(frame_); }
+    bool done() const noexcept { return frame_.done(); }
     /// Destroys the coroutine frame (and every future it holds): cancellation.
-    void reset() noexcept {
-        if (h_)
-            std::exchange(h_, {}).destroy();
-    }
+    void reset() noexcept { frame_.reset(); }
 
     /// Polls the leaf the coroutine waits on; resumes it only when that leaf is
     /// Ready. An exception escaping the body is rethrown here.
     Poll<T> poll(Context& cx) {
-        if (!h_ || h_.done())
+        if (!frame_ || frame_.done())
             throw std::logic_error("pollscope::Task polled after completion");
-        auto& p = h_.promise();
-        if (p.leaf) {
-            if (!p.leaf_poll(p.leaf, cx))
-                return Pending;
-            p.leaf = nullptr;
-        }
-        p.cx = &cx;
-        h_.resume();
-        p.cx = nullptr;
-        if (!h_.done())
+        if (!frame_.step(cx) || !frame_.done())
             return Pending;
+        auto& p = frame_.promise();
         if (p.error)
             std::rethrow_exception(std::exchange(p.error, nullptr));
         if constexpr (std::is_void_v<T>)
@@ -178,7 +204,7 @@ public:
     }
 
 private:
-    Handle h_;
+    detail::CoroutineFrame<promise_type> frame_;
 };
 
 template <class T> Task<T> detail::Promise<T>::get_return_object() noexcept {
