@@ -315,10 +315,9 @@ void TimelineView::paint_wakes(QPainter& p, int first, int last) const {
     for (auto w = wa; w != wb; ++w) {
         int from_lane = mode_ == LaneMode::Tasks ? (w->waker ? store_->task_lane(w->waker) : -1)
                                                  : store_->thread_lane(w->thread);
-        const int pi = store_->poll_after(w->woken, w->ts);
-        if (pi < 0)
-            continue;
-        const PollBar& target = polls[std::size_t(pi)];
+        if (w->caused == trace::kNoIndex)
+            continue; // caused no poll (the task ended first)
+        const PollBar& target = polls[w->caused];
         const int to_lane = lane_of_task(target.task, target.thread);
         const bool vis_to = to_lane >= first && to_lane < last;
         if (!vis_to && (from_lane < first || from_lane >= last))

@@ -19,10 +19,14 @@
 class QFontMetrics;
 class QScrollBar;
 
+namespace pollscope::trace {
+struct Lane;
+}
+
 namespace pollscope::app {
 
 class TraceStore;
-struct Lane;
+using trace::Lane;
 struct LaneRects;
 
 class TimelineView : public QWidget {

@@ -1,6 +1,7 @@
 #include "chrome_json.h"
 
 #include "json_writer.h"
+#include "timeline_model.h"
 
 #include <unordered_map>
 #include <vector>
@@ -83,22 +84,11 @@ void write_raw(JsonWriter& w, const Trace& t, const ChromeOptions& o) {
     w.raw("]},\n");
 }
 
-/// What the exporter remembers per task while walking the events.
-struct TaskTrack {
-    std::uint32_t name = 0;
-    std::string label; // cached display name
-    std::int64_t poll_start = -1;
-    std::uint16_t poll_thread = 0;
-    std::int64_t idle_since = -1;
-    std::int64_t sched_since = -1;
-    bool woken_while_running = false;
-    std::vector<std::uint64_t> flows; // wakes waiting for the poll they cause
-};
-
 class ChromeWriter {
 public:
-    ChromeWriter(const Trace& t, JsonWriter& w, const ChromeOptions& o)
-        : t_(t)
+    ChromeWriter(const TimelineModel& m, JsonWriter& w, const ChromeOptions& o)
+        : m_(m)
+        , t_(m.trace())
         , w_(w)
         , o_(o) {}
 
@@ -106,28 +96,59 @@ public:
         w_.raw("\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
         meta_process(kTaskPid, o_.per_worker ? "workers" : "tasks");
         meta_process(kThreadPid, "threads");
-        for (std::size_t i = 0; i < t_.events.size(); ++i) {
-            report(o_, i, o_.include_raw ? 1 : 0, t_);
-            event(t_.events[i]);
+        const auto& polls = m_.polls();
+        const std::size_t total = polls.size() + m_.wakes().size() + m_.markers().size() + 1;
+        std::size_t done = 0;
+        auto step = [&] {
+            if (o_.progress && (++done & 0x3fff) == 0)
+                o_.progress((o_.include_raw ? 1.0 + double(done) / double(total)
+                                            : double(done) / double(total)) /
+                            (o_.include_raw ? 2.0 : 1.0));
+        };
+        std::vector<Wait> waits;
+        for (std::uint32_t i = 0; i < polls.size(); ++i) {
+            step();
+            poll(i, waits);
             w_.maybe_flush();
         }
-        for (auto& [id, track] : tasks_) {
-            if (o_.per_worker)
-                break;
-            begin("M", kTaskPid, id, -1, "thread_name");
-            w_.raw(",\"args\":{\"name\":");
-            w_.str(task_name(id, track));
-            w_.raw("}}");
-            begin("M", kTaskPid, id, -1, "thread_sort_index");
-            w_.raw(",\"args\":{\"sort_index\":");
-            w_.num(id);
-            w_.raw("}}");
+        for (const auto& wk : m_.wakes()) {
+            step();
+            wake(wk);
             w_.maybe_flush();
+        }
+        for (const auto& mk : m_.markers()) {
+            step();
+            marker(mk);
+            w_.maybe_flush();
+        }
+        // Channel traffic and worker starts are not in the model's markers.
+        for (const Event& e : t_.events) {
+            if (e.kind == EventKind::ChannelSend || e.kind == EventKind::ChannelRecv)
+                task_instant(e.task, e.thread, e.ts,
+                             e.kind == EventKind::ChannelSend ? "send" : "recv", "channel",
+                             channel_kind_name(e.flag));
+            else if (e.kind == EventKind::WorkerStart)
+                task_instant(e.task, e.thread, e.ts, "worker start", "worker",
+                             std::to_string(e.arg));
+            else
+                continue;
+            w_.maybe_flush();
+        }
+        if (!o_.per_worker) {
+            for (const auto& lane : m_.task_lanes()) {
+                begin("M", kTaskPid, lane.key, -1, "thread_name");
+                w_.raw(",\"args\":{\"name\":");
+                w_.str(track_name(lane.key));
+                w_.raw("}}");
+                begin("M", kTaskPid, lane.key, -1, "thread_sort_index");
+                w_.raw(",\"args\":{\"sort_index\":");
+                w_.num(lane.key);
+                w_.raw("}}");
+                w_.maybe_flush();
+            }
         }
         for (std::size_t i = 0; i < t_.threads.size(); ++i) {
-            std::string name(t_.string(t_.threads[i].name));
-            if (name.empty())
-                name = "thread " + std::to_string(i);
+            const std::string name = m_.thread_label(std::uint16_t(i));
             for (int pid : {kThreadPid, kTaskPid}) {
                 if (pid == kTaskPid && !o_.per_worker)
                     continue;
@@ -141,9 +162,8 @@ public:
     }
 
 private:
-    std::string task_name(std::uint32_t id, const TaskTrack& tr) const {
-        std::string n(t_.string(tr.name));
-        return n.empty() ? "task " + std::to_string(id) : n + " #" + std::to_string(id);
+    std::string track_name(std::uint32_t task) const {
+        return m_.task_label(task) + (m_.task_name(task) ? " #" + std::to_string(task) : "");
     }
     std::uint32_t task_tid(std::uint32_t task, std::uint16_t thread) const {
         return o_.per_worker ? std::uint32_t(thread) + 1 : task;
@@ -193,138 +213,130 @@ private:
         w_.ch('}');
     }
     /// Instant on the task's track, or the thread's when no task.
-    void task_instant(const Event& e, std::string_view name, std::string_view key = {},
+    void task_instant(std::uint32_t task, std::uint16_t thread, std::int64_t ts,
+                      std::string_view name, std::string_view key = {},
                       std::string_view detail = {}) {
-        if (e.task == 0 || o_.per_worker)
-            instant(e.task == 0 ? kThreadPid : kTaskPid, std::uint32_t(e.thread) + 1, e.ts, name,
-                    key, detail);
+        if (task == 0 || o_.per_worker)
+            instant(task == 0 ? kThreadPid : kTaskPid, std::uint32_t(thread) + 1, ts, name, key,
+                    detail);
         else
-            instant(kTaskPid, e.task, e.ts, name, key, detail);
+            instant(kTaskPid, task, ts, name, key, detail);
+    }
+    const std::string& site(std::uint32_t id) {
+        if (id >= sites_.size())
+            sites_.resize(std::max<std::size_t>(id + 1, t_.locations.size()));
+        if (sites_[id].empty() && id != 0)
+            sites_[id] = t_.location_text(id);
+        return sites_[id];
     }
 
-    void event(const Event& e) {
-        TaskTrack* tr = e.task ? &tasks_[e.task] : nullptr;
-        switch (e.kind) {
-        case EventKind::Spawn:
-            tr->sched_since = e.ts;
-            task_instant(e, "spawn", "location", e.arg2 < sites_.size() ? sites_[e.arg2] : "");
-            break;
-        case EventKind::TaskName:
-            tr->name = e.arg;
-            tr->label.clear();
-            break;
-        case EventKind::PollStart:
-            if (!o_.per_worker) {
-                if (tr->idle_since >= 0)
-                    slice(e.task, tr->idle_since, e.ts, "idle", "wait");
-                else if (tr->sched_since >= 0)
-                    slice(e.task, tr->sched_since, e.ts, "scheduled", "wait");
-            }
-            tr->idle_since = tr->sched_since = -1;
-            tr->poll_start = e.ts;
-            tr->poll_thread = e.thread;
-            tr->woken_while_running = false;
-            for (auto id : tr->flows) {
-                begin("f", kTaskPid, task_tid(e.task, e.thread), e.ts, "wake");
-                w_.raw(",\"cat\":\"wake\",\"bp\":\"e\",\"id\":");
-                w_.num(id);
-                w_.ch('}');
-            }
-            tr->flows.clear();
-            break;
-        case EventKind::PollEnd: {
-            if (tr->poll_start < 0)
-                break;
-            if (tr->label.empty())
-                tr->label = task_name(e.task, *tr);
-            begin("X", kTaskPid, task_tid(e.task, tr->poll_thread), tr->poll_start, tr->label);
-            w_.raw(",\"cat\":\"poll\",\"dur\":");
-            w_.us(e.ts - tr->poll_start);
-            w_.raw(",\"args\":{\"task\":");
-            w_.num(e.task);
-            w_.raw(",\"outcome\":");
-            w_.str(outcome_name(e.outcome()));
-            if (e.arg && e.arg < sites_.size()) {
-                w_.raw(",\"await\":");
-                w_.str(sites_[e.arg]);
-            }
+    void poll(std::uint32_t i, std::vector<Wait>& waits) {
+        const PollBar& b = m_.polls()[i];
+        if (b.open())
+            return; // cut off mid-poll: no end to draw
+        if (!o_.per_worker) {
+            waits.clear();
+            m_.waits_before(i, waits);
+            for (const auto& wt : waits)
+                slice(b.task, wt.start, wt.end,
+                      wt.kind == Wait::Kind::Waiting ? "idle" : "scheduled", "wait");
+        }
+        std::string& label = labels_[b.task];
+        if (label.empty())
+            label = track_name(b.task);
+        begin("X", kTaskPid, task_tid(b.task, b.thread), b.start, label);
+        w_.raw(",\"cat\":\"poll\",\"dur\":");
+        w_.us(b.end - b.start);
+        w_.raw(",\"args\":{\"task\":");
+        w_.num(b.task);
+        w_.raw(",\"poll\":");
+        w_.num(b.number);
+        w_.raw(",\"outcome\":");
+        w_.str(outcome_name(b.outcome));
+        if (b.site != 0 && !site(b.site).empty()) {
+            w_.raw(",\"await\":");
+            w_.str(site(b.site));
+        }
+        w_.raw("}}");
+    }
+
+    void wake(const WakeRec& wk) {
+        int pid = kTaskPid;
+        std::uint32_t tid;
+        if (o_.per_worker) {
+            tid = std::uint32_t(wk.thread) + 1;
+        } else if (wk.waker != 0) {
+            tid = wk.waker; // inside the waker's poll slice
+        } else {
+            pid = kThreadPid;
+            tid = std::uint32_t(wk.thread) + 1;
+        }
+        if (pid == kThreadPid || (o_.per_worker && wk.waker == 0)) {
+            // A slice for the arrow to start from: plain threads have no poll.
+            begin("X", pid, tid, wk.ts, "wake " + std::to_string(wk.woken));
+            w_.raw(",\"cat\":\"wake\",\"dur\":0.0005}");
+        }
+        if (wk.caused == kNoIndex || m_.polls()[wk.caused].open()) {
+            // It caused no poll (the task ended first): no arrow to draw.
+            if (pid == kTaskPid && !(o_.per_worker && wk.waker == 0))
+                instant(pid, tid, wk.ts, "wake " + std::to_string(wk.woken));
+            return;
+        }
+        const PollBar& target = m_.polls()[wk.caused];
+        const auto id = ++flow_;
+        begin("s", pid, tid, wk.ts, "wake");
+        w_.raw(",\"cat\":\"wake\",\"id\":");
+        w_.num(id);
+        w_.ch('}');
+        begin("f", kTaskPid, task_tid(target.task, target.thread), target.start, "wake");
+        w_.raw(",\"cat\":\"wake\",\"bp\":\"e\",\"id\":");
+        w_.num(id);
+        w_.ch('}');
+    }
+
+    void marker(const Marker& mk) {
+        switch (mk.kind) {
+        case MarkerKind::Spawn: {
+            const int li = m_.task_lane(mk.task);
+            const std::uint32_t parent = li < 0 ? 0 : m_.task_lanes()[std::size_t(li)].parent;
+            begin("i", o_.per_worker || mk.task == 0 ? kThreadPid : kTaskPid,
+                  o_.per_worker || mk.task == 0 ? std::uint32_t(mk.thread) + 1 : mk.task, mk.ts,
+                  "spawn");
+            w_.raw(",\"s\":\"t\",\"args\":{\"task\":");
+            w_.num(mk.task);
+            w_.raw(",\"parent\":");
+            w_.num(parent);
+            w_.raw(",\"location\":");
+            w_.str(site(mk.text));
             w_.raw("}}");
-            tr->poll_start = -1;
-            if (e.outcome() == Outcome::Pending) {
-                if (tr->woken_while_running)
-                    tr->sched_since = e.ts;
-                else
-                    tr->idle_since = e.ts;
-            }
             break;
         }
-        case EventKind::Wake: {
-            const auto id = ++flow_;
-            std::uint32_t tid;
-            int pid = kTaskPid;
-            if (o_.per_worker) {
-                tid = std::uint32_t(e.thread) + 1;
-            } else if (e.arg != 0) {
-                tid = e.arg; // inside the waker's poll slice
-            } else {
-                pid = kThreadPid;
-                tid = std::uint32_t(e.thread) + 1;
-            }
-            if (pid == kThreadPid || (o_.per_worker && e.arg == 0)) {
-                // A slice for the arrow to start from: plain threads have no poll.
-                begin("X", pid, tid, e.ts, "wake " + std::to_string(e.task));
-                w_.raw(",\"cat\":\"wake\",\"dur\":0}");
-            }
-            begin("s", pid, tid, e.ts, "wake");
-            w_.raw(",\"cat\":\"wake\",\"id\":");
-            w_.num(id);
-            w_.ch('}');
-            tr->flows.push_back(id);
-            if (tr->poll_start >= 0) {
-                tr->woken_while_running = true;
-            } else if (tr->idle_since >= 0) {
-                if (!o_.per_worker)
-                    slice(e.task, tr->idle_since, e.ts, "idle", "wait");
-                tr->idle_since = -1;
-                tr->sched_since = e.ts;
-            }
+        case MarkerKind::Cancel:
+            task_instant(mk.task, mk.thread, mk.ts, "cancel");
             break;
-        }
-        case EventKind::Cancel:
-            tr->idle_since = tr->sched_since = -1;
-            tr->flows.clear();
-            task_instant(e, "cancel");
+        case MarkerKind::Fail:
+            task_instant(mk.task, mk.thread, mk.ts, "fail", "error", t_.string(mk.text));
             break;
-        case EventKind::Fail:
-            task_instant(e, "fail", "error", t_.string(e.arg));
+        case MarkerKind::Yield:
+            task_instant(mk.task, mk.thread, mk.ts, "yield");
             break;
-        case EventKind::Yield:
-            task_instant(e, "yield");
-            break;
-        case EventKind::ChannelSend:
-        case EventKind::ChannelRecv:
-            task_instant(e, e.kind == EventKind::ChannelSend ? "send" : "recv", "channel",
-                         channel_kind_name(e.flag));
-            break;
-        case EventKind::Shutdown:
-            begin("i", kThreadPid, std::uint32_t(e.thread) + 1, e.ts, "shutdown signal");
+        case MarkerKind::Shutdown:
+            begin("i", kThreadPid, std::uint32_t(mk.thread) + 1, mk.ts, "shutdown signal");
             w_.raw(",\"s\":\"g\",\"args\":{\"sender\":");
-            w_.num(e.task);
+            w_.num(mk.task);
             w_.raw("}}");
             break;
-        case EventKind::Mark:
-            task_instant(e, t_.string(e.arg));
-            break;
-        case EventKind::WorkerStart:
-            task_instant(e, "worker start", "worker", std::to_string(e.arg));
+        case MarkerKind::Mark:
+            task_instant(mk.task, mk.thread, mk.ts, t_.string(mk.text));
             break;
         }
     }
 
+    const TimelineModel& m_;
     const Trace& t_;
     JsonWriter& w_;
     const ChromeOptions& o_;
-    std::unordered_map<std::uint32_t, TaskTrack> tasks_;
+    std::unordered_map<std::uint32_t, std::string> labels_;
     std::vector<std::string> sites_;
     std::uint64_t flow_ = 0;
     bool first_ = true;
@@ -332,13 +344,19 @@ private:
 
 } // namespace
 
-bool write_chrome_json(const Trace& trace, const Sink& sink, const ChromeOptions& options) {
+bool write_chrome_json(const TimelineModel& model, const Sink& sink, const ChromeOptions& options) {
     JsonWriter w(sink);
     w.ch('{');
     if (options.include_raw)
-        write_raw(w, trace, options);
-    ChromeWriter(trace, w, options).run();
+        write_raw(w, model.trace(), options);
+    ChromeWriter(model, w, options).run();
     return w.flush();
+}
+
+bool write_chrome_json(const Trace& trace, const Sink& sink, const ChromeOptions& options) {
+    TimelineModel model;
+    model.load(trace);
+    return write_chrome_json(model, sink, options);
 }
 
 std::string to_chrome_json(const Trace& trace, const ChromeOptions& options) {

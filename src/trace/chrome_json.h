@@ -3,10 +3,11 @@
 //
 // Layout: pid 1 "tasks", one track per task (tid = task id) — or, with
 // per_worker, one track per recording thread (tid = thread index + 1).
-// Each poll is a complete event (ph X) named by the task with its outcome and
-// await site in args; waiting is an X slice "idle" (Pending -> wake) or
+// Each poll is a complete event (ph X) named by the task with its poll number,
+// outcome and await site in args; waiting is an X slice "idle" (Pending -> wake) or
 // "scheduled" (wake -> poll) on the task's track; each wake is a flow arrow
-// (ph s at the wake on the waker's track, ph f binding to the poll it caused).
+// (ph s at the wake on the waker's track, ph f binding to the poll it caused;
+// a wake that caused no poll is an instant, so every flow has both ends).
 // Wakes from plain threads start on pid 2 "threads" (tid = thread index + 1).
 // Names are ph M metadata; marks, spawns, cancels, failures and shutdown are
 // instant events (ph i).
@@ -39,7 +40,13 @@ struct ChromeOptions {
     Progress progress;       // optional
 };
 
-/// Streams the trace as JSON into sink; false if the sink refused.
+class TimelineModel;
+
+/// Streams the model (polls, waits, wakes with the poll each caused,
+/// markers) as JSON into sink; false if the sink refused.
+bool write_chrome_json(const TimelineModel& model, const Sink& sink,
+                       const ChromeOptions& options = {});
+/// The same for a trace (its model built first).
 bool write_chrome_json(const Trace& trace, const Sink& sink, const ChromeOptions& options = {});
 std::string to_chrome_json(const Trace& trace, const ChromeOptions& options = {});
 

@@ -33,7 +33,7 @@ public:
         ensure(24);
         p_ = std::to_chars(p_, p_ + 24, v).ptr;
     }
-    /// Nanoseconds as microseconds with three decimals ("12.345").
+    /// Nanoseconds as microseconds: three decimals and a half ns ("12.3455").
     void us(std::int64_t ns) {
         ensure(32);
         if (ns < 0) {
@@ -46,7 +46,11 @@ public:
         p_[1] = char('0' + f / 100);
         p_[2] = char('0' + f / 10 % 10);
         p_[3] = char('0' + f % 10);
-        p_ += 4;
+        // Half a nanosecond more: readers that parse microseconds as a double
+        // and truncate ns (Perfetto does) get the exact integer back, so a
+        // slice never seems to end after the next one starts.
+        p_[4] = '5';
+        p_ += 5;
     }
     void str(std::string_view s) {
         ch('"');

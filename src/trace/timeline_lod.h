@@ -32,7 +32,7 @@
 #include <limits>
 #include <vector>
 
-namespace pollscope::app {
+namespace pollscope::trace {
 
 struct LodBucket {
     std::int64_t first = 0;    // earliest start of a poll in the bucket
@@ -53,7 +53,7 @@ public:
     /// Adds a closed poll [start, end] (end >= start) with its outcome to
     /// level 0; returns true when the lane was settled before (so the caller
     /// can list it for settle()).
-    bool add(std::int64_t start, std::int64_t end, trace::Outcome outcome);
+    bool add(std::int64_t start, std::int64_t end, Outcome outcome);
     /// Brings the levels above 0 up to date with level 0.
     void settle();
     bool settled() const noexcept { return dirty_ == kClean; }
@@ -165,12 +165,12 @@ inline std::size_t TimelineLod::rebuild_from(int k, std::size_t from) {
     return pos;
 }
 
-inline bool TimelineLod::add(std::int64_t start, std::int64_t end, trace::Outcome outcome) {
+inline bool TimelineLod::add(std::int64_t start, std::int64_t end, Outcome outcome) {
     end = std::max(end, start);
     if (levels_.empty())
         levels_.emplace_back();
-    const std::uint32_t ready = outcome == trace::Outcome::Ready ? 1 : 0;
-    const std::uint32_t failed = outcome == trace::Outcome::Failed ? 1 : 0;
+    const std::uint32_t ready = outcome == Outcome::Ready ? 1 : 0;
+    const std::uint32_t failed = outcome == Outcome::Failed ? 1 : 0;
     const std::size_t pos = add_at(0, start, end, end - start, 1, ready, failed);
     const bool was_clean = dirty_ == kClean;
     dirty_ = std::min(dirty_, pos);
@@ -205,4 +205,4 @@ inline std::size_t TimelineLod::bucket_count() const noexcept {
     return n;
 }
 
-} // namespace pollscope::app
+} // namespace pollscope::trace

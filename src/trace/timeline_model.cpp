@@ -1,0 +1,462 @@
+#include "timeline_model.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace pollscope::trace {
+
+namespace {
+template <class T> void insert_by_ts(std::vector<T>& v, T value) {
+    if (v.empty() || v.back().ts <= value.ts) {
+        v.push_back(std::move(value));
+        return;
+    }
+    auto it = std::upper_bound(v.begin(), v.end(), value.ts,
+                               [](std::int64_t ts, const T& x) { return ts < x.ts; });
+    v.insert(it, std::move(value));
+}
+} // namespace
+
+void TimelineModel::clear() {
+    *this = TimelineModel();
+}
+
+void TimelineModel::merge_tables(const Trace& tables) {
+    // Tables only grow; a drain delivers the entries new since the last one.
+    auto grow = [](auto& mine, const auto& theirs) {
+        if (theirs.size() > mine.size())
+            mine.insert(mine.end(), theirs.begin() + std::ptrdiff_t(mine.size()), theirs.end());
+    };
+    grow(trace_.strings, tables.strings);
+    grow(trace_.locations, tables.locations);
+    const auto threads = trace_.threads.size();
+    grow(trace_.threads, tables.threads);
+    if (trace_.threads.size() != threads)
+        sort_thread_lanes();
+    trace_.virtual_time = tables.virtual_time;
+    trace_.dropped = std::max(trace_.dropped, tables.dropped);
+    ++generation_;
+}
+
+void TimelineModel::append(std::vector<Event> batch) {
+    if (batch.empty())
+        return;
+    if (!std::is_sorted(batch.begin(), batch.end(),
+                        [](const Event& a, const Event& b) { return a.ts < b.ts; }))
+        sort_events(batch);
+    auto& ev = trace_.events;
+    reserve_ahead(batch.size());
+    const bool was_empty = ev.empty();
+    const auto mid = ev.size();
+    ev.insert(ev.end(), batch.begin(), batch.end());
+    changed_from_ = mid;
+    if (!was_empty && batch.front().ts < ev[mid - 1].ts) {
+        changed_from_ = std::size_t(
+            std::upper_bound(ev.begin(), ev.begin() + std::ptrdiff_t(mid), batch.front().ts,
+                             [](std::int64_t t, const Event& e) { return t < e.ts; }) -
+            ev.begin());
+        // Only the tail from the first event the batch precedes moves (a
+        // drain's events are at most a few microseconds late), not the trace.
+        std::inplace_merge(ev.begin() + std::ptrdiff_t(changed_from_),
+                           ev.begin() + std::ptrdiff_t(mid), ev.end(),
+                           [](const Event& a, const Event& b) { return a.ts < b.ts; });
+    }
+    if (was_empty)
+        start_ = batch.front().ts;
+    start_ = std::min(start_, batch.front().ts);
+    end_ = std::max(end_, batch.back().ts);
+    for (const auto& e : batch)
+        index(e);
+    settle_lods();
+    ++generation_;
+}
+
+void TimelineModel::reserve_ahead(std::size_t more) {
+    // A live run grows these vectors by a drain at a time; every doubling of
+    // a big one would copy it whole on the GUI thread (100+ ms at millions
+    // of events). Reserve generously instead: untouched capacity is only
+    // address space until it is written.
+    auto grow = [](auto& v, std::size_t need, std::size_t floor) {
+        if (v.capacity() < need)
+            v.reserve(std::max({need, v.capacity() * 2, floor}));
+    };
+    const auto n = trace_.events.size() + more;
+    grow(trace_.events, n, kLiveReserve);
+    grow(polls_, polls_.size() + more / 2, kLiveReserve / 2);
+    grow(wakes_, wakes_.size() + more / 2, kLiveReserve / 4);
+    grow(markers_, markers_.size() + more / 2, kLiveReserve / 4);
+}
+
+void TimelineModel::load(Trace t) {
+    clear();
+    auto events = std::move(t.events);
+    t.events.clear();
+    trace_ = std::move(t);
+    sort_events(events);
+    if (!events.empty()) {
+        start_ = events.front().ts;
+        end_ = events.back().ts;
+    }
+    polls_.reserve(events.size() / 2);
+    for (const auto& e : events)
+        index(e);
+    settle_lods();
+    trace_.events = std::move(events);
+    changed_from_ = 0;
+    ++generation_;
+}
+
+int TimelineModel::task_lane(std::uint32_t task) const {
+    if (task < kFlatTasks)
+        return task < task_lane_flat_.size() ? task_lane_flat_[task] : -1;
+    auto it = task_lane_of_.find(task);
+    return it == task_lane_of_.end() ? -1 : it->second;
+}
+
+std::pair<std::int64_t, std::uint16_t> TimelineModel::thread_order(std::uint16_t thread) const {
+    const std::int64_t worker = thread < trace_.threads.size() ? trace_.threads[thread].worker : -1;
+    return {worker >= 0 ? worker : std::int64_t(1) << 40, thread};
+}
+
+void TimelineModel::sort_thread_lanes() {
+    // A lane made before its thread's table entry arrived sits by thread index.
+    std::stable_sort(
+        thread_lanes_.begin(), thread_lanes_.end(), [this](const Lane& a, const Lane& b) {
+            return thread_order(std::uint16_t(a.key)) < thread_order(std::uint16_t(b.key));
+        });
+}
+
+int TimelineModel::thread_lane(std::uint16_t thread) const {
+    for (std::size_t i = 0; i < thread_lanes_.size(); ++i)
+        if (thread_lanes_[i].key == thread)
+            return int(i);
+    return -1;
+}
+
+Lane& TimelineModel::task_lane_for(std::uint32_t task, std::int64_t ts) {
+    int* slot;
+    if (task < kFlatTasks) {
+        if (task >= task_lane_flat_.size())
+            task_lane_flat_.resize(std::max<std::size_t>(task + 1, task_lane_flat_.size() * 2), -1);
+        slot = &task_lane_flat_[task];
+    } else {
+        slot = &task_lane_of_.try_emplace(task, -1).first->second;
+    }
+    if (*slot < 0) {
+        *slot = int(task_lanes_.size());
+        Lane l;
+        l.key = task;
+        l.first = ts;
+        task_lanes_.push_back(std::move(l));
+    }
+    return task_lanes_[std::size_t(*slot)];
+}
+
+Lane& TimelineModel::thread_lane_for(std::uint16_t thread) {
+    for (auto& l : thread_lanes_)
+        if (l.key == thread)
+            return l;
+    Lane l;
+    l.key = thread;
+    // Workers first, by worker index (threads register in whatever order
+    // they start), then the other threads by thread index.
+    auto it = std::lower_bound(thread_lanes_.begin(), thread_lanes_.end(), thread,
+                               [this](const Lane& a, std::uint16_t t) {
+                                   return thread_order(std::uint16_t(a.key)) < thread_order(t);
+                               });
+    return *thread_lanes_.insert(it, std::move(l));
+}
+
+void TimelineModel::insert_poll(std::vector<std::uint32_t>& v, std::uint32_t idx) {
+    const auto ts = polls_[idx].start;
+    if (v.empty() || polls_[v.back()].start <= ts) {
+        v.push_back(idx);
+        return;
+    }
+    auto it = std::upper_bound(v.begin(), v.end(), ts, [this](std::int64_t t, std::uint32_t i) {
+        return t < polls_[i].start;
+    });
+    v.insert(it, idx);
+}
+
+void TimelineModel::lod_add(Lane& lane, std::uint32_t lane_id, const PollBar& bar) {
+    if (lane.lod.level_count() == 0) {
+        if (lane.polls.size() < kLodMinPolls)
+            return;
+        // Big enough now: build from every closed poll so far (this one too).
+        for (const auto i : lane.polls)
+            if (!polls_[i].open())
+                lane.lod.add(polls_[i].start, polls_[i].end, polls_[i].outcome);
+        lod_dirty_.push_back(lane_id);
+        return;
+    }
+    if (lane.lod.add(bar.start, bar.end, bar.outcome))
+        lod_dirty_.push_back(lane_id);
+}
+
+void TimelineModel::settle_lods() {
+    for (const auto id : lod_dirty_) {
+        if (id & kThreadLaneBit) {
+            const int l = thread_lane(std::uint16_t(id & ~kThreadLaneBit));
+            if (l >= 0)
+                thread_lanes_[std::size_t(l)].lod.settle();
+        } else if (id < task_lanes_.size()) {
+            task_lanes_[id].lod.settle();
+        }
+    }
+    lod_dirty_.clear();
+}
+
+void TimelineModel::index(const Event& e) {
+    switch (e.kind) {
+    case EventKind::Spawn: {
+        auto& l = task_lane_for(e.task, e.ts);
+        l.first = l.spawned ? std::min(l.first, e.ts) : e.ts;
+        l.spawned = true;
+        l.parent = e.arg;
+        l.spawn_site = e.arg2;
+        insert_by_ts(markers_, Marker{e.ts, e.task, e.arg2, e.thread, MarkerKind::Spawn});
+        break;
+    }
+    case EventKind::TaskName:
+        task_lane_for(e.task, e.ts).name = e.arg;
+        break;
+    case EventKind::PollStart:
+        on_poll_start(e);
+        break;
+    case EventKind::PollEnd:
+        on_poll_end(e);
+        break;
+    case EventKind::Wake:
+        on_wake(e);
+        break;
+    case EventKind::Cancel:
+    case EventKind::Fail: {
+        auto& l = task_lane_for(e.task, e.ts);
+        l.last = std::max(l.last, e.ts);
+        const Marker m{e.ts, e.task, e.kind == EventKind::Fail ? e.arg : 0, e.thread,
+                       e.kind == EventKind::Fail ? MarkerKind::Fail : MarkerKind::Cancel};
+        insert_by_ts(markers_, m);
+        insert_by_ts(rare_markers_, m);
+        break;
+    }
+    case EventKind::Yield:
+        insert_by_ts(markers_, Marker{e.ts, e.task, 0, e.thread, MarkerKind::Yield});
+        break;
+    case EventKind::Shutdown:
+        insert_by_ts(markers_, Marker{e.ts, e.task, 0, e.thread, MarkerKind::Shutdown});
+        insert_by_ts(rare_markers_, Marker{e.ts, e.task, 0, e.thread, MarkerKind::Shutdown});
+        break;
+    case EventKind::Mark:
+        insert_by_ts(markers_, Marker{e.ts, e.task, e.arg, e.thread, MarkerKind::Mark});
+        insert_by_ts(rare_markers_, Marker{e.ts, e.task, e.arg, e.thread, MarkerKind::Mark});
+        break;
+    case EventKind::WorkerStart:
+        thread_lane_for(e.thread);
+        break;
+    case EventKind::ChannelSend:
+    case EventKind::ChannelRecv:
+        break;
+    }
+}
+
+void TimelineModel::on_poll_start(const Event& e) {
+    const auto idx = std::uint32_t(polls_.size());
+    auto& tl = task_lane_for(e.task, e.ts);
+    PollBar b;
+    b.start = e.ts;
+    b.task = e.task;
+    b.thread = e.thread;
+    b.number = ++tl.poll_count;
+    // Runnable since: spawn for the first poll; else the end of the previous
+    // poll (a yield, or a wake while it ran) unless a later wake links below.
+    const std::uint32_t prev = tl.polls.empty() ? kNoIndex : tl.polls.back();
+    if (b.number == 1 || prev == kNoIndex)
+        b.ready_at = std::min(tl.first, e.ts);
+    else
+        b.ready_at = polls_[prev].open() ? e.ts : std::min(polls_[prev].end, e.ts);
+    polls_.push_back(b);
+    insert_poll(tl.polls, idx);
+    insert_poll(thread_lane_for(e.thread).polls, idx);
+    if (e.thread >= open_polls_.size())
+        open_polls_.resize(std::size_t(e.thread) + 1);
+    open_polls_[e.thread].push_back(idx);
+    // The wakes waiting for this poll: the task's unlinked ones up to now.
+    for (std::size_t k = tl.wakes.size(); k-- > 0 && tl.unlinked_wakes > 0;) {
+        const WakeRec w = tl.wakes[k];
+        if (w.caused != kNoIndex || w.ts > e.ts)
+            continue;
+        --tl.unlinked_wakes;
+        link(tl, w, idx);
+    }
+}
+
+void TimelineModel::link(Lane& lane, const WakeRec& w, std::uint32_t p) {
+    auto same = [&](const WakeRec& x) {
+        return x.ts == w.ts && x.woken == w.woken && x.waker == w.waker && x.thread == w.thread &&
+               x.caused == kNoIndex;
+    };
+    auto set_in = [&](std::vector<WakeRec>& v) {
+        auto it = std::lower_bound(v.begin(), v.end(), w.ts,
+                                   [](const WakeRec& x, std::int64_t t) { return x.ts < t; });
+        for (; it != v.end() && it->ts == w.ts; ++it)
+            if (same(*it)) {
+                it->caused = p;
+                return;
+            }
+    };
+    set_in(lane.wakes);
+    set_in(wakes_);
+    auto& b = polls_[p];
+    if (b.number > 1) {
+        // Runnable from the earliest linked wake, but not before the
+        // previous poll ended (a wake while it ran).
+        const std::uint32_t prev = previous_poll(p);
+        const std::int64_t floor =
+            prev != kNoIndex && !polls_[prev].open() ? polls_[prev].end : w.ts;
+        const std::int64_t at = std::min(std::max(w.ts, floor), b.start);
+        b.ready_at = b.woken ? std::min(b.ready_at, at) : at;
+    }
+    b.woken = true;
+}
+
+void TimelineModel::on_poll_end(const Event& e) {
+    if (e.thread >= open_polls_.size())
+        return;
+    auto& stack = open_polls_[e.thread];
+    auto it = std::find_if(stack.rbegin(), stack.rend(),
+                           [&](std::uint32_t i) { return polls_[i].task == e.task; });
+    if (it == stack.rend())
+        return; // its PollStart was not recorded (a ring dropped it)
+    const std::uint32_t idx = *it;
+    stack.erase(std::next(it).base());
+    auto& b = polls_[idx];
+    b.end = std::max(e.ts, b.start);
+    b.outcome = e.outcome();
+    b.site = e.arg;
+    const int li = task_lane(e.task);
+    auto& l = task_lanes_[std::size_t(li)];
+    if (b.outcome != Outcome::Pending)
+        l.last = std::max(l.last, e.ts);
+    lod_add(l, std::uint32_t(li), b);
+    lod_add(thread_lane_for(b.thread), kThreadLaneBit | b.thread, b);
+}
+
+void TimelineModel::on_wake(const Event& e) {
+    WakeRec w{e.ts, e.task, e.arg, kNoIndex, e.thread};
+    auto& lane = task_lane_for(e.task, e.ts);
+    // A wake that arrives after the poll it caused (another thread's events
+    // came first): the first poll of the task starting after it.
+    const auto& v = lane.polls;
+    auto pit = std::upper_bound(v.begin(), v.end(), e.ts, [this](std::int64_t t, std::uint32_t i) {
+        return t < polls_[i].start;
+    });
+    const std::uint32_t target = pit == v.end() ? kNoIndex : *pit;
+    insert_by_ts(wakes_, w);
+    insert_by_ts(lane.wakes, w);
+    if (target == kNoIndex)
+        ++lane.unlinked_wakes;
+    else
+        link(lane, w, target);
+}
+
+std::uint32_t TimelineModel::task_name(std::uint32_t task) const {
+    const int li = task_lane(task);
+    return li < 0 ? 0 : task_lanes_[std::size_t(li)].name;
+}
+
+std::string TimelineModel::task_label(std::uint32_t task) const {
+    if (task == 0)
+        return "(thread)";
+    const auto name = trace_.string(task_name(task));
+    return name.empty() ? "task " + std::to_string(task) : std::string(name);
+}
+
+std::string TimelineModel::thread_label(std::uint16_t thread) const {
+    if (thread < trace_.threads.size()) {
+        const auto& t = trace_.threads[thread];
+        const std::string name(trace_.string(t.name));
+        // One name per worker: "worker 2", or the thread's own name when it
+        // already carries the index ("pool-2"), else "name 2".
+        if (t.worker >= 0) {
+            const std::string index = std::to_string(t.worker);
+            if (name.empty() || name.starts_with("worker"))
+                return "worker " + index;
+            if (name.ends_with(index) &&
+                !(name.size() > index.size() &&
+                  std::isdigit(static_cast<unsigned char>(name[name.size() - index.size() - 1]))))
+                return name;
+            return name + " " + index;
+        }
+        if (!name.empty())
+            return name;
+    }
+    return "thread " + std::to_string(thread);
+}
+
+int TimelineModel::poll_after(std::uint32_t task, std::int64_t ts) const {
+    const int li = task_lane(task);
+    if (li < 0)
+        return -1;
+    const auto& v = task_lanes_[std::size_t(li)].polls;
+    auto it = std::lower_bound(v.begin(), v.end(), ts, [this](std::uint32_t i, std::int64_t t) {
+        return polls_[i].start < t;
+    });
+    return it == v.end() ? -1 : int(*it);
+}
+
+std::uint32_t TimelineModel::previous_poll(std::uint32_t poll_index) const {
+    if (poll_index >= polls_.size())
+        return kNoIndex;
+    const auto& p = polls_[poll_index];
+    const int li = task_lane(p.task);
+    if (li < 0)
+        return kNoIndex;
+    const auto& v = task_lanes_[std::size_t(li)].polls;
+    // Polls of one task may share a start (virtual time): order by number too.
+    auto it = std::lower_bound(v.begin(), v.end(), p, [this](std::uint32_t i, const PollBar& x) {
+        const auto& y = polls_[i];
+        return y.start < x.start || (y.start == x.start && y.number < x.number);
+    });
+    return it == v.begin() ? kNoIndex : *(it - 1);
+}
+
+const WakeRec* TimelineModel::cause_of(std::uint32_t poll_index) const {
+    if (poll_index >= polls_.size())
+        return nullptr;
+    const auto& p = polls_[poll_index];
+    const auto& v = task_lanes_[std::size_t(task_lane(p.task))].wakes;
+    auto it = std::upper_bound(v.begin(), v.end(), p.start,
+                               [](std::int64_t t, const WakeRec& w) { return t < w.ts; });
+    const WakeRec* found = nullptr;
+    // Walk back over the wakes up to the poll: the earliest linked to it.
+    while (it != v.begin()) {
+        --it;
+        if (it->caused == poll_index)
+            found = &*it;
+        else if (it->caused != kNoIndex && it->caused != poll_index &&
+                 polls_[it->caused].start < p.start)
+            break;
+    }
+    return found;
+}
+
+void TimelineModel::waits_before(std::uint32_t poll_index, std::vector<Wait>& out) const {
+    if (poll_index >= polls_.size())
+        return;
+    const auto& p = polls_[poll_index];
+    const std::uint32_t prev = previous_poll(poll_index);
+    std::int64_t from = p.ready_at;
+    if (prev != kNoIndex) {
+        const auto& q = polls_[prev];
+        if (q.open())
+            return;
+        from = std::max(p.ready_at, q.end);
+        if (q.outcome == Outcome::Pending && from > q.end)
+            out.push_back({q.end, from, Wait::Kind::Waiting});
+    }
+    if (p.start > from)
+        out.push_back({from, p.start, Wait::Kind::Scheduled});
+}
+
+} // namespace pollscope::trace
