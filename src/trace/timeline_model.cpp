@@ -268,33 +268,50 @@ void TimelineModel::on_poll_start(const Event& e) {
     b.task = e.task;
     b.thread = e.thread;
     b.number = ++tl.poll_count;
-    // Runnable since: spawn for the first poll; else the end of the previous
-    // poll (a yield, or a wake while it ran) unless a later wake links below.
-    const std::uint32_t prev = tl.polls.empty() ? kNoIndex : tl.polls.back();
-    if (b.number == 1 || prev == kNoIndex)
-        b.ready_at = std::min(tl.first, e.ts);
-    else
-        b.ready_at = polls_[prev].open() ? e.ts : std::min(polls_[prev].end, e.ts);
     polls_.push_back(b);
+    const bool in_order = tl.polls.empty() || polls_[tl.polls.back()].start <= e.ts;
     insert_poll(tl.polls, idx);
     insert_poll(thread_lane_for(e.thread).polls, idx);
     if (e.thread >= open_polls_.size())
         open_polls_.resize(std::size_t(e.thread) + 1);
     open_polls_[e.thread].push_back(idx);
-    // The wakes waiting for this poll: the task's unlinked ones up to now.
-    for (std::size_t k = tl.wakes.size(); k-- > 0 && tl.unlinked_wakes > 0;) {
+    std::uint32_t next = kNoIndex;
+    if (!in_order) {
+        // Another thread's later poll of this task came first: renumber from
+        // here, and take over the wakes up to now that were linked to it.
+        auto it = std::upper_bound(
+            tl.polls.begin(), tl.polls.end(), e.ts,
+            [this](std::int64_t t, std::uint32_t i) { return t < polls_[i].start; });
+        auto self = std::find(tl.polls.begin(), it, idx);
+        std::uint32_t n = self == tl.polls.begin() ? 1 : polls_[*(self - 1)].number + 1;
+        for (auto q = self; q != tl.polls.end(); ++q)
+            polls_[*q].number = n++;
+        if (self + 1 != tl.polls.end())
+            next = *(self + 1);
+    }
+    // The wakes waiting for this poll: the task's unlinked ones up to now
+    // (and, out of order, those the next poll had taken).
+    for (std::size_t k = tl.wakes.size(); k-- > 0;) {
         const WakeRec w = tl.wakes[k];
-        if (w.caused != kNoIndex || w.ts > e.ts)
+        if (w.ts > e.ts)
             continue;
-        --tl.unlinked_wakes;
-        link(tl, w, idx);
+        if (w.caused == kNoIndex && tl.unlinked_wakes > 0) {
+            --tl.unlinked_wakes;
+            link(tl, w, idx);
+        } else if (next != kNoIndex && w.caused == next) {
+            link(tl, w, idx, next);
+        } else if (tl.unlinked_wakes == 0 && next == kNoIndex) {
+            break;
+        } else if (w.caused != kNoIndex && w.caused != next) {
+            break; // linked to an earlier poll: nothing before it is ours
+        }
     }
 }
 
-void TimelineModel::link(Lane& lane, const WakeRec& w, std::uint32_t p) {
+void TimelineModel::link(Lane& lane, const WakeRec& w, std::uint32_t p, std::uint32_t from) {
     auto same = [&](const WakeRec& x) {
         return x.ts == w.ts && x.woken == w.woken && x.waker == w.waker && x.thread == w.thread &&
-               x.caused == kNoIndex;
+               x.caused == from;
     };
     auto set_in = [&](std::vector<WakeRec>& v) {
         auto it = std::lower_bound(v.begin(), v.end(), w.ts,
@@ -307,17 +324,7 @@ void TimelineModel::link(Lane& lane, const WakeRec& w, std::uint32_t p) {
     };
     set_in(lane.wakes);
     set_in(wakes_);
-    auto& b = polls_[p];
-    if (b.number > 1) {
-        // Runnable from the earliest linked wake, but not before the
-        // previous poll ended (a wake while it ran).
-        const std::uint32_t prev = previous_poll(p);
-        const std::int64_t floor =
-            prev != kNoIndex && !polls_[prev].open() ? polls_[prev].end : w.ts;
-        const std::int64_t at = std::min(std::max(w.ts, floor), b.start);
-        b.ready_at = b.woken ? std::min(b.ready_at, at) : at;
-    }
-    b.woken = true;
+    polls_[p].woken = true;
 }
 
 void TimelineModel::on_poll_end(const Event& e) {
@@ -346,12 +353,22 @@ void TimelineModel::on_wake(const Event& e) {
     WakeRec w{e.ts, e.task, e.arg, kNoIndex, e.thread};
     auto& lane = task_lane_for(e.task, e.ts);
     // A wake that arrives after the poll it caused (another thread's events
-    // came first): the first poll of the task starting after it.
+    // came first): the first poll of the task starting after it. At the same
+    // instant (virtual time) a poll on another thread that no wake has made
+    // runnable yet, after a Pending, is the one it caused; a wake on the
+    // poll's own thread at its start came from inside it.
     const auto& v = lane.polls;
-    auto pit = std::upper_bound(v.begin(), v.end(), e.ts, [this](std::int64_t t, std::uint32_t i) {
-        return t < polls_[i].start;
+    auto pit = std::lower_bound(v.begin(), v.end(), e.ts, [this](std::uint32_t i, std::int64_t t) {
+        return polls_[i].start < t;
     });
-    const std::uint32_t target = pit == v.end() ? kNoIndex : *pit;
+    std::uint32_t target = kNoIndex;
+    for (; pit != v.end(); ++pit) {
+        const auto& b = polls_[*pit];
+        if (b.start > e.ts || (b.thread != e.thread && !b.woken && b.number > 1)) {
+            target = *pit;
+            break;
+        }
+    }
     insert_by_ts(wakes_, w);
     insert_by_ts(lane.wakes, w);
     if (target == kNoIndex)
@@ -441,17 +458,31 @@ const WakeRec* TimelineModel::cause_of(std::uint32_t poll_index) const {
     return found;
 }
 
+std::int64_t TimelineModel::ready_at(std::uint32_t poll_index) const {
+    const auto& p = polls_[poll_index];
+    const std::uint32_t prev = previous_poll(poll_index);
+    if (prev == kNoIndex)
+        return std::min(task_lanes_[std::size_t(task_lane(p.task))].first, p.start);
+    const auto& q = polls_[prev];
+    if (q.open())
+        return p.start;
+    // The earliest wake that made it runnable, but not before the previous
+    // poll ended (a wake while it ran); with no wake (a yield), that end.
+    const WakeRec* w = cause_of(poll_index);
+    return std::min(p.start, w ? std::max(w->ts, q.end) : q.end);
+}
+
 void TimelineModel::waits_before(std::uint32_t poll_index, std::vector<Wait>& out) const {
     if (poll_index >= polls_.size())
         return;
     const auto& p = polls_[poll_index];
     const std::uint32_t prev = previous_poll(poll_index);
-    std::int64_t from = p.ready_at;
+    std::int64_t from = ready_at(poll_index);
     if (prev != kNoIndex) {
         const auto& q = polls_[prev];
         if (q.open())
             return;
-        from = std::max(p.ready_at, q.end);
+        from = std::max(from, q.end);
         if (q.outcome == Outcome::Pending && from > q.end)
             out.push_back({q.end, from, Wait::Kind::Waiting});
     }

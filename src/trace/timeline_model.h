@@ -8,15 +8,15 @@
 //   thread: a thread polls one task at a time, or nests one inside another,
 //   as a LocalSet awaited inside a task does), so the pairing is exact even
 //   when drains deliver other threads' events late. Each poll carries its
-//   task, thread, outcome, await site, poll number and `ready_at`: when the
-//   task became runnable for it (spawn, the wake that caused it, or the end
-//   of the previous poll when it was woken while running).
+//   task, thread, outcome, await site and poll number; ready_at() tells when
+//   the task became runnable for it (spawn, the wake that caused it, or the
+//   end of the previous poll when it was woken while running).
 // - Causal links: every wake names the poll it caused (`caused`), the first
 //   poll of the woken task that starts after it (a wake during the task's own
 //   poll causes the next one); a wake that caused nothing (the task finished)
 //   says so, so no flow arrow dangles.
 // - Intervals: waiting = previous poll's Pending end .. ready_at, scheduled =
-//   ready_at .. poll start; see waits().
+//   ready_at .. poll start; see waits_before().
 // - Markers (spawn, cancel, fail, yield, shutdown, marks), each task's
 //   lifetime, parent and spawn site, per-lane poll indexes (task lanes and
 //   thread lanes) and each lane's level-of-detail pyramid.
@@ -43,7 +43,6 @@ inline constexpr std::uint32_t kNoIndex = 0xffffffffu;
 struct PollBar {
     std::int64_t start = 0;
     std::int64_t end = -1;
-    std::int64_t ready_at = -1; // runnable since (spawn, causing wake, or previous end)
     std::uint32_t task = 0;
     std::uint32_t site = 0;   // await-site location id (PollEnd arg)
     std::uint32_t number = 0; // 1-based poll number of its task
@@ -150,6 +149,10 @@ public:
     /// The wake that made poll `index` runnable (the first wake linked to
     /// it), or nullptr (first poll, a yield, or nothing recorded).
     const WakeRec* cause_of(std::uint32_t poll_index) const;
+    /// When poll `index` became runnable: spawn for the first poll; else the
+    /// wake that caused it, or the previous poll's end if later (woken while
+    /// it ran) or if no wake came (a yield).
+    std::int64_t ready_at(std::uint32_t poll_index) const;
     /// The waiting and scheduled stretches before poll `index` (at most one
     /// of each, in time order), appended to `out`.
     void waits_before(std::uint32_t poll_index, std::vector<Wait>& out) const;
@@ -166,8 +169,9 @@ private:
     void on_poll_start(const Event& e);
     void on_poll_end(const Event& e);
     void on_wake(const Event& e);
-    /// Links the wake at `w` (in wakes_, and its copy in `lane`) to poll `p`.
-    void link(Lane& lane, const WakeRec& w, std::uint32_t p);
+    /// Links wake `w` (in wakes_, and its copy in `lane`), now linked to
+    /// `from`, to poll `p`.
+    void link(Lane& lane, const WakeRec& w, std::uint32_t p, std::uint32_t from = kNoIndex);
     /// Adds a closed poll to a lane's level of detail (building it once the
     /// lane is big enough); `lane_id` is the lane's index (task lanes) or
     /// key | kThreadLaneBit (thread lanes), listed for settle_lods().
