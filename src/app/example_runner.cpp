@@ -55,26 +55,9 @@ bool ExampleRunner::start(const ExampleInfo& example, const KnobValues& knobs, b
     if (running() || !example.run)
         return false;
     auto state = std::make_shared<RunState>();
-    const bool virtual_clock = pollscope::examples::wants_virtual_clock(example, knobs);
-    auto clock = virtual_clock ? Clock::make_virtual() : Clock::make_real();
-    trace::RecorderOptions ro;
-    ro.virtual_time = virtual_clock;
-    state->virtual_clock = virtual_clock;
-    if (virtual_clock) {
-        ro.time = trace::TraceRecorder::clock_time(clock);
-        state->now = [clock] { return std::int64_t(clock->now().count()); };
-    } else {
-        // The recorder's own steady clock starts at its construction: this
-        // origin is within microseconds of it (follow-live only needs that).
-        const auto origin = std::chrono::steady_clock::now();
-        state->now = [origin] {
-            return std::int64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                    std::chrono::steady_clock::now() - origin)
-                                    .count());
-        };
-    }
-    state->recorder = std::make_unique<trace::TraceRecorder>(std::move(ro));
-    state->gate = std::make_unique<StepGate>(state->recorder.get());
+    state->recorded = std::make_unique<examples::RecordedRun>(example, knobs);
+    state->virtual_clock = state->recorded->virtual_clock();
+    state->gate = std::make_unique<StepGate>(&state->recorder());
     // A worker stopped at the gate: noted in atomics, which the GUI
     // thread's blocked_poll_ timer reads (a functor queued to the GUI thread
     // passes through Qt's event queue, whose locks ThreadSanitizer cannot see).
@@ -91,11 +74,7 @@ bool ExampleRunner::start(const ExampleInfo& example, const KnobValues& knobs, b
     id_ = example.id;
     const auto gen = ++generation_;
 
-    RunSetup setup;
-    setup.hooks = state->gate.get();
-    setup.clock = clock;
-    setup.knobs = knobs;
-    setup.control = &state->control;
+    const RunSetup setup = state->recorded->setup(state->gate.get(), &state->control);
     auto fn = example.run;
     QFuture<QString> fut = QtConcurrent::run(&pool_, [state, setup, fn]() -> QString {
         QString result;
@@ -170,7 +149,7 @@ bool ExampleRunner::wait(int ms) {
 std::size_t ExampleRunner::drain(TraceStore& store, LiveStats* stats, std::size_t max_events) {
     if (!state_)
         return 0;
-    return ingest(*state_->recorder, state_->cursor, state_->backlog, store, stats, max_events);
+    return ingest(state_->recorder(), state_->cursor, state_->backlog, store, stats, max_events);
 }
 
 std::size_t ExampleRunner::backlog() const noexcept {
@@ -180,38 +159,40 @@ std::size_t ExampleRunner::backlog() const noexcept {
 std::size_t ingest(trace::TraceRecorder& recorder, trace::ReadCursor& cursor,
                    std::vector<trace::Event>& backlog, TraceStore& store, LiveStats* stats,
                    std::size_t max_events) {
-    // drain() appends the table entries past the sizes of `tables`: start
-    // from the store's own tables so they come out whole.
-    trace::Trace tables;
-    tables.strings = store.trace().strings;
-    tables.locations = store.trace().locations;
-    tables.threads = store.trace().threads;
-    const auto sizes = tables.strings.size() + tables.locations.size() + tables.threads.size();
-    const auto old = backlog.size();
-    recorder.drain(cursor, backlog, &tables);
-    tables.virtual_time = store.trace().virtual_time || tables.virtual_time;
-    tables.dropped = recorder.dropped();
-    if (tables.strings.size() + tables.locations.size() + tables.threads.size() > sizes)
-        store.merge_tables(tables);
-    if (backlog.empty())
-        return 0;
+    // Only what is new since the cursor: events and table entries.
+    trace::TraceDelta delta;
+    recorder.drain(cursor, delta);
     auto by_ts = [](const trace::Event& a, const trace::Event& b) { return a.ts < b.ts; };
-    if (backlog.size() > old && !std::is_sorted(backlog.begin(), backlog.end(), by_ts))
-        trace::sort_events(backlog);
+    if (backlog.empty()) {
+        backlog.swap(delta.events);
+    } else if (!delta.events.empty()) {
+        const auto old = backlog.size();
+        backlog.insert(backlog.end(), delta.events.begin(), delta.events.end());
+        if (!std::is_sorted(backlog.begin() + std::ptrdiff_t(old ? old - 1 : 0), backlog.end(),
+                            by_ts))
+            trace::sort_events(backlog);
+        delta.events.clear();
+    }
     // The oldest events first, at most max(max_events, a quarter of the
     // backlog): a huge drain (after a stall) is spread over a few frames
     // instead of stalling the next one, and a backlog still shrinks fast.
-    std::vector<trace::Event> batch;
     const auto n = std::min(backlog.size(), std::max(max_events, backlog.size() / 4));
     if (n == backlog.size()) {
-        batch.swap(backlog);
+        delta.events.swap(backlog);
     } else {
-        batch.assign(backlog.begin(), backlog.begin() + std::ptrdiff_t(n));
+        delta.events.assign(backlog.begin(), backlog.begin() + std::ptrdiff_t(n));
         backlog.erase(backlog.begin(), backlog.begin() + std::ptrdiff_t(n));
     }
-    if (stats) // the very batch the store appends, in the same order
-        stats->add(batch, std::make_shared<const trace::Trace>(std::move(tables)));
-    store.append(std::move(batch));
+    if (stats) { // the very batch the store appends, in the same order
+        trace::TraceDelta tables;
+        tables.strings = delta.strings;
+        tables.locations = delta.locations;
+        tables.threads = delta.threads;
+        tables.strings_from = delta.strings_from;
+        tables.locations_from = delta.locations_from;
+        stats->add(delta.events, std::move(tables));
+    }
+    store.apply(std::move(delta));
     return n;
 }
 

@@ -7,6 +7,7 @@
 // thread of its own too.
 
 #include "example_catalog.h"
+#include "recorded_run.h"
 #include "recorder.h"
 #include "step_gate.h"
 
@@ -30,7 +31,8 @@ class TraceStore;
 
 /// Everything one run owns; shared with its worker thread.
 struct RunState {
-    std::unique_ptr<trace::TraceRecorder> recorder;
+    std::unique_ptr<examples::RecordedRun> recorded; // clock, recorder, setup
+    trace::TraceRecorder& recorder() const { return recorded->recorder(); }
     std::unique_ptr<StepGate> gate;
     ExampleControl control;
     trace::ReadCursor cursor;
@@ -57,7 +59,7 @@ struct RunState {
             aborter.join(); // done: it held a reference until its end
     }
     /// The recorder's time now (trace nanoseconds), on the run's clock.
-    std::function<std::int64_t()> now;
+    std::int64_t now() const { return recorded->recorder().now(); }
 };
 
 class ExampleRunner : public QObject {

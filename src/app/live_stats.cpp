@@ -18,8 +18,9 @@ LiveStats::~LiveStats() {
     thread_.join();
 }
 
-void LiveStats::add(std::vector<trace::Event> batch, std::shared_ptr<const trace::Trace> tables) {
-    if (batch.empty())
+void LiveStats::add(std::vector<trace::Event> batch, trace::TraceDelta tables) {
+    if (batch.empty() && tables.strings.empty() && tables.locations.empty() &&
+        tables.threads.empty())
         return;
     {
         std::lock_guard l(m_);
@@ -96,12 +97,14 @@ void LiveStats::work() {
             clear_ = false;
             l.unlock();
             acc_.clear();
+            tables_ = trace::Trace();
             l.lock();
         } else if (!queue_.empty()) {
             Job job = std::move(queue_.front());
             queue_.pop_front();
             l.unlock();
-            acc_.add(job.batch, *job.tables);
+            trace::apply_tables(tables_, job.tables);
+            acc_.add(job.batch, tables_);
             job = {}; // freed off the lock
             l.lock();
             events_ = acc_.events();

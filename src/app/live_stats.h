@@ -7,6 +7,7 @@
 // up the finished snapshot. Plain std::thread and std::mutex, so
 // ThreadSanitizer sees every hand-over.
 
+#include "recorder.h"
 #include "stats_accumulator.h"
 
 #include <condition_variable>
@@ -27,9 +28,10 @@ public:
     LiveStats(const LiveStats&) = delete;
     LiveStats& operator=(const LiveStats&) = delete;
 
-    /// Queues the next batch (time-sorted, as the store appends it); `tables`
-    /// resolves its task names and await sites.
-    void add(std::vector<trace::Event> batch, std::shared_ptr<const trace::Trace> tables);
+    /// Queues the next batch (time-sorted, as the store appends it) with the
+    /// table entries new since the previous one (a drain's delta: its task
+    /// names and await sites; its events are not used).
+    void add(std::vector<trace::Event> batch, trace::TraceDelta tables = {});
     /// Forgets everything (a new run, a reset): queued batches, the
     /// accumulator, a snapshot in flight or not yet taken.
     void clear();
@@ -50,7 +52,7 @@ public:
 private:
     struct Job {
         std::vector<trace::Event> batch;
-        std::shared_ptr<const trace::Trace> tables;
+        trace::TraceDelta tables;
     };
     void work();
 
@@ -58,6 +60,7 @@ private:
     std::condition_variable wake_; // worker: something to do
     std::condition_variable idle_; // snapshot_now: the worker went idle
     trace::StatsAccumulator acc_;  // worker's while busy_, else under m_
+    trace::Trace tables_;          // names and locations so far (as acc_)
     std::deque<Job> queue_;
     bool busy_ = false;
     bool clear_ = false; // acc_.clear() to do before the next job

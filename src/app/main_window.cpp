@@ -542,7 +542,7 @@ void MainWindow::on_tick() {
         show_stats(std::move(*s));
     const auto* st = runner_->state();
     const bool live =
-        st && st->now && !st->virtual_clock && runner_->running() && !runner_->paused();
+        st && st->recorded && !st->virtual_clock && runner_->running() && !runner_->paused();
     if ((stats_dirty_ || live) && !live_stats_->pending() &&
         (!stats_clock_.isValid() || stats_clock_.elapsed() >= 250)) {
         stats_dirty_ = false;
@@ -559,7 +559,7 @@ void MainWindow::follow_now() {
     // virtual clock stands still while nothing happens; a paused run too.
     const auto* st = runner_->state();
     auto* tl = ui_->timeline;
-    const bool live = st && st->now && !st->virtual_clock && runner_->running() &&
+    const bool live = st && st->recorded && !st->virtual_clock && runner_->running() &&
                       !runner_->paused() && !store_->empty();
     // Waiting tasks' lines reach the present while the run is live.
     tl->set_live_now(live ? st->now() : -1);

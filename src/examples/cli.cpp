@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "example_registry.h"
+#include "recorded_run.h"
 #include "recorder.h"
 #include "trace_file.h"
 
@@ -136,24 +137,15 @@ int run_example(const QCommandLineParser& p, QTextStream& out, QTextStream& err)
         return 1;
     }
 
-    auto clock = examples::make_clock(*e, knobs);
-    trace::RecorderOptions ro;
-    ro.virtual_time = clock->is_virtual();
-    if (clock->is_virtual())
-        ro.time = trace::TraceRecorder::clock_time(clock);
-    trace::TraceRecorder recorder(std::move(ro));
-    examples::RunSetup setup;
-    setup.hooks = &recorder;
-    setup.clock = clock;
-    setup.knobs = knobs;
+    examples::RecordedRun run(*e, knobs);
     std::string result;
     try {
-        result = e->run(setup);
+        result = run.run();
     } catch (const std::exception& ex) {
         err << "pollscope: example '" << id << "' failed: " << ex.what() << "\n";
         return 1;
     }
-    const trace::Trace t = recorder.snapshot();
+    const trace::Trace t = run.recorder().snapshot();
     const auto stats = trace::compute_stats(t);
     out << task_table(t, stats);
     const QString w = warning_lines(t, stats);

@@ -161,6 +161,8 @@ std::int64_t TimeSource::operator()() const {
 TraceRecorder::TraceRecorder(RecorderOptions options)
     : uid_(next_uid())
     , options_(std::move(options)) {
+    if (const auto& clock = options_.time.clock(); clock && clock->is_virtual())
+        options_.virtual_time = true;
     tables_.virtual_time = options_.virtual_time;
     if (options_.ring_capacity > 0)
         ring_chunks_ = (options_.ring_capacity + Chunk::kCapacity - 1) / Chunk::kCapacity;
@@ -688,6 +690,53 @@ DrainResult TraceRecorder::drain(ReadCursor& cursor, std::vector<Event>& out, Tr
     cursor.partial = std::move(still_partial);
     r.events = out.size() - before;
     return r;
+}
+
+DrainResult TraceRecorder::drain(ReadCursor& cursor, TraceDelta& delta) {
+    Trace tables;
+    tables.strings.clear(); // receive exactly the entries past the cursor
+    tables.locations.clear();
+    delta.strings_from = cursor.strings;
+    delta.locations_from = cursor.locations;
+    delta.events.clear();
+    const DrainResult r = drain(cursor, delta.events, &tables);
+    delta.strings = std::move(tables.strings);
+    delta.locations = std::move(tables.locations);
+    delta.threads = std::move(tables.threads);
+    delta.dropped = tables.dropped;
+    delta.missed = r.missed;
+    delta.virtual_time = tables.virtual_time;
+    delta.now = now();
+    return r;
+}
+
+bool apply_tables(Trace& tables, TraceDelta& d) {
+    auto grow = [](auto& mine, std::size_t from, auto& theirs) {
+        for (std::size_t i = 0; i < theirs.size(); ++i)
+            if (from + i >= mine.size())
+                mine.push_back(std::move(theirs[i]));
+        theirs.clear();
+    };
+    grow(tables.strings, d.strings_from, d.strings);
+    grow(tables.locations, d.locations_from, d.locations);
+    tables.virtual_time = tables.virtual_time || d.virtual_time;
+    tables.dropped = std::max(tables.dropped, d.dropped);
+    if (d.threads.size() < tables.threads.size() || d.threads == tables.threads)
+        return false;
+    tables.threads = std::move(d.threads);
+    return true;
+}
+
+std::int64_t TraceRecorder::now() const {
+    switch (mode_) {
+    case TimeMode::Virtual:
+        return vclock_->now().count();
+    case TimeMode::Custom:
+        return options_.time();
+    case TimeMode::Ticks:
+        break;
+    }
+    return steady_ns() - ns_base_;
 }
 
 double TraceRecorder::tail_rate_locked() const {

@@ -84,7 +84,9 @@ private:
 struct RecorderOptions {
     std::size_t ring_capacity = 0; // 0: keep everything
     TimeSource time;               // empty: steady clock (fastest)
-    bool virtual_time = false;     // only copied into snapshots/exports
+    /// Copied into snapshots and exports; set by itself when `time` reads a
+    /// virtual clock.
+    bool virtual_time = false;
 };
 
 /// Where a reader is; one per reader, start default-constructed. Chunks below
@@ -103,6 +105,27 @@ struct ReadCursor {
     std::size_t locations = 0;
     std::size_t threads = 0;
 };
+
+/// What a drain hands a reader: the events and the table entries new since
+/// its cursor (strings[i] has id strings_from + i, and so on), the ring's
+/// losses, and the recorder's time at the drain.
+struct TraceDelta {
+    std::vector<Event> events; // sorted by time
+    std::vector<std::string> strings;
+    std::vector<SourceLoc> locations;
+    std::vector<ThreadInfo> threads; // every thread (entries change on worker start)
+    std::size_t strings_from = 0;
+    std::size_t locations_from = 0;
+    std::uint64_t dropped = 0; // discarded by the ring so far
+    std::uint64_t missed = 0;  // discarded before this reader got them, this drain
+    bool virtual_time = false;
+    std::int64_t now = 0; // TraceRecorder::now() when drained
+};
+
+/// Adds the delta's table entries (not its events) to `tables`: strings and
+/// locations past what it has, the threads whole, virtual_time and dropped.
+/// Returns true when the threads changed. Moves the entries out of `delta`.
+bool apply_tables(Trace& tables, TraceDelta& delta);
 
 struct DrainResult {
     std::size_t events = 0;   // appended to the output
@@ -140,6 +163,14 @@ public:
     /// entries to `tables`, if given: strings, locations, threads only — its
     /// events are left alone). Safe while writers run.
     DrainResult drain(ReadCursor& cursor, std::vector<Event>& out, Trace* tables = nullptr);
+
+    /// The events and table entries new since `cursor` (replacing `delta`'s
+    /// contents). Safe while writers run.
+    DrainResult drain(ReadCursor& cursor, TraceDelta& delta);
+
+    /// The time now in the trace's time base (the virtual time on a virtual
+    /// clock): where a live view's "now" is.
+    std::int64_t now() const;
 
     /// Everything retained now, events sorted by time.
     Trace snapshot();

@@ -38,6 +38,13 @@ void TimelineModel::merge_tables(const Trace& tables) {
     ++generation_;
 }
 
+void TimelineModel::apply(TraceDelta d) {
+    if (apply_tables(trace_, d))
+        sort_thread_lanes();
+    ++generation_;
+    append(std::move(d.events));
+}
+
 void TimelineModel::append(std::vector<Event> batch) {
     if (batch.empty())
         return;

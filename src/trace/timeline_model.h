@@ -26,6 +26,7 @@
 // one writer, readers synchronised by the owner (see SharedTimeline in app).
 
 #include "event.h"
+#include "recorder.h"
 #include "timeline_lod.h"
 
 #include <cstdint>
@@ -112,6 +113,8 @@ public:
     /// batches each thread's events must come in its own order (as drains
     /// deliver them); other threads' events may arrive late.
     void append(std::vector<Event> batch);
+    /// Adds a recorder drain: its new table entries, then its events.
+    void apply(TraceDelta delta);
     /// Replaces everything with a whole trace.
     void load(Trace trace);
 

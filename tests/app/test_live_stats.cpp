@@ -14,14 +14,16 @@ using namespace pollscope;
 using pollscope::app::LiveStats;
 
 namespace {
-/// Feeds `t` to `s` in batches of `size` events.
+/// Feeds `t` to `s` in batches of `size` events, its tables with the first.
 void feed(LiveStats& s, const trace::Trace& t, std::size_t size) {
-    auto tables = std::make_shared<trace::Trace>(t);
-    tables->events.clear();
+    trace::TraceDelta tables;
+    tables.strings = t.strings;
+    tables.locations = t.locations;
+    tables.threads = t.threads;
     for (std::size_t i = 0; i < t.events.size(); i += size) {
         const auto end = std::min(t.events.size(), i + size);
         s.add({t.events.begin() + std::ptrdiff_t(i), t.events.begin() + std::ptrdiff_t(end)},
-              tables);
+              std::exchange(tables, {}));
     }
 }
 
