@@ -63,6 +63,7 @@ void EventLogModel::refresh() {
         return;
     const auto& ev = store_->trace().events;
     const auto from = store_->changed_from();
+    store_->mark_changes_seen();
     if (!filtered() && from >= shown_ && ev.size() >= shown_) {
         generation_ = store_->generation();
         if (ev.size() > shown_) {

@@ -26,17 +26,12 @@ class QTimer;
 
 namespace pollscope::app {
 
-class LiveStats;
-class TraceStore;
-
 /// Everything one run owns; shared with its worker thread.
 struct RunState {
     std::unique_ptr<examples::RecordedRun> recorded; // clock, recorder, setup
     trace::TraceRecorder& recorder() const { return recorded->recorder(); }
     std::unique_ptr<StepGate> gate;
     ExampleControl control;
-    trace::ReadCursor cursor;
-    std::vector<trace::Event> backlog; // drained, not yet ingested (GUI thread)
     std::atomic<bool> done{false};
     /// The task a worker stopped at the step gate for, and how many stops so far.
     std::atomic<std::uint64_t> blocked_task{0};
@@ -77,6 +72,11 @@ public:
     bool stopping() const noexcept { return running() && state_->stopping; }
     /// The current (or last) run, or nullptr.
     RunState* state() const noexcept { return state_.get(); }
+    /// The current run's recorder, keeping the run's state alive.
+    std::shared_ptr<trace::TraceRecorder> shared_recorder() const {
+        return state_ ? std::shared_ptr<trace::TraceRecorder>(state_, &state_->recorder())
+                      : nullptr;
+    }
 
     void pause();
     void resume();
@@ -89,14 +89,6 @@ public:
     void stop();
     /// Blocks until the current run's thread is done (tests, shutdown).
     bool wait(int ms = 10000);
-
-    /// Moves the events recorded since the last drain into `store` (and the
-    /// same batch into `stats`, when given); returns how many it moved. With
-    /// `max_events` a big drain is spread over calls (see ingest()).
-    std::size_t drain(TraceStore& store, LiveStats* stats = nullptr,
-                      std::size_t max_events = SIZE_MAX);
-    /// Events drained but held back by max_events.
-    std::size_t backlog() const noexcept;
 
 signals:
     void started(const QString& id);
@@ -117,13 +109,5 @@ private:
     QString id_;
     std::uint64_t generation_ = 0;
 };
-
-/// One ingest step, shared with the GUI benchmark: drains what `recorder`
-/// recorded since `cursor` into `backlog`, then moves its oldest events (at
-/// most max(max_events, backlog / 4), time-sorted) into `store` and, as the
-/// same batch, into `stats` (if given). Returns how many it moved.
-std::size_t ingest(trace::TraceRecorder& recorder, trace::ReadCursor& cursor,
-                   std::vector<trace::Event>& backlog, TraceStore& store, LiveStats* stats,
-                   std::size_t max_events = SIZE_MAX);
 
 } // namespace pollscope::app

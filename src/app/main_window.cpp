@@ -1,5 +1,8 @@
 #include "main_window.h"
 
+#include "gui_read_lock.h"
+#include "timeline_feed.h"
+
 #include "event_log_model.h"
 #include "example_panel.h"
 #include "example_runner.h"
@@ -43,7 +46,6 @@ namespace pollscope::app {
 namespace {
 
 constexpr int kMaxRecent = 8;
-constexpr std::size_t kTickEvents = 64 * 1024;
 
 QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
@@ -122,7 +124,9 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , ui_(std::make_unique<Ui::MainWindow>())
     , store_(std::make_unique<TraceStore>())
-    , live_stats_(std::make_unique<LiveStats>()) {
+    , read_lock_(std::make_unique<GuiReadLock>(store_->mutex()))
+    , live_stats_(std::make_unique<LiveStats>())
+    , feed_(std::make_unique<TimelineFeed>(*store_, live_stats_.get())) {
     init_resources();
     ui_->setupUi(this);
     setWindowIcon(QIcon(QStringLiteral(":/icons/pollscope.svg")));
@@ -181,6 +185,7 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
+    feed_->stop();
     wait_export_copy();
     runner_->stop();
     runner_->wait(5000);
@@ -358,8 +363,13 @@ bool MainWindow::running() const {
 }
 
 void MainWindow::clear_trace() {
+    feed_->stop();
     wait_export_copy();
-    store_->clear();
+    {
+        GuiReadLock::Exclusive x(*read_lock_);
+        store_->clear();
+    }
+    applied_seen_ = 0;
     live_stats_->clear();
     stats_dirty_ = false;
     stats_clock_.invalidate();
@@ -400,6 +410,7 @@ void MainWindow::run() {
         report_error(tr("Cannot run"), tr("The previous run of this example is still stopping."));
         return;
     }
+    feed_->start(runner_->shared_recorder());
     ui_->timeline->set_follow_live(true);
     ui_->examplePanel->set_events_sent(runner_->state()->control.events_sent());
     tick_->start();
@@ -443,6 +454,7 @@ void MainWindow::step(int n) {
                          tr("The previous run of this example is still stopping."));
             return;
         }
+        feed_->start(runner_->shared_recorder());
         ui_->timeline->set_follow_live(true);
         tick_->start();
     }
@@ -456,6 +468,7 @@ void MainWindow::reset() {
     pending_ = Pending::None;
     if (runner_->running()) {
         discard_run_ = true;
+        feed_->stop();
         runner_->stop();
     }
     tick_->stop();
@@ -513,26 +526,29 @@ void MainWindow::update_actions() {
 }
 
 void MainWindow::drain_now() {
-    wait_export_copy();
-    drain(SIZE_MAX);
+    if (discard_run_)
+        return;
+    {
+        // The feed needs the store's lock to apply what is left.
+        GuiReadLock::Unlocked unlocked(*read_lock_);
+        feed_->flush();
+    }
+    show_fed();
 }
 
-void MainWindow::drain(std::size_t max_events) {
-    // While an export copies the store, events wait (in the recorder, then
-    // spread over the next ticks).
-    if (discard_run_ || !runner_->state() || export_copying())
+void MainWindow::show_fed() {
+    // The feed built the model on its thread; this one only shows it.
+    const auto applied = feed_->applied();
+    if (discard_run_ || applied == applied_seen_)
         return;
-    if (runner_->drain(*store_, live_stats_.get(), max_events) > 0) {
-        stats_dirty_ = true;
-        log_model_->refresh();
-        ui_->timeline->store_changed();
-    }
+    applied_seen_ = applied;
+    stats_dirty_ = true;
+    log_model_->refresh();
+    ui_->timeline->store_changed();
 }
 
 void MainWindow::on_tick() {
-    // A tick ingests up to kTickEvents (more when far behind): a burst after
-    // a stall is spread over the next frames.
-    drain(kTickEvents);
+    show_fed();
     ++ticks_;
     // The task table: LiveStats accumulates every drained batch and takes
     // its snapshots on its own thread; this thread asks for one at most every
@@ -636,6 +652,7 @@ void MainWindow::on_run_finished(const QString& id, const QString& result) {
     ui_->timeline->set_live_now(-1);
     if (!discard_run_) {
         drain_now();
+        feed_->stop();
         refresh_stats();
         if (task_model_->rowCount() < 300)
             ui_->taskTable->resizeColumnsToContents();
@@ -830,10 +847,16 @@ void MainWindow::export_to(const QString& path, std::optional<ExportFormat> form
         // still meanwhile: drains wait, see export_copying()) and writes them.
         const auto ff =
             *format == ExportFormat::Csv ? trace::FileFormat::Csv : trace::FileFormat::ChromeJson;
-        const trace::Trace* source = &store_->trace();
+        const TraceStore* store = store_.get();
         export_copy_ = progress;
-        job = QtConcurrent::run([path, source, ff, progress] {
-            trace::Trace snapshot = *source;
+        job = QtConcurrent::run([path, store, ff, progress] {
+            trace::Trace snapshot;
+            {
+                // A live run's feed waits for this copy (a few ms per
+                // million events), not for the file.
+                std::shared_lock lock(store->mutex());
+                snapshot = store->trace();
+            }
             progress->copied.store(true, std::memory_order_release);
             return write_trace(path, snapshot, ff, [&progress](double f) {
                 progress->permille.store(int(f * 1000), std::memory_order_relaxed);
@@ -912,8 +935,12 @@ void MainWindow::open_trace(const QString& path) {
             self->runner_->stop();
             self->tick_->stop();
         }
+        self->feed_->stop();
         self->wait_export_copy();
-        *self->store_ = std::move(*loaded.store);
+        {
+            GuiReadLock::Exclusive x(*self->read_lock_);
+            *self->store_ = std::move(*loaded.store);
+        }
         self->live_stats_->clear();
         self->selected_task_ = 0;
         self->selected_poll_ = -1;

@@ -33,6 +33,8 @@ class LiveStats;
 class TaskTableModel;
 class TimelineView;
 class TraceStore;
+class GuiReadLock;
+class TimelineFeed;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -104,7 +106,8 @@ private:
     void show_example_of_trace();
     void update_actions();
     void on_tick();
-    void drain(std::size_t max_events);
+    /// Shows what the feed added to the store since the last look.
+    void show_fed();
     void show_stats(trace::TraceStats stats);
     void follow_now();
     void update_events_sent();
@@ -134,7 +137,10 @@ private:
 
     std::unique_ptr<Ui::MainWindow> ui_;
     std::unique_ptr<TraceStore> store_;
+    std::unique_ptr<GuiReadLock> read_lock_; // this thread reads store_ while awake
     std::unique_ptr<LiveStats> live_stats_;
+    std::unique_ptr<TimelineFeed> feed_; // builds store_ during a run
+    std::uint64_t applied_seen_ = 0;     // feed_->applied() last shown
     ExampleRunner* runner_ = nullptr;
     TaskTableModel* task_model_ = nullptr;
     QSortFilterProxyModel* task_proxy_ = nullptr;

@@ -1,13 +1,16 @@
 #pragma once
 // TraceStore: the app's handle on the timeline model (trace::TimelineModel,
 // where polls are paired, wakes linked and lanes indexed, once), plus the
-// names the views show, as QStrings.
+// names the views show, as QStrings, and the lock that shares it between the
+// thread that builds it during a run (TimelineFeed, exclusive) and its
+// readers (the GUI thread through GuiReadLock, export jobs: shared).
 
 #include "timeline_model.h"
 
 #include <QString>
 
 #include <cstdint>
+#include <shared_mutex>
 
 namespace pollscope::app {
 
@@ -21,10 +24,22 @@ using trace::WakeRec;
 
 class TraceStore : public trace::TimelineModel {
 public:
+    TraceStore() = default;
+    TraceStore(const TraceStore&) = delete;
+    /// Takes the other's model; the lock stays this store's own.
+    TraceStore& operator=(TraceStore&& other) noexcept {
+        TimelineModel::operator=(std::move(other));
+        return *this;
+    }
+    std::shared_timed_mutex& mutex() const noexcept { return mutex_; }
+
     /// Name of a task: its name, or "task N".
     QString task_label(std::uint32_t task) const;
     /// Name of a thread: a worker's is one name with its index ("worker 2").
     QString thread_label(std::uint16_t thread) const;
+
+private:
+    mutable std::shared_timed_mutex mutex_;
 };
 
 } // namespace pollscope::app

@@ -56,18 +56,18 @@ void TimelineModel::append(std::vector<Event> batch) {
     const bool was_empty = ev.empty();
     const auto mid = ev.size();
     ev.insert(ev.end(), batch.begin(), batch.end());
-    changed_from_ = mid;
+    std::size_t from = mid;
     if (!was_empty && batch.front().ts < ev[mid - 1].ts) {
-        changed_from_ = std::size_t(
+        from = std::size_t(
             std::upper_bound(ev.begin(), ev.begin() + std::ptrdiff_t(mid), batch.front().ts,
                              [](std::int64_t t, const Event& e) { return t < e.ts; }) -
             ev.begin());
         // Only the tail from the first event the batch precedes moves (a
         // drain's events are at most a few microseconds late), not the trace.
-        std::inplace_merge(ev.begin() + std::ptrdiff_t(changed_from_),
-                           ev.begin() + std::ptrdiff_t(mid), ev.end(),
-                           [](const Event& a, const Event& b) { return a.ts < b.ts; });
+        std::inplace_merge(ev.begin() + std::ptrdiff_t(from), ev.begin() + std::ptrdiff_t(mid),
+                           ev.end(), [](const Event& a, const Event& b) { return a.ts < b.ts; });
     }
+    changed_from_ = std::min(changed_from_, from);
     if (was_empty)
         start_ = batch.front().ts;
     start_ = std::min(start_, batch.front().ts);

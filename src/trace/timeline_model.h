@@ -135,9 +135,11 @@ public:
     std::int64_t start_ts() const noexcept { return start_; }
     std::int64_t end_ts() const noexcept { return end_; }
     bool empty() const noexcept { return trace_.events.empty(); }
-    /// First index of trace().events the last append() changed (events
-    /// before it kept their positions).
+    /// First index of trace().events that the appends since the last
+    /// mark_changes_seen() changed (events before it kept their positions).
     std::size_t changed_from() const noexcept { return changed_from_; }
+    /// The one reader that follows changed_from() has seen everything.
+    void mark_changes_seen() const noexcept { changed_from_ = trace_.events.size(); }
     /// Bumped by every change (views cache against it).
     std::uint64_t generation() const noexcept { return generation_; }
 
@@ -202,7 +204,7 @@ private:
     std::vector<std::uint32_t> lod_dirty_; // lanes (see lod_add) to settle
     std::int64_t start_ = 0, end_ = 0;
     std::uint64_t generation_ = 0;
-    std::size_t changed_from_ = 0;
+    mutable std::size_t changed_from_ = 0;
 };
 
 } // namespace pollscope::trace

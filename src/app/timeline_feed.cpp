@@ -1,0 +1,115 @@
+#include "timeline_feed.h"
+
+#include "live_stats.h"
+#include "trace_store.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace pollscope::app {
+
+TimelineFeed::TimelineFeed(TraceStore& store, LiveStats* stats)
+    : store_(store)
+    , stats_(stats) {}
+
+TimelineFeed::~TimelineFeed() {
+    stop();
+}
+
+void TimelineFeed::start(std::shared_ptr<trace::TraceRecorder> recorder) {
+    stop();
+    recorder_ = std::move(recorder);
+    cursor_ = {};
+    applied_.store(0, std::memory_order_release);
+    {
+        std::lock_guard l(m_);
+        stop_ = false;
+        flush_asked_ = flush_done_ = 0;
+    }
+    stopping_.store(false, std::memory_order_release);
+    thread_ = std::thread([this] { work(); });
+}
+
+void TimelineFeed::stop() {
+    if (!thread_.joinable())
+        return;
+    {
+        std::lock_guard l(m_);
+        stop_ = true;
+    }
+    stopping_.store(true, std::memory_order_release);
+    wake_.notify_all();
+    thread_.join();
+    recorder_.reset();
+}
+
+void TimelineFeed::flush() {
+    if (!thread_.joinable())
+        return;
+    std::unique_lock l(m_);
+    const auto ticket = ++flush_asked_;
+    wake_.notify_all();
+    flushed_.wait(l, [&] { return flush_done_ >= ticket || stop_; });
+}
+
+void TimelineFeed::work() {
+    std::unique_lock l(m_);
+    for (;;) {
+        wake_.wait_for(l, std::chrono::milliseconds(kPeriodMs),
+                       [this] { return stop_ || flush_asked_ > flush_done_; });
+        if (stop_)
+            break;
+        const auto ticket = flush_asked_;
+        l.unlock();
+        catch_up();
+        l.lock();
+        flush_done_ = std::max(flush_done_, ticket);
+        flushed_.notify_all();
+    }
+    flushed_.notify_all();
+}
+
+void TimelineFeed::catch_up() {
+    trace::TraceDelta delta;
+    recorder_->drain(cursor_, delta);
+    std::vector<trace::Event> events = std::move(delta.events);
+    delta.events.clear();
+    if (events.empty() && delta.strings.empty() && delta.locations.empty())
+        return; // nothing new: the views keep their caches
+    // The tables first (names and locations the events refer to), then the
+    // events in slices: a reader waits at most one slice.
+    std::size_t i = 0;
+    bool tables_sent = false;
+    do {
+        const std::size_t n = std::min(kSliceEvents, events.size() - i);
+        trace::TraceDelta slice;
+        if (!tables_sent) {
+            slice = std::move(delta);
+            tables_sent = true;
+        }
+        slice.events.assign(events.begin() + std::ptrdiff_t(i),
+                            events.begin() + std::ptrdiff_t(i + n));
+        if (stats_) { // the very slice the store appends, in the same order
+            trace::TraceDelta tables;
+            tables.strings = slice.strings;
+            tables.locations = slice.locations;
+            tables.threads = slice.threads;
+            tables.strings_from = slice.strings_from;
+            tables.locations_from = slice.locations_from;
+            stats_->add(slice.events, std::move(tables));
+        }
+        {
+            // A reader holds the lock at most a frame; stop() does not wait
+            // for it (the GUI thread may be the reader that calls stop()).
+            std::unique_lock w(store_.mutex(), std::defer_lock);
+            while (!w.try_lock_for(std::chrono::milliseconds(2)))
+                if (stopping_.load(std::memory_order_acquire))
+                    return;
+            store_.apply(std::move(slice));
+        }
+        i += n;
+        applied_.fetch_add(n, std::memory_order_acq_rel);
+    } while (i < events.size());
+}
+
+} // namespace pollscope::app

@@ -1,0 +1,69 @@
+#pragma once
+// TimelineFeed: builds a live run's timeline model off the GUI thread. A
+// thread of its own drains the run's recorder every few milliseconds (only
+// what is new: TraceRecorder::drain's TraceDelta) and applies it to the
+// TraceStore in slices of at most kSliceEvents events, each under the
+// store's exclusive lock, so that a reader (the GUI thread, which holds the
+// lock shared while awake, see GuiReadLock) never waits longer than one
+// slice. Every applied slice also goes to LiveStats, in the same order.
+// The GUI thread learns of progress through applied() (an atomic count).
+
+#include "recorder.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace pollscope::app {
+
+class LiveStats;
+class TraceStore;
+
+class TimelineFeed {
+public:
+    /// Events applied under one hold of the store's exclusive lock.
+    static constexpr std::size_t kSliceEvents = 8192;
+    /// How often the thread drains while nothing asks it to.
+    static constexpr int kPeriodMs = 10;
+
+    TimelineFeed(TraceStore& store, LiveStats* stats);
+    ~TimelineFeed();
+    TimelineFeed(const TimelineFeed&) = delete;
+    TimelineFeed& operator=(const TimelineFeed&) = delete;
+
+    /// Starts feeding the store from `recorder` (stops a previous feed
+    /// first). The store should be empty or hold this recorder's earlier
+    /// events. The feed keeps the recorder alive until it stops.
+    void start(std::shared_ptr<trace::TraceRecorder> recorder);
+    /// Stops feeding (joins the thread; a slice waiting for the store's lock
+    /// is dropped); the store keeps what it has.
+    void stop();
+    /// Blocks until every event recorded before the call is in the store.
+    /// The calling thread must not hold the store's lock (GuiReadLock::Unlocked).
+    void flush();
+    bool active() const noexcept { return thread_.joinable(); }
+    /// Events applied so far by this feed (any thread).
+    std::uint64_t applied() const noexcept { return applied_.load(std::memory_order_acquire); }
+
+private:
+    void work();
+    /// Drains and applies everything recorded so far.
+    void catch_up();
+
+    TraceStore& store_;
+    LiveStats* stats_;
+    std::shared_ptr<trace::TraceRecorder> recorder_;
+    trace::ReadCursor cursor_;
+    std::thread thread_;
+    std::mutex m_;
+    std::condition_variable wake_, flushed_;
+    bool stop_ = false;
+    std::atomic<bool> stopping_{false}; // stop_, read without m_
+    std::uint64_t flush_asked_ = 0, flush_done_ = 0;
+    std::atomic<std::uint64_t> applied_{0};
+};
+
+} // namespace pollscope::app
