@@ -376,10 +376,11 @@ void bench_live(const Options& o) {
     feed.start(recorder_owner);
     tick.start();
     // Warm-up half a second, then measure.
-    QElapsedTimer wall;
-    wall.start();
-    while (wall.elapsed() < 500)
-        QApplication::processEvents(QEventLoop::AllEvents, 5);
+    {
+        QEventLoop warm; // a real loop: the feed writes while it blocks
+        QTimer::singleShot(500, &warm, &QEventLoop::quit);
+        warm.exec();
+    }
     const auto events0 = recorder.recorded();
     const int paints0 = counter.paints;
     auto* probe = new StallProbe(&window);

@@ -1,11 +1,12 @@
 #include "gui_read_lock.h"
 
 #include <QAbstractEventDispatcher>
+#include <QCoreApplication>
 #include <QThread>
 
 namespace pollscope::app {
 
-GuiReadLock::GuiReadLock(std::shared_timed_mutex& mutex)
+GuiReadLock::GuiReadLock(std::shared_mutex& mutex)
     : mutex_(mutex)
     , lock_(mutex) {
     auto* d = QAbstractEventDispatcher::instance(QThread::currentThread());
@@ -15,11 +16,19 @@ GuiReadLock::GuiReadLock(std::shared_timed_mutex& mutex)
         d, &QAbstractEventDispatcher::aboutToBlock, d, [this] { release(); }, Qt::DirectConnection);
     awake_ = QObject::connect(
         d, &QAbstractEventDispatcher::awake, d, [this] { acquire(); }, Qt::DirectConnection);
+    QCoreApplication::instance()->installEventFilter(this);
 }
 
 GuiReadLock::~GuiReadLock() {
+    QCoreApplication::instance()->removeEventFilter(this);
     QObject::disconnect(about_to_block_);
     QObject::disconnect(awake_);
+}
+
+bool GuiReadLock::eventFilter(QObject* watched, QEvent* event) {
+    // Only this thread's events pass this (the GUI thread's) filter.
+    acquire();
+    return QObject::eventFilter(watched, event);
 }
 
 void GuiReadLock::acquire() {

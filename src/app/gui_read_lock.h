@@ -1,26 +1,29 @@
 #pragma once
 // GuiReadLock: the GUI thread reads the TraceStore while it is awake and lets
 // the TimelineFeed write while it sleeps. It holds the store's lock shared
-// from construction and whenever the thread's event loop wakes, and releases
-// it each time the loop is about to block (QAbstractEventDispatcher's
-// aboutToBlock / awake). So every read on the GUI thread (painting, models,
+// from construction and whenever the thread handles an event (an
+// application-wide event filter: every event the GUI thread delivers, timer,
+// paint, input or queued call, passes it first), and releases it each time
+// the event loop is about to block (QAbstractEventDispatcher::aboutToBlock;
+// the glib dispatcher emits no awake() after blocking, so the filter is what
+// takes it back). So every read on the GUI thread (painting, models,
 // tooltips, slots) happens under the lock without each one taking it, and
 // the feed applies its slices between events. A wait on the GUI thread for
 // the feed (a flush) releases it for the wait (Unlocked); a change the GUI
 // thread makes itself (clear, replace) takes it exclusively (Exclusive).
 // Lives on the GUI thread only.
 
-#include <QMetaObject>
+#include <QObject>
 
 #include <mutex>
 #include <shared_mutex>
 
 namespace pollscope::app {
 
-class GuiReadLock {
+class GuiReadLock : public QObject {
 public:
-    explicit GuiReadLock(std::shared_timed_mutex& mutex);
-    ~GuiReadLock();
+    explicit GuiReadLock(std::shared_mutex& mutex);
+    ~GuiReadLock() override;
     GuiReadLock(const GuiReadLock&) = delete;
     GuiReadLock& operator=(const GuiReadLock&) = delete;
 
@@ -49,15 +52,18 @@ public:
 
     private:
         Unlocked unlocked_;
-        std::unique_lock<std::shared_timed_mutex> lock_;
+        std::unique_lock<std::shared_mutex> lock_;
     };
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void acquire();
     void release();
 
-    std::shared_timed_mutex& mutex_;
-    std::shared_lock<std::shared_timed_mutex> lock_;
+    std::shared_mutex& mutex_;
+    std::shared_lock<std::shared_mutex> lock_;
     int suspended_ = 0; // Unlocked scopes open: awake() does not re-take it
     QMetaObject::Connection about_to_block_, awake_;
 };

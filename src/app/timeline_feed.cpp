@@ -101,10 +101,15 @@ void TimelineFeed::catch_up() {
         {
             // A reader holds the lock at most a frame; stop() does not wait
             // for it (the GUI thread may be the reader that calls stop()).
-            std::unique_lock w(store_.mutex(), std::defer_lock);
-            while (!w.try_lock_for(std::chrono::milliseconds(2)))
+            // (try_lock, not a timed lock: ThreadSanitizer does not see
+            // pthread_rwlock_clockwrlock, which try_lock_for uses.)
+            std::unique_lock w(store_.mutex(), std::try_to_lock);
+            while (!w.owns_lock()) {
                 if (stopping_.load(std::memory_order_acquire))
                     return;
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+                w.try_lock();
+            }
             store_.apply(std::move(slice));
         }
         i += n;

@@ -31,7 +31,7 @@ public:
         TimelineModel::operator=(std::move(other));
         return *this;
     }
-    std::shared_timed_mutex& mutex() const noexcept { return mutex_; }
+    std::shared_mutex& mutex() const noexcept { return mutex_; }
 
     /// Name of a task: its name, or "task N".
     QString task_label(std::uint32_t task) const;
@@ -39,7 +39,7 @@ public:
     QString thread_label(std::uint16_t thread) const;
 
 private:
-    mutable std::shared_timed_mutex mutex_;
+    mutable std::shared_mutex mutex_;
 };
 
 } // namespace pollscope::app
