@@ -1,7 +1,9 @@
 #include "main_window.h"
 
 #include "gui_read_lock.h"
+#include "step_axis.h"
 #include "timeline_feed.h"
+#include "timeline_palette.h"
 
 #include "event_log_model.h"
 #include "example_panel.h"
@@ -46,6 +48,8 @@ namespace pollscope::app {
 namespace {
 
 constexpr int kMaxRecent = 8;
+/// Above this many events the step axis is not offered (it is rebuilt whole).
+constexpr std::size_t kMaxStepsEvents = 200'000;
 
 QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
@@ -165,6 +169,9 @@ MainWindow::MainWindow(QWidget* parent)
         ui_->examplePanel->set_example(&e);
         load_knobs(e);
         viewing_file_ = false;
+        // Steps suit the short teaching examples; the choice is remembered.
+        axis_box_->setCurrentIndex(
+            QSettings().value(QStringLiteral("axis/") + e.id, true).toBool() ? 0 : 1);
         setWindowTitle(tr("Pollscope — %1").arg(e.title));
         status_label_->setText(tr("Ready: press Run (Space) or Step (S)"));
         update_actions();
@@ -243,7 +250,7 @@ void MainWindow::setup_views() {
     connect(progress_timer_, &QTimer::timeout, this, &MainWindow::show_progress);
     statusBar()->addPermanentWidget(progress_);
 
-    ui_->timeline->set_store(store_.get());
+    attach_timeline();
     ui_->mainSplitter->setStretchFactor(0, 0);
     ui_->mainSplitter->setStretchFactor(1, 1);
     ui_->mainSplitter->setStretchFactor(2, 0);
@@ -261,19 +268,20 @@ void MainWindow::setup_views() {
     // The legend: items separated by plain spaces (inside an item, no break),
     // so a narrow timeline wraps it onto a second line instead of clipping it.
     struct Item {
-        const char* colour;
+        QColor colour;
         const char* glyph;
         QString text;
     };
-    const Item items[] = {{"#4a7fd0", "■", tr("Pending")}, {"#2ea04f", "■", tr("Ready")},
-                          {"#d0433a", "■", tr("Failed")},  {"#9a6ad8", "■", tr("running")},
-                          {"#e08010", "➝", tr("wake")},    {"#309040", "▶", tr("spawn")},
-                          {"#d0433a", "✕", tr("cancel")},  {"#8e3cc8", "◆", tr("shutdown")},
-                          {"#1a6a9a", "⚑", tr("mark")}};
+    const Item items[] = {
+        {palette::kPending, "■", tr("Pending")}, {palette::kReady, "■", tr("Ready")},
+        {palette::kFailed, "■", tr("Failed")},   {palette::kRunning, "■", tr("running")},
+        {palette::kWake, "➝", tr("wake")},       {palette::kSpawn, "▶", tr("spawn")},
+        {palette::kCancel, "✕", tr("cancel")},   {palette::kShutdown, "◆", tr("shutdown")},
+        {palette::kMark, "⚑", tr("mark")}};
     QStringList legend;
     for (const auto& i : items)
         legend << QStringLiteral("<span style='color:%1'>%2</span>&nbsp;%3")
-                      .arg(QLatin1String(i.colour), QString::fromUtf8(i.glyph), i.text);
+                      .arg(i.colour.name(), QString::fromUtf8(i.glyph), i.text);
     ui_->legend->setText(legend.join(QStringLiteral(" &nbsp; ")));
     ui_->legend->setToolTip(
         tr("Poll bars: Pending (blue), Ready (green), failed (red), still running (violet). "
@@ -289,6 +297,25 @@ void MainWindow::setup_views() {
         ui_->timeline->set_lane_mode(i == 1 ? TimelineView::LaneMode::Workers
                                             : TimelineView::LaneMode::Tasks);
     });
+    // Time axis: real time, or one step per transition (T switches).
+    axis_box_ = new QComboBox(this);
+    axis_box_->addItem(tr("steps"));
+    axis_box_->addItem(tr("real time"));
+    axis_box_->setToolTip(tr("Steps: every transition one column, idle stretches collapsed "
+                             "into labelled breaks. Real time: to scale. (T switches)"));
+    axis_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    ui_->timelineBar->insertWidget(2, new QLabel(tr("Axis:"), this));
+    ui_->timelineBar->insertWidget(3, axis_box_);
+    connect(axis_box_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
+        set_steps_axis(i == 0);
+        if (const auto* e = ui_->examplePanel->example(); e && !viewing_file_)
+            QSettings().setValue(QStringLiteral("axis/") + e->id, i == 0);
+    });
+    auto* toggle_axis = new QAction(tr("Switch time axis"), this);
+    toggle_axis->setShortcut(QKeySequence(Qt::Key_T));
+    connect(toggle_axis, &QAction::triggered, this,
+            [this] { axis_box_->setCurrentIndex(axis_box_->currentIndex() == 0 ? 1 : 0); });
+    addAction(toggle_axis);
     connect(ui_->followLive, &QCheckBox::toggled, ui_->timeline, &TimelineView::set_follow_live);
     connect(ui_->timeline, &TimelineView::follow_live_changed, ui_->followLive,
             &QCheckBox::setChecked);
@@ -380,7 +407,7 @@ void MainWindow::clear_trace() {
     log_model_->refresh();
     ui_->timeline->set_waiting_task(0);
     ui_->timeline->set_live_now(-1);
-    ui_->timeline->set_store(store_.get());
+    attach_timeline();
     ui_->examplePanel->highlight_site({}, 0);
     update_log_task_filter();
 }
@@ -544,7 +571,36 @@ void MainWindow::show_fed() {
     applied_seen_ = applied;
     stats_dirty_ = true;
     log_model_->refresh();
-    ui_->timeline->store_changed();
+    if (!update_steps())
+        ui_->timeline->store_changed();
+}
+
+void MainWindow::set_time_axis(bool steps) {
+    axis_box_->setCurrentIndex(steps ? 0 : 1);
+}
+
+void MainWindow::set_steps_axis(bool on) {
+    steps_ = on;
+    steps_generation_ = ~std::uint64_t(0);
+    attach_timeline();
+}
+
+void MainWindow::attach_timeline() {
+    if (!steps_ || !update_steps())
+        ui_->timeline->set_step_axis(nullptr, nullptr, store_.get());
+}
+
+bool MainWindow::update_steps() {
+    // The step axis is the model rebuilt over warped time: O(events), on this
+    // thread, so only while the trace is of a size a person steps through.
+    if (!steps_ || store_->trace().events.size() > kMaxStepsEvents)
+        return false;
+    if (steps_generation_ != store_->generation()) {
+        steps_generation_ = store_->generation();
+        steps_store_->load(step_axis_.build(store_->trace()));
+    }
+    ui_->timeline->set_step_axis(steps_store_.get(), &step_axis_, store_.get());
+    return true;
 }
 
 void MainWindow::on_tick() {
@@ -576,7 +632,7 @@ void MainWindow::follow_now() {
     const auto* st = runner_->state();
     auto* tl = ui_->timeline;
     const bool live = st && st->recorded && !st->virtual_clock && runner_->running() &&
-                      !runner_->paused() && !store_->empty();
+                      !runner_->paused() && !store_->empty() && !ui_->timeline->steps_mode();
     // Waiting tasks' lines reach the present while the run is live.
     tl->set_live_now(live ? st->now() : -1);
     if (!live || !tl->follow_live())
@@ -987,7 +1043,8 @@ void MainWindow::show_example_of_trace() {
 void MainWindow::on_store_replaced() {
     log_model_->refresh();
     ui_->timeline->set_waiting_task(0);
-    ui_->timeline->set_store(store_.get());
+    steps_generation_ = ~std::uint64_t(0);
+    attach_timeline();
     ui_->timeline->fit();
     ui_->examplePanel->highlight_site({}, 0);
 }

@@ -7,6 +7,8 @@
 
 #include "example_catalog.h"
 #include "stats.h"
+#include "step_axis.h"
+#include "trace_store.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>
@@ -19,6 +21,7 @@
 namespace Ui {
 class MainWindow;
 }
+class QComboBox;
 class QLabel;
 class QProgressBar;
 class QSortFilterProxyModel;
@@ -66,6 +69,8 @@ public:
 
     /// Drains the running example's recorder now (the timer does it too).
     void drain_now();
+    /// The timeline's time axis: steps (one column per transition) or real time.
+    void set_time_axis(bool steps);
     /// Brings the task table up to date now (waits for the statistics of
     /// every drained batch).
     void refresh_stats();
@@ -108,6 +113,13 @@ private:
     void on_tick();
     /// Shows what the feed added to the store since the last look.
     void show_fed();
+    /// The timeline's axis: steps (true) or real time.
+    void set_steps_axis(bool on);
+    /// Gives the timeline the store (or, in steps mode, its step model).
+    void attach_timeline();
+    /// Rebuilds the step model when the store changed; false when the
+    /// timeline is in real time (or the trace too big for steps).
+    bool update_steps();
     void show_stats(trace::TraceStats stats);
     void follow_now();
     void update_events_sent();
@@ -141,6 +153,11 @@ private:
     std::unique_ptr<LiveStats> live_stats_;
     std::unique_ptr<TimelineFeed> feed_; // builds store_ during a run
     std::uint64_t applied_seen_ = 0;     // feed_->applied() last shown
+    std::unique_ptr<TraceStore> steps_store_ = std::make_unique<TraceStore>();
+    trace::StepAxis step_axis_;
+    bool steps_ = true;
+    std::uint64_t steps_generation_ = ~std::uint64_t(0);
+    QComboBox* axis_box_ = nullptr;
     ExampleRunner* runner_ = nullptr;
     TaskTableModel* task_model_ = nullptr;
     QSortFilterProxyModel* task_proxy_ = nullptr;

@@ -1,6 +1,8 @@
 #include "timeline_view.h"
 
+#include "step_axis.h"
 #include "task_table_model.h"
+#include "timeline_palette.h"
 #include "trace_store.h"
 
 #include <QElapsedTimer>
@@ -25,14 +27,14 @@ namespace pollscope::app {
 
 namespace {
 
-// Colours: outcome of a poll, waiting, wakes, markers.
-const QColor kPending(0x4a, 0x7f, 0xd0);
-const QColor kPendingDense(0x2f, 0x5f, 0xb0);
-const QColor kReady(0x2e, 0xa0, 0x4f);
-const QColor kFailed(0xd0, 0x3a, 0x30);
-const QColor kRunning(0x9a, 0x6a, 0xd8);
-const QColor kWait(0xa8, 0xae, 0xb6);
-const QColor kWake(0xe0, 0x80, 0x10);
+// Colours: outcome of a poll, waiting, wakes, markers (timeline_palette.h).
+using palette::kFailed;
+using palette::kPending;
+using palette::kPendingDense;
+using palette::kReady;
+using palette::kRunning;
+using palette::kWait;
+using palette::kWake;
 const QColor kLaneAlt(0xf6, 0xf7, 0xf9);
 const QColor kLaneSel(0xe3, 0xee, 0xff);
 const QColor kGrid(0xe2, 0xe4, 0xe8);
@@ -456,7 +458,7 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
         switch (m->kind) {
         case MarkerKind::Spawn: {
             p.setPen(Qt::NoPen);
-            p.setBrush(QColor(0x30, 0x90, 0x40));
+            p.setBrush(palette::kSpawn);
             const QPointF tri[3] = {{x, double(y + 3)},
                                     {x + 6, double(y + kLaneHeight / 2)},
                                     {x, double(y + kLaneHeight - 3)}};
@@ -465,14 +467,14 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
         }
         case MarkerKind::Cancel:
         case MarkerKind::Fail: {
-            p.setPen(QPen(kFailed, 2));
+            p.setPen(QPen(palette::kCancel, 2));
             const double c = y + kLaneHeight / 2.0;
             p.drawLine(QPointF(x - 4, c - 4), QPointF(x + 4, c + 4));
             p.drawLine(QPointF(x - 4, c + 4), QPointF(x + 4, c - 4));
             break;
         }
         case MarkerKind::Yield:
-            p.setPen(QPen(QColor(0x70, 0x70, 0x70), 1));
+            p.setPen(QPen(palette::kYield, 1));
             p.setBrush(Qt::white);
             if (fine)
                 p.drawEllipse(QPointF(x, y + 3.5), 2.5, 2.5);
@@ -481,16 +483,16 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
             break;
         case MarkerKind::Shutdown: {
             p.setPen(Qt::NoPen);
-            p.setBrush(QColor(0x8e, 0x3c, 0xc8));
+            p.setBrush(palette::kShutdown);
             const double c = y + kLaneHeight / 2.0;
             const QPointF d[4] = {{x, c - 6}, {x + 6, c}, {x, c + 6}, {x - 6, c}};
             p.drawPolygon(d, 4);
             break;
         }
         case MarkerKind::Mark: {
-            p.setPen(QPen(QColor(0x1a, 0x6a, 0x9a), 1));
+            p.setPen(QPen(palette::kMark, 1));
             p.drawLine(QPointF(x, y + 1), QPointF(x, y + kLaneHeight - 1));
-            p.setBrush(QColor(0x1a, 0x6a, 0x9a));
+            p.setBrush(palette::kMark);
             const QPointF flag[3] = {
                 {x, double(y + 1)}, {x + 6, double(y + 4)}, {x, double(y + 7)}};
             p.drawPolygon(flag, 3);
@@ -549,6 +551,50 @@ void TimelineView::set_store(const TraceStore* store) {
     store_ = store;
     has_range_ = false;
     store_changed();
+}
+
+void TimelineView::set_step_axis(const TraceStore* steps, const trace::StepAxis* axis,
+                                 const TraceStore* real) {
+    const bool changed = (axis != nullptr) != (axis_ != nullptr);
+    axis_ = axis;
+    real_ = axis ? real : nullptr;
+    store_ = axis ? steps : real;
+    if (changed)
+        has_range_ = false; // the two axes' ranges mean different things
+    store_changed();
+}
+
+std::int64_t TimelineView::real_time(std::int64_t t) const {
+    return axis_ ? axis_->real_time(t) : t;
+}
+
+int TimelineView::real_poll(int pi) const {
+    if (!axis_ || pi < 0 || !real_)
+        return pi;
+    // The same poll in the real model: the task's poll with that number.
+    const auto& b = store_->polls()[std::size_t(pi)];
+    const int li = real_->task_lane(b.task);
+    if (li < 0)
+        return -1;
+    const auto& v = real_->task_lanes()[std::size_t(li)].polls;
+    for (const auto i : v) // polls by start: numbers in order
+        if (real_->polls()[i].number == b.number)
+            return int(i);
+    return -1;
+}
+
+void TimelineView::paint_breaks(QPainter& p, int top, int bottom) const {
+    // Steps mode: each idle stretch is a narrow band, labelled in the ruler.
+    if (!axis_)
+        return;
+    for (const auto& b : axis_->breaks()) {
+        if (b.end < map_.start || b.start > map_.end)
+            continue;
+        const int xa = int(std::floor(map_.to_x(b.start)));
+        const int xb = int(std::ceil(map_.to_x(b.end)));
+        p.fillRect(QRect(xa, top, std::max(1, xb - xa), bottom - top),
+                   QBrush(QColor(0xb0, 0xb4, 0xbc, 90), Qt::BDiagPattern));
+    }
 }
 
 void TimelineView::set_lane_mode(LaneMode mode) {
@@ -687,6 +733,52 @@ void TimelineView::paint_ruler(QPainter& p, const QRect& area) const {
     p.setPen(QColor(0xc8, 0xcb, 0xd0));
     p.drawLine(area.bottomLeft(), area.bottomRight());
     const std::int64_t origin = store_ ? store_->start_ts() : 0;
+    if (axis_) {
+        // Steps: each break is labelled with the time it stands for; the
+        // ticks name the step and its (real or virtual) time.
+        QFont f = font();
+        f.setPointSizeF(f.pointSizeF() * 0.85);
+        p.setFont(f);
+        const std::int64_t real0 = real_time(origin);
+        int label_end = map_.left;
+        for (const auto& b : axis_->breaks()) {
+            if (b.end < map_.start || b.start > map_.end)
+                continue;
+            const QString text =
+                QStringLiteral("… %1 …").arg(TaskTableModel::format_ns(b.real_gap));
+            const int xa = int(map_.to_x(b.start)), xb = int(map_.to_x(b.end));
+            const int tw = p.fontMetrics().horizontalAdvance(text);
+            const int lx = (xa + xb) / 2 - tw / 2;
+            if (lx < label_end + 4 || lx < map_.left)
+                continue;
+            p.setPen(QColor(0x70, 0x74, 0x7a));
+            p.drawText(lx, area.top() + 1, tw + 2, area.height() / 2, Qt::AlignCenter, text);
+            label_end = lx + tw;
+        }
+        const double px_per_step = double(trace::StepAxis::kStep) / map_.ns_per_pixel();
+        const std::int64_t every = std::max<std::int64_t>(1, nice_step(90.0 / px_per_step));
+        label_end = map_.left;
+        const std::int64_t s0 =
+            std::max<std::int64_t>(0, axis_->step_at(map_.start) / every * every);
+        for (std::int64_t k = s0; k * trace::StepAxis::kStep <= map_.end; k += every) {
+            const std::int64_t t = k * trace::StepAxis::kStep;
+            const int x = int(std::lround(map_.to_x(t)));
+            if (x < map_.left)
+                continue;
+            p.setPen(QColor(0x90, 0x94, 0x9a));
+            p.drawLine(x, area.bottom() - 4, x, area.bottom());
+            const QString text = TaskTableModel::format_ns(real_time(t) - real0);
+            const int tw = p.fontMetrics().horizontalAdvance(text);
+            const int lx = x + 3;
+            if (lx < label_end + 6 || lx + tw > area.right() - 2)
+                continue;
+            p.setPen(kText);
+            p.drawText(lx, area.top() + area.height() / 2, tw + 2, area.height() / 2 - 2,
+                       Qt::AlignLeft | Qt::AlignVCenter, text);
+            label_end = lx + tw;
+        }
+        return;
+    }
     const auto step = nice_step(map_.ns_per_pixel() * 110);
     // First tick at a multiple of step relative to the trace origin.
     std::int64_t rel0 = map_.start - origin;
@@ -766,6 +858,7 @@ void TimelineView::render_to(QPainter& p) {
     }
 
     p.setClipRect(QRect(x_left, kRulerHeight, x_right - x_left + 1, H - kRulerHeight));
+    paint_breaks(p, kRulerHeight, H);
     if (store_) {
         // Rectangles batched by colour (see Batch), adjacent ones of a lane
         // with the same colour merged into one.
@@ -909,19 +1002,24 @@ QString TimelineView::tooltip_at(QPoint pos) const {
     const int pi = poll_at(pos);
     if (pi < 0)
         return {};
-    const auto& b = store_->polls()[std::size_t(pi)];
-    const auto& t = store_->trace();
+    // In steps mode the same poll of the real model tells the times.
+    const TraceStore* real = axis_ ? real_ : store_;
+    const int rpi = real_poll(pi);
+    if (!real || rpi < 0)
+        return {};
+    const auto& b = real->polls()[std::size_t(rpi)];
+    const auto& t = real->trace();
     QString outcome = b.open() ? tr("running") : qs(trace::outcome_name(b.outcome));
     QString site = b.site ? qs(t.location_text(b.site)) : tr("—");
     const int slash = site.lastIndexOf(QLatin1Char('/'));
     if (slash >= 0)
         site = site.mid(slash + 1);
     QString woken = tr("— (first poll)");
-    if (const WakeRec* w = store_->cause_of(std::uint32_t(pi))) {
-        woken = w->waker ? store_->task_label(w->waker) : store_->thread_label(w->thread);
+    if (const WakeRec* w = real->cause_of(std::uint32_t(rpi))) {
+        woken = w->waker ? real->task_label(w->waker) : real->thread_label(w->thread);
         woken += tr(", %1 before").arg(TaskTableModel::format_ns(b.start - w->ts));
     }
-    const auto dur = (b.open() ? store_->end_ts() : b.end) - b.start;
+    const auto dur = (b.open() ? real->end_ts() : b.end) - b.start;
     return tr("<b>%1</b> #%2<br>poll %3: <b>%4</b><br>duration %5<br>at %6<br>"
               "on %7<br>woken by %8")
         .arg(store_->task_label(b.task).toHtmlEscaped())
@@ -997,7 +1095,7 @@ void TimelineView::mouseReleaseEvent(QMouseEvent* e) {
     if (pi >= 0) {
         const auto task = store_->polls()[std::size_t(pi)].task;
         set_selected_task(task);
-        emit task_clicked(task, pi);
+        emit task_clicked(task, real_poll(pi));
     } else if (const int l = lane_at_y(pos.y()); l >= 0 && mode_ == LaneMode::Tasks) {
         const auto task = lanes()[std::size_t(l)].key;
         set_selected_task(task);

@@ -21,7 +21,8 @@ class QScrollBar;
 
 namespace pollscope::trace {
 struct Lane;
-}
+class StepAxis;
+} // namespace pollscope::trace
 
 namespace pollscope::app {
 
@@ -37,6 +38,12 @@ public:
     explicit TimelineView(QWidget* parent = nullptr);
 
     void set_store(const TraceStore* store);
+    /// Steps mode: `steps` is the model built on `axis` (StepAxis::build of
+    /// `real`'s trace); it is what is drawn, while tooltips, the ruler and
+    /// clicks speak of `real`. (nullptr, nullptr, real): real time again.
+    void set_step_axis(const TraceStore* steps, const trace::StepAxis* axis,
+                       const TraceStore* real);
+    bool steps_mode() const noexcept { return axis_ != nullptr; }
     void set_lane_mode(LaneMode mode);
     LaneMode lane_mode() const noexcept { return mode_; }
     void set_follow_live(bool on);
@@ -118,7 +125,15 @@ private:
     static constexpr int kMaxMarkerScan = 8000;
     static constexpr int kMaxFineMarkers = 1500;
 
-    const TraceStore* store_ = nullptr;
+    /// Real time at a drawn position (the identity in real-time mode).
+    std::int64_t real_time(std::int64_t t) const;
+    /// Index in real_'s polls of poll `pi` of the drawn store.
+    int real_poll(int pi) const;
+    void paint_breaks(QPainter& p, int top, int bottom) const;
+
+    const TraceStore* store_ = nullptr; // what is drawn
+    const TraceStore* real_ = nullptr;  // steps mode: the real-time model
+    const trace::StepAxis* axis_ = nullptr;
     LaneMode mode_ = LaneMode::Tasks;
     TimeMapping map_;
     QScrollBar* vbar_ = nullptr;

@@ -255,6 +255,7 @@ private slots:
         MainWindow w;
         w.set_quiet_errors(true);
         select(w, QStringLiteral("timer-future"), false);
+        w.set_time_axis(false); // steps do not move while nothing happens
         w.example_panel()->set_knob_values({{QStringLiteral("duration"), 1500}});
         QSignalSpy done(&w, &MainWindow::run_finished);
         w.run();
