@@ -28,10 +28,15 @@ Trace StepAxis::build(const Trace& t) {
     std::int64_t pos = 0;
     bool first = true;
     std::int64_t last_real = 0;
+    // A break is a stretch in which nothing ran (no poll open on any thread)
+    // that is long for this trace: a hundredth of it, and at least kBreakAfterNs.
+    const std::int64_t span = t.events.empty() ? 0 : t.events.back().ts - t.events.front().ts;
+    const std::int64_t threshold = std::max(kBreakAfterNs, span / 100);
+    int running = 0;
     for (const Event& e : t.events) {
         if (!first && takes_a_step(e.kind)) {
             const std::int64_t gap = e.ts - last_real;
-            if (gap > kBreakAfterNs) {
+            if (gap > threshold && running == 0) {
                 breaks_.push_back({pos + kStep / 2, pos + kStep / 2 + kBreakSteps * kStep, gap});
                 pos += kBreakSteps * kStep;
             }
@@ -41,6 +46,10 @@ Trace StepAxis::build(const Trace& t) {
             first = false;
             last_real = e.ts;
         }
+        if (e.kind == EventKind::PollStart)
+            ++running;
+        else if (e.kind == EventKind::PollEnd && running > 0)
+            --running;
         Event w = e;
         w.ts = pos;
         out.events.push_back(w);

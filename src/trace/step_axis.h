@@ -2,8 +2,9 @@
 // StepAxis: the timeline's second time axis. Every recorded transition
 // (spawn, poll start, poll end, wake, yield, cancel, ...) takes one step, in
 // the trace's order (time, and at one instant the order it was recorded in);
-// a stretch where nothing happens for longer than kBreakAfterNs collapses
-// into a break a few steps wide, labelled with how long it was. So a short
+// a stretch where nothing runs (no poll open) for longer than a hundredth of
+// the trace (and kBreakAfterNs) collapses into a break a few steps wide,
+// labelled with how long it was. So a short
 // example reads left to right the way the seed article tells it.
 //
 // The axis is a warp of time: build() gives the same trace with each event's
@@ -24,7 +25,7 @@ public:
     static constexpr std::int64_t kStep = 1000;
     /// A break is this many steps wide.
     static constexpr std::int64_t kBreakSteps = 3;
-    /// Real gaps longer than this (ns) become breaks.
+    /// Idle gaps shorter than this (ns) never become breaks.
     static constexpr std::int64_t kBreakAfterNs = 50'000;
 
     struct Break {
