@@ -1,5 +1,7 @@
 #include "task_table_model.h"
 
+#include "duration_text.h"
+
 #include "trace_store.h"
 
 #include <QBrush>
@@ -12,16 +14,7 @@ TaskTableModel::TaskTableModel(QObject* parent)
     : QAbstractTableModel(parent) {}
 
 QString TaskTableModel::format_ns(std::int64_t ns) {
-    const double v = double(ns);
-    if (ns < 0)
-        return QStringLiteral("-");
-    if (ns < 1'000)
-        return QStringLiteral("%1 ns").arg(ns);
-    if (ns < 1'000'000)
-        return QStringLiteral("%1 µs").arg(v / 1e3, 0, 'f', v < 1e4 ? 2 : 1);
-    if (ns < 1'000'000'000)
-        return QStringLiteral("%1 ms").arg(v / 1e6, 0, 'f', v < 1e7 ? 2 : 1);
-    return QStringLiteral("%1 s").arg(v / 1e9, 0, 'f', 3);
+    return QString::fromStdString(trace::duration_text(ns));
 }
 
 void TaskTableModel::clear() {

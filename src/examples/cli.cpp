@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "clock.h"
+#include "duration_text.h"
 #include "example_registry.h"
 #include "recorded_run.h"
 #include "recorder.h"
@@ -188,14 +189,7 @@ const QStringList kHeadless = {QStringLiteral("--list"),    QStringLiteral("--ru
 } // namespace
 
 QString format_duration(std::int64_t ns) {
-    const double v = double(ns);
-    if (ns < 1'000)
-        return QStringLiteral("%1ns").arg(ns);
-    if (ns < 1'000'000)
-        return QStringLiteral("%1µs").arg(v / 1e3, 0, 'f', 2);
-    if (ns < 1'000'000'000)
-        return QStringLiteral("%1ms").arg(v / 1e6, 0, 'f', 2);
-    return QStringLiteral("%1s").arg(v / 1e9, 0, 'f', 2);
+    return QString::fromStdString(trace::duration_text(ns, trace::DurationStyle::Compact));
 }
 
 QString task_table(const trace::Trace& t, const trace::TraceStats& stats) {

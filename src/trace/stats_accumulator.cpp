@@ -1,5 +1,7 @@
 #include "stats_accumulator.h"
 
+#include "duration_text.h"
+
 #include <algorithm>
 #include <bit>
 #include <cstdio>
@@ -215,19 +217,6 @@ namespace {
 
 constexpr std::uint32_t kDenseIds = 1u << 20; // ids below index a vector (4 MB at most)
 
-std::string format_ns(std::int64_t ns) {
-    char buf[48];
-    if (ns >= 1'000'000'000)
-        std::snprintf(buf, sizeof buf, "%.2f s", double(ns) / 1e9);
-    else if (ns >= 1'000'000)
-        std::snprintf(buf, sizeof buf, "%.2f ms", double(ns) / 1e6);
-    else if (ns >= 1'000)
-        std::snprintf(buf, sizeof buf, "%.2f us", double(ns) / 1e3);
-    else
-        std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
-    return buf;
-}
-
 std::string task_label(const TaskStats& s) {
     std::string l = "task " + std::to_string(s.id);
     if (!s.name.empty())
@@ -358,7 +347,7 @@ void StatsAccumulator::add(std::span<const Event> batch, const Trace& tables) {
             if (d > options_.long_poll_ns) {
                 s.warnings |= 1u << unsigned(WarningKind::LongPoll);
                 long_polls_.push_back({WarningKind::LongPoll, s.id, w.since, d,
-                                       task_label(s) + ": poll ran " + format_ns(d)});
+                                       task_label(s) + ": poll ran " + duration_text(d)});
             }
             w.close(e.ts);
             switch (e.outcome()) {
@@ -455,7 +444,7 @@ TraceStats StatsAccumulator::snapshot(std::int64_t end_ts) const {
             s.warnings |= 1u << unsigned(WarningKind::NeverYielded);
             out.warnings.push_back(
                 {WarningKind::NeverYielded, s.id, s.spawned_at, s.busy_ns,
-                 task_label(s) + ": busy " + format_ns(s.busy_ns) + " without returning Pending"});
+                 task_label(s) + ": busy " + duration_text(s.busy_ns) + " without returning Pending"});
         }
         if (s.wakes >= options_.min_wakes && s.wakes > 0 &&
             double(s.self_wakes) > options_.self_wake_ratio * double(s.wakes)) {
@@ -475,7 +464,7 @@ TraceStats StatsAccumulator::snapshot(std::int64_t end_ts) const {
             out.warnings.push_back(
                 {WarningKind::LostWaker, s.id, end, idle,
                  task_label(s) + ": Pending" + (site.empty() ? "" : " at " + site) +
-                     " and not woken for " + format_ns(idle) + " (lost waker?)"});
+                     " and not woken for " + duration_text(idle) + " (lost waker?)"});
         }
         out.tasks.push_back(std::move(s));
     }
