@@ -3,6 +3,8 @@
 // interned tables (strings, source locations, threads) events refer to by id.
 // Standard C++ only: the recorder, the statistics and the benchmark share it.
 
+#include "hooks.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -31,8 +33,10 @@ inline constexpr int kEventKindCount = 13;
 /// Name of a kind as written in CSV and JSON ("poll_start"...); "?" when unknown.
 std::string_view kind_name(EventKind kind) noexcept;
 
-/// PollEnd outcomes, as in pollscope::PollResult.
-enum class Outcome : std::uint8_t { Pending = 0, Ready = 1, Failed = 2 };
+/// PollEnd outcomes: the core's PollResult itself (its numbers are the
+/// file format's: Pending 0, Ready 1, Failed 2).
+using Outcome = pollscope::PollResult;
+static_assert(int(Outcome::Pending) == 0 && int(Outcome::Ready) == 1 && int(Outcome::Failed) == 2);
 std::string_view outcome_name(Outcome outcome) noexcept;
 /// Channel kinds, as in pollscope::ChannelKind.
 std::string_view channel_kind_name(std::uint8_t kind) noexcept;
