@@ -204,6 +204,8 @@ private:
 
     void event(const Event& e) {
         TaskTrack* tr = e.task ? &tasks_[e.task] : nullptr;
+        if (!tr && e.kind <= EventKind::Cancel) // these need a task; the importer refuses them
+            return;
         switch (e.kind) {
         case EventKind::Spawn:
             tr->sched_since = e.ts;
