@@ -599,7 +599,7 @@ private:
     enum Table { kStrings, kLocations, kThreads, kEvents, kTableCount };
     static constexpr const char* kTableNames[kTableCount] = {"strings", "locations", "threads",
                                                              "events"};
-    static constexpr std::size_t kMinBytesPerString = 8;
+    static constexpr std::size_t kMinBytesPerString = 16;
     static constexpr std::size_t kMinStringLimit = 4096;
     std::size_t max_strings() const noexcept {
         return std::max(kMinStringLimit, std::size_t(e_ - b_) / kMinBytesPerString);

@@ -139,10 +139,10 @@ private slots:
             strings += ",\"\"";
         const auto json = file_with("[1,1,2,0,0,0,0]", strings);
         const auto err = refused(json);
-        const std::string limit = std::to_string(json.size() / 8);
+        const std::string limit = std::to_string(json.size() / 16);
         QVERIFY2(err.message.find("more than " + limit + " strings") != std::string::npos,
                  err.to_string().c_str());
-        QVERIFY(err.message.find("per 8 bytes") != std::string::npos);
+        QVERIFY(err.message.find("per 16 bytes") != std::string::npos);
     }
 
     void many_real_strings_still_load() {
