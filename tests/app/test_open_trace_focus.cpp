@@ -36,7 +36,6 @@ private slots:
 
         MainWindow w;
         w.set_quiet_errors(true);
-        w.show();
         QSignalSpy opened(&w, &MainWindow::trace_opened);
         w.open_trace(path);
         QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
