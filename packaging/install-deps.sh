@@ -15,6 +15,8 @@ packages=(
     qcoro-qt6-dev        # QCoro 0.8: the GUI thread awaits the executor
     libgl-dev            # Qt6Gui's CMake config wants OpenGL headers
     clang-format         # formatting
+    clang-16             # the fuzz preset (tests/fuzz, run by CI); clang 14 lacks std::source_location
+    libclang-rt-16-dev   # libFuzzer and the sanitizer runtimes of clang 16
     xvfb                 # a virtual display to run the GUI headless
     xauth                # xvfb-run needs it
     fonts-dejavu-core    # a font for the window and the exported SVG/PNG

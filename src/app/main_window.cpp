@@ -156,8 +156,10 @@ MainWindow::MainWindow(QWidget* parent)
         item->setData(Qt::UserRole, e.id);
         item->setToolTip(tr("%1\n(pollscope --example %2)").arg(e.title, e.id));
     }
-    connect(ui_->exampleList, &QListWidget::currentRowChanged, this, [this](int row) {
-        if (row < 0 || row >= int(examples().size()))
+    // Only a chosen (selected) row switches: focus alone makes a row current
+    // unselected, which must not throw away an opened trace.
+    auto choose_example = [this](int row) {
+        if (row < 0 || row >= int(examples().size()) || !ui_->exampleList->item(row)->isSelected())
             return;
         const auto& e = examples()[std::size_t(row)];
         if (ui_->examplePanel->example() == &e)
@@ -175,6 +177,12 @@ MainWindow::MainWindow(QWidget* parent)
         setWindowTitle(tr("Pollscope — %1").arg(e.title));
         status_label_->setText(tr("Ready: press Run (Space) or Step (S)"));
         update_actions();
+    };
+    connect(ui_->exampleList, &QListWidget::currentRowChanged, this, choose_example);
+    connect(ui_->exampleList, &QListWidget::itemSelectionChanged, this, [this, choose_example] {
+        const auto chosen = ui_->exampleList->selectedItems();
+        if (!chosen.isEmpty())
+            choose_example(ui_->exampleList->row(chosen.first()));
     });
     connect(ui_->previousButton, &QPushButton::clicked, this, [this] {
         ui_->exampleList->setCurrentRow(std::max(0, ui_->exampleList->currentRow() - 1));

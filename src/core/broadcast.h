@@ -17,6 +17,7 @@
 
 #include "channel_trace.h"
 #include "context.h"
+#include "coop.h"
 #include "poll.h"
 #include "waker.h"
 
@@ -303,6 +304,8 @@ public:
 
     /// Ready with a value, Lagged or Closed; never Empty.
     Poll<RecvResult<T>> poll(Context& cx) {
+        if (!coop::poll_proceed(cx))
+            return Pending;
         std::optional<RecvResult<T>> out;
         Waker old;
         {
@@ -324,6 +327,7 @@ public:
             out.emplace(std::move(r));
         }
         registered_ = false;
+        coop::made_progress();
         if (out->has_value())
             ::pollscope::detail::trace_channel_recv(ChannelKind::Broadcast, s_);
         return std::move(*out);

@@ -50,6 +50,8 @@ struct CurrentPoll {
     Hooks* hooks = nullptr;
     TaskId task = 0;
     bool await_site_set = false;
+    bool forced_yield_noted = false; // coop.h: one yield record per poll
+    int budget = -1;                 // coop.h: operations left in this poll; -1: unconstrained
     std::source_location await_site;
 };
 extern thread_local CurrentPoll current_poll;
@@ -63,6 +65,9 @@ inline void note_await_site(const std::source_location& loc) noexcept {
     }
 }
 
+/// Operations a task may complete in one poll (coop.h).
+inline constexpr int kCoopBudget = 128;
+
 /// Sets the thread's current poll for the scope of one poll.
 class PollScope {
 public:
@@ -71,6 +76,8 @@ public:
         current_poll.hooks = hooks;
         current_poll.task = id;
         current_poll.await_site_set = false;
+        current_poll.forced_yield_noted = false;
+        current_poll.budget = kCoopBudget;
     }
     ~PollScope() { current_poll = saved_; }
     PollScope(const PollScope&) = delete;

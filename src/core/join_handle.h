@@ -26,10 +26,11 @@ public:
     bool valid() const noexcept { return task_ != nullptr; }
     TaskId id() const noexcept { return task_ ? task_->id() : 0; }
     bool is_finished() const noexcept { return task_ && task_->state.is_complete(); }
-    /// Cancels the task: its future is destroyed at its next poll boundary.
+    /// Cancels the task: its future is destroyed at its next poll boundary,
+    /// by its own executor (on the LocalSet's thread for a local task).
     void abort() noexcept {
         if (task_)
-            task_->shutdown();
+            task_->remote_abort();
     }
 
 protected:

@@ -11,18 +11,20 @@
 // send futures: no allocation per message). Wakers are called after the lock
 // is released, and only when someone is waiting.
 //
-// Cancel safety: a recv() future takes a value only in the poll that returns
-// it, so destroying one (e.g. as the loser of a select) loses nothing: the
-// value stays in the channel for the next recv()/try_recv(). A send() future
-// destroyed while waiting unlinks itself (no waker stays registered) and its
-// value is dropped unsent; one destroyed after the receiver took its value
-// counts as sent.
+// Cancel safety, as in Tokio: a recv() future takes a value only in the poll
+// that returns it, so destroying one (e.g. as the loser of a select) loses
+// nothing: the value stays in the channel for the next recv()/try_recv(). A
+// send() future puts its value in only in the poll that returns Ready(true),
+// so destroying one sends nothing: a freed slot is reserved for the oldest
+// waiting sender (which is woken to fill it), and a sender destroyed with a
+// reservation passes it on to the next one.
 //
 // Lifetimes: as in Rust, where these futures borrow their handle, a send
 // future must not outlive its Sender nor a recv future its Receiver.
 
 #include "channel_trace.h"
 #include "context.h"
+#include "coop.h"
 #include "poll.h"
 #include "ring_buffer.h"
 #include "waker.h"
@@ -59,10 +61,10 @@ namespace detail {
 /// A waiting send: lives in its SendFuture, linked into the channel's FIFO.
 /// Every field but `next/prev` ownership is guarded by the channel mutex.
 template <class T> struct SendWaiter {
-    enum class State : std::uint8_t { Idle, Queued, Sent, Closed };
+    enum class State : std::uint8_t { Idle, Queued, Granted, Closed };
     SendWaiter* prev = nullptr;
     SendWaiter* next = nullptr;
-    State state = State::Idle;
+    State state = State::Idle; // Granted: a slot is reserved for this value (not in yet)
     std::optional<T> value;
     Waker waker;
 };
@@ -75,13 +77,28 @@ template <class T> struct Chan {
     ::pollscope::detail::RingBuffer<T> buf;
     SendWaiter<T>* head = nullptr; // oldest waiting sender
     SendWaiter<T>* tail = nullptr;
+    std::size_t reserved = 0; // slots given to woken senders that have not filled them yet
     Waker rx_waker;         // stored by a Pending recv
     bool tx_closed = false; // every Sender is gone
     bool rx_closed = false; // the Receiver is gone or called close()
     std::atomic<std::size_t> senders{1};
 
-    // Invariant: a sender waits only while the buffer is full, and a freed
-    // slot goes to the head waiter at once, so head != nullptr => buf.full().
+    // Invariant: a sender waits only while every slot is taken or reserved,
+    // and a freed slot is reserved for the head waiter at once, so
+    // head != nullptr => full().
+    bool full() const noexcept { return buf.size() + reserved >= buf.capacity(); }
+
+    /// A slot was freed (or a reservation given back): reserve it for the
+    /// oldest waiting sender. Returns its waker, to call after unlock.
+    Waker grant_slot_locked() noexcept {
+        auto* w = head;
+        if (!w || full())
+            return {};
+        unlink(w);
+        ++reserved;
+        w->state = SendWaiter<T>::State::Granted;
+        return std::move(w->waker);
+    }
 
     void enqueue(SendWaiter<T>* n) noexcept {
         n->prev = tail;
@@ -158,15 +175,26 @@ public:
         if (!enqueued_ || finished_ || !chan_)
             return;
         Waker old;
-        std::lock_guard lk(chan_->m);
-        if (node_.state == State::Queued)
-            chan_->unlink(&node_);
-        old = std::move(node_.waker);
+        Waker next_sender;
+        {
+            std::lock_guard lk(chan_->m);
+            if (node_.state == State::Queued) {
+                chan_->unlink(&node_);
+            } else if (node_.state == State::Granted) {
+                // Destroyed before using its reservation: nothing was sent.
+                --chan_->reserved;
+                next_sender = chan_->grant_slot_locked();
+            }
+            old = std::move(node_.waker);
+        }
+        next_sender.wake();
     }
 
     Poll<bool> poll(Context& cx) {
         if (finished_ || !chan_)
             throw std::logic_error("pollscope::mpsc send future polled after completion");
+        if (!coop::poll_proceed(cx))
+            return Pending;
         Waker to_wake;
         Waker old;
         bool sent = false;
@@ -177,8 +205,15 @@ public:
                 if (!node_.waker.will_wake(cx.waker()))
                     old = std::exchange(node_.waker, cx.waker());
                 return Pending;
-            case State::Sent:
-                sent = true;
+            case State::Granted: // a slot was reserved for us: fill it
+                --chan_->reserved;
+                if (chan_->rx_closed) {
+                    sent = false;
+                } else {
+                    chan_->buf.push(std::move(*node_.value));
+                    to_wake = std::move(chan_->rx_waker);
+                    sent = true;
+                }
                 break;
             case State::Closed:
                 sent = false;
@@ -186,7 +221,7 @@ public:
             case State::Idle:
                 if (chan_->rx_closed) {
                     sent = false;
-                } else if (!chan_->buf.full()) {
+                } else if (!chan_->full()) {
                     chan_->buf.push(std::move(*node_.value));
                     to_wake = std::move(chan_->rx_waker);
                     sent = true;
@@ -203,6 +238,7 @@ public:
         }
         finished_ = true;
         node_.value.reset();
+        coop::made_progress();
         if (sent)
             ::pollscope::detail::trace_channel_send(ChannelKind::Mpsc, chan_);
         to_wake.wake();
@@ -278,7 +314,7 @@ private:
             std::lock_guard lk(chan_->m);
             if (chan_->rx_closed)
                 return TrySendResult::Closed;
-            if (chan_->buf.full())
+            if (chan_->full())
                 return TrySendResult::Full;
             chan_->buf.push(std::forward<U>(value));
             to_wake = std::move(chan_->rx_waker);
@@ -357,6 +393,8 @@ public:
     Poll<std::optional<T>> poll(Context& cx) {
         if (!chan_)
             throw std::logic_error("pollscope::mpsc recv future polled after completion");
+        if (!coop::poll_proceed(cx))
+            return Pending;
         Poll<std::optional<T>> result = Pending; // the value is moved once, into here
         Waker to_wake;
         Waker old;
@@ -365,13 +403,7 @@ public:
             auto& c = *chan_;
             if (!c.buf.empty()) {
                 c.buf.pop_into(result.emplace());
-                if (auto* w = c.head) {
-                    // Hand the freed slot to the oldest waiting sender (FIFO).
-                    c.unlink(w);
-                    c.buf.push(std::move(*w->value));
-                    w->state = detail::SendWaiter<T>::State::Sent;
-                    to_wake = std::move(w->waker);
-                }
+                to_wake = c.grant_slot_locked(); // the freed slot goes to the oldest sender
             } else if (!c.tx_closed && !c.rx_closed) {
                 if (!c.rx_waker.will_wake(cx.waker()))
                     old = std::exchange(c.rx_waker, cx.waker());
@@ -383,6 +415,7 @@ public:
             if (registered_)
                 old = std::move(c.rx_waker);
         }
+        coop::made_progress();
         if (result.value())
             ::pollscope::detail::trace_channel_recv(ChannelKind::Mpsc, chan_);
         chan_ = nullptr;
@@ -433,12 +466,7 @@ public:
                 return TryRecvResult<T>((c.tx_closed || c.rx_closed) ? TryRecvError::Disconnected
                                                                      : TryRecvError::Empty);
             out.emplace(c.buf.pop());
-            if (auto* w = c.head) {
-                c.unlink(w);
-                c.buf.push(std::move(*w->value));
-                w->state = detail::SendWaiter<T>::State::Sent;
-                to_wake = std::move(w->waker);
-            }
+            to_wake = c.grant_slot_locked();
         }
         ::pollscope::detail::trace_channel_recv(ChannelKind::Mpsc, chan_.get());
         to_wake.wake();

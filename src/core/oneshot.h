@@ -1,12 +1,14 @@
 #pragma once
 // oneshot: a channel for exactly one value, from one sender to one receiver
 // (Rust's tokio::sync::oneshot). The receiver is a future: Ready with the
-// value, or with nullopt when the sender was dropped without sending. Either
+// value, or with nullopt when the sender was dropped without sending or the
+// receiver was closed before a value came (Tokio's Err(RecvError)). Either
 // side may live on any thread; a mutex guards the shared cell, and wakers are
 // called after it is released.
 
 #include "channel_trace.h"
 #include "context.h"
+#include "coop.h"
 #include "poll.h"
 #include "waker.h"
 
@@ -60,13 +62,19 @@ public:
         if (!s_)
             return {false, std::move(value)};
         Waker w;
+        bool refused = false;
         {
             std::lock_guard lk(s_->m);
-            if (s_->receiver_gone)
-                return {false, std::move(value)};
-            s_->value.emplace(std::move(value));
+            refused = s_->receiver_gone;
+            if (!refused)
+                s_->value.emplace(std::move(value));
             s_->sender_gone = true;
             w = std::move(s_->rx_waker);
+        }
+        if (refused) { // used up all the same, as a Tokio Sender is by send()
+            s_.reset();
+            w.wake();
+            return {false, std::move(value)};
         }
         ::pollscope::detail::trace_channel_send(ChannelKind::Oneshot, s_.get());
         s_.reset();
@@ -120,11 +128,14 @@ public:
     Poll<std::optional<T>> poll(Context& cx) {
         if (!s_)
             throw std::logic_error("pollscope::oneshot::Receiver polled after completion");
+        if (!coop::poll_proceed(cx))
+            return Pending;
         std::optional<T> out;
         Waker old; // a replaced waker is dropped after the lock is released
         {
             std::lock_guard lk(s_->m);
-            if (!s_->sender_gone) {
+            // closed by us: a value already sent is still delivered, else none will come
+            if (!s_->sender_gone && !s_->receiver_gone) {
                 if (!s_->rx_waker.will_wake(cx.waker()))
                     old = std::exchange(s_->rx_waker, cx.waker());
                 return Pending;
@@ -133,6 +144,7 @@ public:
             s_->value.reset();
             old = std::move(s_->rx_waker);
         }
+        coop::made_progress();
         if (out)
             ::pollscope::detail::trace_channel_recv(ChannelKind::Oneshot, s_.get());
         s_.reset();
@@ -155,8 +167,9 @@ public:
         return out;
     }
 
-    /// Refuses the value: a later send fails and gives it back. A value
-    /// already sent can still be taken with try_recv or by polling.
+    /// Refuses the value: a later send fails and gives it back, and a poll
+    /// with no value is Ready(nullopt). A value already sent can still be
+    /// taken with try_recv or by polling.
     void close() {
         if (!s_)
             return;

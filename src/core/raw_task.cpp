@@ -140,6 +140,11 @@ void RawTask::shutdown() noexcept {
     }
 }
 
+void RawTask::remote_abort() noexcept {
+    if (state.transition_to_notified_and_cancel())
+        scheduler_->schedule(this);
+}
+
 // A finished task's executor (and its hooks) may already be gone: a waker
 // kept by another thread must not touch them then.
 void RawTask::wake_by_ref() noexcept {

@@ -61,6 +61,10 @@ public:
     /// Cancels a task from outside (shutdown, abort). If it is running, the
     /// runner cancels it when its poll returns.
     void shutdown() noexcept;
+    /// Cancels a task from any thread through its own executor (JoinHandle::
+    /// abort): it is queued, and the thread that runs it destroys the future,
+    /// so a LocalSet task is destroyed on the set's thread and the set woken.
+    void remote_abort() noexcept;
 
     void wake_by_ref() noexcept;
     void wake_by_val() noexcept;

@@ -123,6 +123,26 @@ public:
         }
     }
 
+    /// Abort from a JoinHandle (Tokio's transition_to_notified_and_cancel):
+    /// marks the task cancelled and, when it is idle, notifies it. True when
+    /// the caller must submit it to its scheduler (one reference was added
+    /// for the queue); a running or queued task sees CANCELLED when its
+    /// runner gets to it.
+    bool transition_to_notified_and_cancel() noexcept {
+        auto cur = word_.load(std::memory_order_acquire);
+        for (;;) {
+            if (cur & (kComplete | kCancelled))
+                return false;
+            std::uint64_t next = cur | kCancelled;
+            bool submit = !(cur & (kRunning | kNotified));
+            if (submit)
+                next = (next | kNotified) + kRefOne;
+            if (word_.compare_exchange_weak(cur, next, std::memory_order_acq_rel,
+                                            std::memory_order_acquire))
+                return submit;
+        }
+    }
+
     /// The JoinHandle lets go. Returns true when the task was already complete,
     /// so the handle must drop the output itself.
     bool unset_join_interest() noexcept {

@@ -1,5 +1,7 @@
 #include "time_driver.h"
 
+#include "coop.h"
+
 #include <bit>
 #include <stdexcept>
 #include <vector>
@@ -40,10 +42,7 @@ void TimeDriver::set_current(TimeDriver* d) noexcept {
 
 // Deadlines round up to the next tick: a timer may fire late, never early.
 std::uint64_t TimeDriver::tick_of(Instant t) const noexcept {
-    auto ns = t.count();
-    if (ns <= 0)
-        return 0;
-    return std::uint64_t((ns + kTick.count() - 1) / kTick.count());
+    return tick_ceil(t);
 }
 
 bool TimeDriver::arm(detail::TimerEntry& e, Instant deadline, const Waker& waker) {
@@ -84,8 +83,10 @@ void TimeDriver::insert(detail::TimerEntry& e) {
     auto when = std::max(e.deadline_tick, elapsed_);
     auto masked = (elapsed_ ^ when) | 63;
     int level = std::min<int>((63 - std::countl_zero(masked)) / 6, kLevels - 1);
+    // Beyond ~2.2 years: park in the top level, one rotation ahead at most; it
+    // cascades (is re-inserted) when that slot comes round, as in Tokio.
     if (level == kLevels - 1 && when - elapsed_ >= level_range(level))
-        when = elapsed_ + level_range(level) - 1; // beyond ~2 years: park at the top
+        when = elapsed_ + level_range(level) - 1;
     int slot = int((when >> (6 * level)) & 63);
     e.level = level;
     e.slot = slot;
@@ -113,20 +114,28 @@ void TimeDriver::unlink(detail::TimerEntry& e) noexcept {
     --count_;
 }
 
+// When the first occupied slot of `level` is due (or must cascade): the slot's
+// start, in this rotation of the level or the next. The top level is a ring:
+// a slot at or before the current one holds timers of the next rotation (a
+// far timer parked there must not look due now, or it would cascade forever).
+std::uint64_t TimeDriver::slot_due_locked(int level, int& slot_out) const {
+    auto now_slot = int((elapsed_ / slot_range(level)) & 63);
+    auto slot = (std::countr_zero(std::rotr(occupied_[level], now_slot)) + now_slot) & 63;
+    auto start = elapsed_ & ~(level_range(level) - 1);
+    auto deadline = start + std::uint64_t(slot) * slot_range(level);
+    if (slot < now_slot || (level == kLevels - 1 && slot == now_slot))
+        deadline += level_range(level);
+    slot_out = slot;
+    return std::max(deadline, elapsed_);
+}
+
 std::optional<std::uint64_t> TimeDriver::next_tick_locked() const {
     for (int level = 0; level < kLevels; ++level) {
-        auto occ = occupied_[level];
-        if (!occ)
+        if (!occupied_[level])
             continue;
-        auto now_slot = int((elapsed_ / slot_range(level)) & 63);
-        auto rotated = std::rotr(occ, now_slot);
-        auto slot = (std::countr_zero(rotated) + now_slot) & 63;
-        auto start = elapsed_ & ~(level_range(level) - 1);
-        auto deadline = start + std::uint64_t(slot) * slot_range(level);
-        if (slot < now_slot)
-            deadline += level_range(level);
+        int slot;
         // a level-0 hit is exact; a higher level's slot start is when it must cascade
-        return std::max(deadline, elapsed_);
+        return slot_due_locked(level, slot);
     }
     return std::nullopt;
 }
@@ -149,15 +158,10 @@ std::size_t TimeDriver::fire_locked(std::uint64_t now_tick, std::unique_lock<std
         int level = 0;
         for (; level < kLevels; ++level)
             if (occupied_[level]) {
-                auto now_slot = int((elapsed_ / slot_range(level)) & 63);
-                auto slot =
-                    (std::countr_zero(std::rotr(occupied_[level], now_slot)) + now_slot) & 63;
-                auto start = elapsed_ & ~(level_range(level) - 1);
-                auto deadline = start + std::uint64_t(slot) * slot_range(level);
-                if (slot < now_slot)
-                    deadline += level_range(level);
-                if (std::max(deadline, elapsed_) == *next) {
-                    elapsed_ = std::max(deadline, elapsed_);
+                int slot;
+                auto at = slot_due_locked(level, slot);
+                if (at == *next) {
+                    elapsed_ = at;
                     auto* e = slots_[level][slot];
                     slots_[level][slot] = nullptr;
                     occupied_[level] &= ~(std::uint64_t(1) << slot);
@@ -211,12 +215,14 @@ Sleep::~Sleep() {
 }
 
 Poll<void> Sleep::poll(Context& cx) {
-    if (entry_.fired.load(std::memory_order_acquire))
+    if (!coop::poll_proceed(cx))
+        return Pending;
+    if (entry_.fired.load(std::memory_order_acquire) ||
+        (!armed_ && driver_->clock().now() >= deadline_) ||
+        !driver_->arm(entry_, deadline_, cx.waker())) {
+        coop::made_progress();
         return Ready();
-    if (!armed_ && driver_->clock().now() >= deadline_)
-        return Ready();
-    if (!driver_->arm(entry_, deadline_, cx.waker()))
-        return Ready();
+    }
     armed_ = true;
     return Pending;
 }
@@ -230,13 +236,26 @@ TimeDriver& driver_or_throw() {
 }
 } // namespace
 
+namespace {
+// now + d without overflow, at most the far future.
+Instant clamp_deadline(Instant now, Duration d) noexcept {
+    if (d > TimeDriver::kFarFuture)
+        d = TimeDriver::kFarFuture;
+    return now + d; // now is far below Instant::max() - 30 years
+}
+} // namespace
+
 Sleep sleep(Duration d) {
     auto& drv = driver_or_throw();
-    return Sleep(drv.clock().now() + d, &drv);
+    return Sleep(clamp_deadline(drv.clock().now(), d), &drv);
 }
 
 Sleep sleep_until(Instant deadline) {
-    return Sleep(deadline, &driver_or_throw());
+    auto& drv = driver_or_throw();
+    auto now = drv.clock().now();
+    if (deadline > now)
+        deadline = clamp_deadline(now, deadline - now);
+    return Sleep(deadline, &drv);
 }
 
 Instant now() {

@@ -65,8 +65,13 @@ public:
         parked_until_.store(tick, std::memory_order_release);
     }
     static std::uint64_t tick_ceil(Instant t) noexcept {
-        return t.count() <= 0 ? 0 : std::uint64_t((t.count() + kTick.count() - 1) / kTick.count());
+        // no `+ tick - 1`: that overflows for deadlines near Instant::max()
+        auto ns = t.count();
+        return ns <= 0 ? 0 : std::uint64_t(ns / kTick.count() + (ns % kTick.count() != 0));
     }
+    /// The latest deadline a sleep gets (Tokio's far future: about 30 years
+    /// from now); longer sleeps, up to Duration::max(), are clamped to it.
+    static constexpr Duration kFarFuture = std::chrono::hours(24 * 365 * 30);
 
     /// The driver of the executor polling on this thread, or nullptr.
     static TimeDriver* current() noexcept;
@@ -78,6 +83,7 @@ private:
     void unlink(detail::TimerEntry& e) noexcept;
     std::size_t fire_locked(std::uint64_t now_tick, std::unique_lock<std::mutex>& lk);
     std::optional<std::uint64_t> next_tick_locked() const;
+    std::uint64_t slot_due_locked(int level, int& slot) const;
 
     std::shared_ptr<Clock> clock_;
     mutable std::mutex m_;

@@ -171,13 +171,7 @@ int summary(const QString& path, QTextStream& out, QTextStream& err) {
             << "\n";
         return 1;
     }
-    const auto stats = trace::compute_stats(*t);
-    out << path << ": " << t->events.size() << " events, " << stats.tasks.size() << " tasks, "
-        << format_duration(stats.end_ts - stats.start_ts)
-        << (t->virtual_time ? " (virtual time)" : "") << "\n\n";
-    out << task_table(*t, stats);
-    const QString w = warning_lines(*t, stats);
-    out << (w.isEmpty() ? QStringLiteral("\nno warnings\n") : QStringLiteral("\nwarnings:\n") + w);
+    out << summary_text(path, *t);
     return 0;
 }
 
@@ -187,6 +181,20 @@ const QStringList kHeadless = {QStringLiteral("--list"),    QStringLiteral("--ru
                                QStringLiteral("-v"),        QStringLiteral("--help-all")};
 
 } // namespace
+
+QString summary_text(const QString& name, const trace::Trace& t) {
+    const auto stats = trace::compute_stats(t);
+    QString text;
+    QTextStream out(&text);
+    out << name << ": " << t.events.size() << " events, " << stats.tasks.size() << " tasks, "
+        << format_duration(stats.end_ts - stats.start_ts)
+        << (t.virtual_time ? " (virtual time)" : "") << "\n\n";
+    out << task_table(t, stats);
+    const QString w = warning_lines(t, stats);
+    out << (w.isEmpty() ? QStringLiteral("\nno warnings\n") : QStringLiteral("\nwarnings:\n") + w);
+    out.flush();
+    return text;
+}
 
 QString format_duration(std::int64_t ns) {
     return QString::fromStdString(trace::duration_text(ns, trace::DurationStyle::Compact));

@@ -37,6 +37,8 @@ bool is_headless(const QStringList& args);
 QString task_table(const trace::Trace& trace, const trace::TraceStats& stats);
 /// One line per warning ("" when none).
 QString warning_lines(const trace::Trace& trace, const trace::TraceStats& stats);
+/// What --summary prints for a trace read from `name`: totals, task table, warnings.
+QString summary_text(const QString& name, const trace::Trace& trace);
 /// "1.25ms", "300ns", "2.00s"...
 QString format_duration(std::int64_t ns);
 

@@ -1,5 +1,6 @@
 #include "json_import.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -427,14 +428,24 @@ private:
                     return integer(t.dropped);
                 if (key == "strings") {
                     have_strings = true;
+                    tables_[kStrings] = p_;
                     t.strings.clear();
-                    return array([&](std::size_t) {
+                    return array([&](std::size_t i) {
+                        // A std::string costs 32 bytes however short: bound the
+                        // table so memory stays a small multiple of the input.
+                        if (i >= max_strings())
+                            return fail("more than " + std::to_string(max_strings()) +
+                                        " strings (the limit is one per " +
+                                        std::to_string(kMinBytesPerString) +
+                                        " bytes of input, at least " +
+                                        std::to_string(kMinStringLimit) + ")");
                         t.strings.emplace_back();
                         return str_value(t.strings.back());
                     });
                 }
                 if (key == "locations") {
                     have_locations = true;
+                    tables_[kLocations] = p_;
                     t.locations.clear();
                     return array([&](std::size_t) {
                         SourceLoc l;
@@ -449,6 +460,7 @@ private:
                 }
                 if (key == "threads") {
                     have_threads = true;
+                    tables_[kThreads] = p_;
                     t.threads.clear();
                     return array([&](std::size_t) {
                         ThreadInfo th;
@@ -462,6 +474,7 @@ private:
                 }
                 if (key == "events") {
                     have_events = true;
+                    tables_[kEvents] = p_;
                     t.events.clear();
                     // Roughly 40 bytes per event: reserve to avoid regrowth.
                     return array([&](std::size_t) {
@@ -497,61 +510,125 @@ private:
         if (missing)
             return fail(std::string("missing key \"") + missing + "\"");
         if (t.strings.empty() || !t.strings[0].empty())
-            return fail("strings[0] must be the empty string");
-        if (t.locations.empty())
+            return at(kStrings, 0, -1, "strings[0] must be the empty string");
+        if (t.locations.empty()) {
+            p_ = tables_[kLocations];
+            path_.push_back({"locations", 0, false});
             return fail("locations[0] (the unknown location) is missing");
+        }
         if (!validate(t))
             return false;
         p_ = end;
         return true;
     }
 
-    /// Ids must point into the tables; reported at the offending element.
+    /// Ids must point into the tables, and every event the model keeps per
+    /// task must name one; reported at the offending element's own field.
     bool validate(const Trace& t) {
         const auto ns = t.strings.size();
         const auto nl = t.locations.size();
-        auto at = [&](const char* table, std::size_t i, std::string msg) {
-            path_.push_back({table, 0, false});
-            path_.push_back({{}, i, true});
-            return fail(std::move(msg));
-        };
-        for (std::size_t i = 0; i < nl; ++i)
-            if (t.locations[i].file >= ns || t.locations[i].function >= ns)
-                return at("locations", i, "string id out of range");
+        for (std::size_t i = 0; i < nl; ++i) {
+            if (t.locations[i].file >= ns)
+                return at(kLocations, i, 0,
+                          "string id out of range (strings has " + std::to_string(ns) + ")");
+            if (t.locations[i].function >= ns)
+                return at(kLocations, i, 1,
+                          "string id out of range (strings has " + std::to_string(ns) + ")");
+        }
         for (std::size_t i = 0; i < t.threads.size(); ++i)
             if (t.threads[i].name >= ns)
-                return at("threads", i, "string id out of range");
+                return at(kThreads, i, 2,
+                          "string id out of range (strings has " + std::to_string(ns) + ")");
+        const std::string strings_n = " (strings has " + std::to_string(ns) + ")";
+        const std::string locations_n = " (locations has " + std::to_string(nl) + ")";
         for (std::size_t i = 0; i < t.events.size(); ++i) {
             const Event& e = t.events[i];
             if (e.thread >= t.threads.size())
-                return at("events", i, "thread index out of range");
-            bool ok = true;
+                return at(kEvents, i, 5,
+                          "thread index out of range (threads has " +
+                              std::to_string(t.threads.size()) + ")");
             switch (e.kind) {
             case EventKind::Spawn:
-                ok = e.arg2 < nl;
-                break;
-            case EventKind::PollEnd:
-                ok = e.arg < nl && e.flag <= 2;
-                break;
             case EventKind::TaskName:
-            case EventKind::Fail:
-            case EventKind::Mark:
-                ok = e.arg < ns;
-                break;
-            case EventKind::WorkerStart:
-                ok = e.arg2 < ns;
+            case EventKind::PollStart:
+            case EventKind::PollEnd:
+            case EventKind::Wake:
+            case EventKind::Cancel:
+                if (e.task == 0)
+                    return at(kEvents, i, 1,
+                              "task 0 (no task) on a " + std::string(kind_name(e.kind)) +
+                                  " event, which needs a task");
                 break;
             default:
                 break;
             }
-            if (!ok)
-                return at("events", i, "string, location or outcome out of range");
+            switch (e.kind) {
+            case EventKind::Spawn:
+                if (e.arg2 >= nl)
+                    return at(kEvents, i, 4, "location id out of range" + locations_n);
+                break;
+            case EventKind::PollEnd:
+                if (e.arg >= nl)
+                    return at(kEvents, i, 3, "location id out of range" + locations_n);
+                if (e.flag > 2)
+                    return at(kEvents, i, 6, "poll outcome out of range (0, 1 or 2)");
+                break;
+            case EventKind::TaskName:
+            case EventKind::Fail:
+            case EventKind::Mark:
+                if (e.arg >= ns)
+                    return at(kEvents, i, 3, "string id out of range" + strings_n);
+                break;
+            case EventKind::WorkerStart:
+                if (e.arg2 >= ns)
+                    return at(kEvents, i, 4, "string id out of range" + strings_n);
+                break;
+            default:
+                break;
+            }
             if (i && e.ts < t.events[i - 1].ts)
-                return at("events", i, "events out of time order");
+                return at(kEvents, i, 0, "events out of time order");
+            std::int64_t span = 0;
+            if (i && __builtin_sub_overflow(e.ts, t.events[0].ts, &span))
+                return at(kEvents, i, 0,
+                          "events span more than 2^63-1 ns (about 292 years) from the first");
         }
         return true;
     }
 
+    enum Table { kStrings, kLocations, kThreads, kEvents, kTableCount };
+    static constexpr const char* kTableNames[kTableCount] = {"strings", "locations", "threads",
+                                                             "events"};
+    static constexpr std::size_t kMinBytesPerString = 16;
+    static constexpr std::size_t kMinStringLimit = 4096;
+    std::size_t max_strings() const noexcept {
+        return std::max(kMinStringLimit, std::size_t(e_ - b_) / kMinBytesPerString);
+    }
+
+    /// Fails at element `index` of a table (at its field `field`, or the
+    /// element itself when field < 0): walks the already-parsed array again
+    /// to find where that element starts.
+    bool at(Table table, std::size_t index, int field, std::string msg) {
+        p_ = tables_[table];
+        path_.push_back({kTableNames[table], 0, false});
+        bool ok = p_ && expect('[', "'['");
+        for (std::size_t k = 0; ok && k < index; ++k)
+            ok = skip_value(1) && sep();
+        path_.push_back({{}, index, true});
+        if (ok && field >= 0) {
+            ws();
+            ok = expect('[', "'['");
+            for (int k = 0; ok && k < field; ++k)
+                ok = skip_value(1) && sep();
+            path_.push_back({{}, std::size_t(field), true});
+        }
+        if (!ok)
+            return false; // cannot happen: the array parsed before
+        ws();
+        return fail(std::move(msg));
+    }
+
+    const char* tables_[kTableCount] = {};
     const char* b_;
     const char* p_;
     const char* e_;

@@ -5,9 +5,41 @@
 #include "json_import.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
 
+#include <cstdio>
+
 namespace pollscope::trace {
+
+namespace {
+// Input read from a stream is held whole in memory: refuse beyond this.
+constexpr qint64 kMaxStreamBytes = qint64(1) << 30;
+
+bool read_stream(QFile& file, QByteArray& data, QString* error, const QString& path) {
+    constexpr qint64 kChunk = qint64(1) << 20;
+    for (;;) {
+        const auto before = data.size();
+        if (before >= kMaxStreamBytes) {
+            if (error)
+                *error = QStringLiteral("%1: input larger than %2 MiB, the limit for a stream")
+                             .arg(path)
+                             .arg(kMaxStreamBytes >> 20);
+            return false;
+        }
+        data.resize(before + kChunk);
+        const qint64 n = file.read(data.data() + before, kChunk);
+        if (n < 0) {
+            if (error)
+                *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+            return false;
+        }
+        data.resize(before + n);
+        if (n == 0) // reads block until data or the end
+            return true;
+    }
+}
+} // namespace
 
 std::optional<FileFormat> format_from_name(const QString& name) {
     const QString n = name.trimmed().toLower();
@@ -20,6 +52,13 @@ std::optional<FileFormat> format_from_name(const QString& name) {
 
 bool save_trace(const QString& path, const Trace& trace, const SaveOptions& options, QString* error,
                 const std::function<void(double)>& progress) {
+    // QSaveFile would replace a device node or a FIFO with a regular file.
+    const QFileInfo target(path);
+    if (target.exists() && !target.isFile()) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: not a regular file").arg(path);
+        return false;
+    }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         if (error)
@@ -44,6 +83,15 @@ bool save_trace(const QString& path, const Trace& trace, const SaveOptions& opti
         file.cancelWriting();
         return false;
     }
+    // The last block is still in QFileDevice's buffer: a write error there
+    // (a full disk) must fail the save, and commit() alone lets it pass.
+    if (!file.flush()) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        file.cancelWriting();
+        file.commit(); // removes the temporary file
+        return false;
+    }
     if (!file.commit()) {
         if (error)
             *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
@@ -55,16 +103,24 @@ bool save_trace(const QString& path, const Trace& trace, const SaveOptions& opti
 std::optional<Trace> load_trace(const QString& path, QString* error,
                                 const std::function<void(double)>& progress) {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    const bool is_stdin = path == QLatin1String("-");
+    if (!(is_stdin ? file.open(stdin, QIODevice::ReadOnly, QFileDevice::DontCloseHandle)
+                   : file.open(QIODevice::ReadOnly))) {
         if (error)
             *error = QStringLiteral("cannot open %1: %2").arg(path, file.errorString());
         return std::nullopt;
     }
-    // Map the file when possible: no copy of a 100 MB trace.
-    const qint64 size = file.size();
+    qint64 size = file.size();
     QByteArray data;
     const char* bytes = nullptr;
-    if (size > 0) {
+    if (is_stdin || file.isSequential() || !QFileInfo(path).isFile()) {
+        // A pipe, /dev/stdin, <(...): no size to map, read to the end (bounded).
+        if (!read_stream(file, data, error, path))
+            return std::nullopt;
+        size = data.size();
+        bytes = data.constData();
+    } else if (size > 0) {
+        // Map the file when possible: no copy of a 100 MB trace.
         if (uchar* m = file.map(0, size)) {
             bytes = reinterpret_cast<const char*>(m);
         } else {
