@@ -24,7 +24,7 @@ packages=(
     file                 # cpack's DEB generator and dpkg-shlibdeps look at binaries with it
     desktop-file-utils   # desktop-file-validate (tests)
     appstream            # appstreamcli validate (tests)
-    clang-tidy           # static checks (.clang-tidy; CI on changed files)
+    debootstrap          # packaging/test-deb-install.sh: a fresh Debian 12 chroot
 )
 
 if [[ $(id -u) -eq 0 ]]; then
