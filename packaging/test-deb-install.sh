@@ -77,7 +77,7 @@ in_root apt-get install -y -q "/tmp/$(basename "$deb")" >"$root/tmp/install.log"
 in_root dpkg-query -W -f='${Package}\n' | sort >"$root/tmp/after"
 pulled=$(comm -13 "$root/tmp/before" "$root/tmp/after" | grep -vx "$package" || true)
 echo "pulled $(wc -w <<<"$pulled") packages besides $package:"
-echo "$pulled" | column -c 100
+if command -v column >/dev/null; then column -c 100 <<<"$pulled"; else echo $pulled; fi
 # A runtime install: no compiler, no headers, no build tool.
 build_deps=$(grep -E -- '-dev$|-dev-tools$|^(gcc|g\+\+|cpp|clang|cmake|make|ninja-build|binutils|build-essential|dpkg-dev)(-[0-9.]+)?$|^qcoro' \
     <<<"$pulled" || true)
