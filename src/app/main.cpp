@@ -26,5 +26,5 @@ int main(int argc, char** argv) {
         w.open_trace(options.trace);
     else if (options.start)
         QTimer::singleShot(0, &w, [&w] { w.run(); });
-    return app.exec();
+    return QApplication::exec();
 }

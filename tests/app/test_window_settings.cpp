@@ -24,6 +24,13 @@ private slots:
     }
 
     void geometryAndSplittersRestored() {
+#if defined(__SANITIZE_THREAD__)
+        // Splitter sizes take effect only in a shown window, and showing one
+        // makes Qt Gui hand work to its thread pool, synchronized inside
+        // Debian's Qt where ThreadSanitizer cannot see it (a report with
+        // only Qt Gui frames). The default and ASan suites run this test.
+        QSKIP("needs a shown window: Qt Gui's thread pool is invisible to TSan");
+#endif
         QSettings().clear();
         const QSize size(1111, 733);
         QList<int> main_sizes, centre_sizes, first_main;
