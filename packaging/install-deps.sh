@@ -25,6 +25,7 @@ packages=(
     desktop-file-utils   # desktop-file-validate (tests)
     appstream            # appstreamcli validate (tests)
     debootstrap          # packaging/test-deb-install.sh: a fresh Debian 12 chroot
+    clang-tidy-16        # static checks (.clang-tidy; CI on changed files): 16 knows std::source_location
 )
 
 if [[ $(id -u) -eq 0 ]]; then
