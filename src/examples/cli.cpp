@@ -336,10 +336,11 @@ std::optional<int> run(const QStringList& args, QTextStream& out, QTextStream& e
         return usage_error(QStringLiteral("use one of --list, --run and --summary"));
     const bool window_args = p.isSet(QStringLiteral("example")) ||
                              p.isSet(QStringLiteral("start")) || !p.positionalArguments().isEmpty();
-    if (modes == 0) {
+    if (!p.isSet(QStringLiteral("run")))
         for (const auto& o : kRunOptions)
             if (p.isSet(o))
                 return usage_error(QStringLiteral("--%1 needs --run ID").arg(o));
+    if (modes == 0) {
         if (p.positionalArguments().size() > 1)
             return usage_error(QStringLiteral("one trace file at most (got %1)")
                                    .arg(p.positionalArguments().join(QStringLiteral(", "))));

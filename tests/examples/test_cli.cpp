@@ -79,6 +79,8 @@ private slots:
             {{"--run"}, "Missing value after '--run'."},
             {{"--workers", "3"}, "--workers needs --run ID"},
             {{"--export", "x.json"}, "--export needs --run ID"},
+            {{"--summary", "x.json", "--workers", "2"}, "--workers needs --run ID"},
+            {{"--list", "--set", "a=1"}, "--set needs --run ID"},
             {{"a.json", "b.json"}, "one trace file at most (got a.json, b.json)"},
             {{"--start", "a.json"},
              "--start runs an example; it does not combine with a trace file"},
