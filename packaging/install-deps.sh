@@ -20,6 +20,14 @@ packages=(
     xvfb                 # a virtual display to run the GUI headless
     xauth                # xvfb-run needs it
     fonts-dejavu-core    # a font for the window and the exported SVG/PNG
+    ninja-build          # the dev preset's generator
+    librsvg2-bin         # rsvg-convert: the icon's PNG sizes, rendered from the SVG
+    dpkg-dev             # dpkg-shlibdeps: the .deb's Depends (cpack -G DEB)
+    file                 # cpack's DEB generator and dpkg-shlibdeps look at binaries with it
+    desktop-file-utils   # desktop-file-validate (tests)
+    appstream            # appstreamcli validate (tests)
+    debootstrap          # packaging/test-deb-install.sh: a fresh Debian 12 chroot
+    clang-tidy-16        # static checks (.clang-tidy; CI on changed files): 16 knows std::source_location
 )
 
 if [[ $(id -u) -eq 0 ]]; then

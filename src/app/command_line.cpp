@@ -1,24 +1,22 @@
 #include "command_line.h"
 
-#include "cli.h"
-
 #include <QTextStream>
 
 #include <cstdio>
 
 namespace pollscope::app {
 
-std::optional<int> run_command_line(const QStringList& args) {
+std::optional<int> run_command_line(const QStringList& args, cli::WindowOptions* window) {
     QTextStream out(stdout);
     QTextStream err(stderr);
-    return cli::run(args, out, err);
+    return cli::run(args, out, err, window);
 }
 
-std::optional<int> run_command_line(int argc, char** argv) {
+std::optional<int> run_command_line(int argc, char** argv, cli::WindowOptions* window) {
     QStringList args;
     for (int i = 0; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
-    return run_command_line(args);
+    return run_command_line(args, window);
 }
 
 } // namespace pollscope::app

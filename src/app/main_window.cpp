@@ -1,6 +1,8 @@
 #include "main_window.h"
 
+#include "about_dialog.h"
 #include "gui_read_lock.h"
+#include "recent_files.h"
 #include "step_axis.h"
 #include "timeline_feed.h"
 #include "timeline_palette.h"
@@ -16,6 +18,7 @@
 #include "trace_store.h"
 #include "ui_main_window.h"
 
+#include <QApplication>
 #include <QCloseEvent>
 #include <QCoroFuture>
 #include <QCoroTask>
@@ -25,6 +28,8 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
 #include <QPicture>
@@ -47,7 +52,6 @@ namespace pollscope::app {
 
 namespace {
 
-constexpr int kMaxRecent = 8;
 /// Above this many events the step axis is not offered (it is rebuilt whole).
 constexpr std::size_t kMaxStepsEvents = 200'000;
 
@@ -71,21 +75,6 @@ QString write_trace(const QString& path, const trace::Trace& t, trace::FileForma
     if (!trace::save_trace(path, t, o, &error, progress))
         return error.isEmpty() ? QObject::tr("Could not write %1").arg(path) : error;
     return {};
-}
-
-// Coroutines: everything they use is a parameter, so it lives in the frame.
-QCoro::Task<> finish_export(QPointer<MainWindow> w, QFuture<QString> job, QString path,
-                            std::function<void(const QString&, const QString&)> done) {
-    const QString error = co_await job;
-    if (w)
-        done(path, error);
-}
-
-QCoro::Task<> finish_open(QPointer<MainWindow> w, QFuture<Loaded> job, QString path,
-                          std::function<void(const QString&, Loaded&)> done) {
-    Loaded loaded = co_await job;
-    if (w)
-        done(path, loaded);
 }
 
 /// The example a trace was recorded from, guessed from its first task: the
@@ -242,6 +231,14 @@ void MainWindow::setup_actions() {
     connect(ui_->actionToggleRun, &QAction::triggered, this, &MainWindow::toggle_run);
     connect(ui_->actionPrevious, &QAction::triggered, ui_->previousButton, &QPushButton::click);
     connect(ui_->actionNext, &QAction::triggered, ui_->nextButton, &QPushButton::click);
+    connect(ui_->actionAbout, &QAction::triggered, this, [this] {
+        auto* about = new AboutDialog(this);
+        about->setAttribute(Qt::WA_DeleteOnClose);
+        about->show();
+    });
+    connect(ui_->actionAboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+    recent_ = new RecentFiles(ui_->menuRecent, this);
+    connect(recent_, &RecentFiles::open_requested, this, &MainWindow::open_trace);
     // The toolbar's Run and Pause share Space through the menu's Run / Pause.
     addAction(ui_->actionToggleRun);
 }
@@ -319,11 +316,14 @@ void MainWindow::setup_views() {
         if (const auto* e = ui_->examplePanel->example(); e && !viewing_file_)
             QSettings().setValue(QStringLiteral("axis/") + e->id, i == 0);
     });
-    auto* toggle_axis = new QAction(tr("Switch time axis"), this);
+    auto* toggle_axis = new QAction(tr("Switch time axis (steps / real time)"), this);
     toggle_axis->setShortcut(QKeySequence(Qt::Key_T));
     connect(toggle_axis, &QAction::triggered, this,
             [this] { axis_box_->setCurrentIndex(axis_box_->currentIndex() == 0 ? 1 : 0); });
-    addAction(toggle_axis);
+    // A View menu before Help: the timeline's own switches.
+    auto* view_menu = new QMenu(tr("&View"), menuBar());
+    view_menu->addAction(toggle_axis);
+    menuBar()->insertMenu(ui_->menuHelp->menuAction(), view_menu);
     connect(ui_->followLive, &QCheckBox::toggled, ui_->timeline, &TimelineView::set_follow_live);
     connect(ui_->timeline, &TimelineView::follow_live_changed, ui_->followLive,
             &QCheckBox::setChecked);
@@ -833,7 +833,7 @@ void MainWindow::export_dialog() {
     const QString base =
         current_example_id().isEmpty() ? QStringLiteral("trace") : current_example_id();
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export"), QDir(dir).filePath(base + QStringLiteral(".json")),
+        this, tr("Export"), QDir(dir).filePath(base + QStringLiteral(".pollscope.json")),
         tr("Chrome trace JSON (*.json);;CSV (*.csv);;PNG image of the timeline (*.png);;SVG "
            "image of the timeline (*.svg)"),
         &filter);
@@ -928,15 +928,17 @@ void MainWindow::export_to(const QString& path, std::optional<ExportFormat> form
         });
     }
     set_busy(tr("Exporting %1").arg(QFileInfo(path).fileName()), progress);
-    QPointer<MainWindow> self(this);
-    finish_export(self, std::move(job), path, [self](const QString& p, const QString& error) {
+    // QCoro 0.8 connects a Task (not a QFuture): the callback runs on the GUI
+    // thread once the job is done, unless the window is gone by then.
+    auto finished = qCoro(job).waitForFinished();
+    QCoro::connect(std::move(finished), this, [self = this, p = path](const QString& error) {
         self->clear_busy();
         if (!error.isEmpty()) {
             self->report_error(tr("Export failed"), error);
         } else {
             self->status_label_->setText(tr("Exported %1").arg(p));
             if (p.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
-                self->add_recent(p);
+                self->recent_->add(p);
         }
         emit self->export_finished(p, error.isEmpty(), error);
     });
@@ -985,8 +987,9 @@ void MainWindow::open_trace(const QString& path) {
         progress->permille = 1000;
         return out;
     });
-    QPointer<MainWindow> self(this);
-    finish_open(self, std::move(job), path, [self](const QString& p, Loaded& loaded) {
+    // As for the export: QCoro::connect on the job's Task.
+    auto finished = qCoro(job).waitForFinished();
+    QCoro::connect(std::move(finished), this, [self = this, p = path](Loaded loaded) {
         self->clear_busy();
         if (!loaded.error.isEmpty()) {
             // Nothing else changes: the current trace and run stay as they were.
@@ -1023,7 +1026,7 @@ void MainWindow::open_trace(const QString& path) {
                                          .arg(QFileInfo(p).fileName())
                                          .arg(self->store_->trace().events.size())
                                          .arg(self->store_->task_lanes().size()));
-        self->add_recent(p);
+        self->recent_->add(p);
         self->update_actions();
         emit self->trace_opened(p);
     });
@@ -1055,28 +1058,6 @@ void MainWindow::on_store_replaced() {
     attach_timeline();
     ui_->timeline->fit();
     ui_->examplePanel->highlight_site({}, 0);
-}
-
-void MainWindow::add_recent(const QString& path) {
-    QSettings s;
-    QStringList recent = s.value(QStringLiteral("recentFiles")).toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
-    while (recent.size() > kMaxRecent)
-        recent.removeLast();
-    s.setValue(QStringLiteral("recentFiles"), recent);
-    update_recent_menu();
-}
-
-void MainWindow::update_recent_menu() {
-    ui_->menuRecent->clear();
-    const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
-    for (const auto& p : recent) {
-        auto* a = ui_->menuRecent->addAction(QFileInfo(p).fileName());
-        a->setToolTip(p);
-        connect(a, &QAction::triggered, this, [this, p] { open_trace(p); });
-    }
-    ui_->menuRecent->setEnabled(!recent.isEmpty());
 }
 
 void MainWindow::load_knobs(const ExampleInfo& e) {
@@ -1112,7 +1093,6 @@ void MainWindow::load_settings() {
     const QString last = s.value(QStringLiteral("lastExample")).toString();
     if (last.isEmpty() || !select_example(last))
         ui_->exampleList->setCurrentRow(0);
-    update_recent_menu();
 }
 
 void MainWindow::save_settings() {

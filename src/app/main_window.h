@@ -33,6 +33,7 @@ class EventLogModel;
 class ExamplePanel;
 class ExampleRunner;
 class LiveStats;
+class RecentFiles;
 class TaskTableModel;
 class TimelineView;
 class TraceStore;
@@ -85,6 +86,7 @@ public:
     TimelineView* timeline() const;
     ExamplePanel* example_panel() const;
     ExampleRunner* runner() const { return runner_; }
+    RecentFiles* recent_files() const { return recent_; }
     QSortFilterProxyModel* task_proxy() const { return task_proxy_; }
     /// The task selected in the table/timeline (0: none).
     std::uint32_t selected_task() const { return selected_task_; }
@@ -130,8 +132,6 @@ private:
     void auto_select(std::uint32_t task);
     void select_in_table(std::uint32_t task);
     void update_code_highlight();
-    void add_recent(const QString& path);
-    void update_recent_menu();
     void clear_trace();
     void export_dialog();
     void open_dialog();
@@ -159,6 +159,7 @@ private:
     std::uint64_t steps_generation_ = ~std::uint64_t(0);
     QComboBox* axis_box_ = nullptr;
     ExampleRunner* runner_ = nullptr;
+    RecentFiles* recent_ = nullptr;
     TaskTableModel* task_model_ = nullptr;
     QSortFilterProxyModel* task_proxy_ = nullptr;
     EventLogModel* log_model_ = nullptr;

@@ -4,6 +4,7 @@
 #include "duration_text.h"
 #include "example_registry.h"
 #include "recorded_run.h"
+#include "pollscope_version.h"
 #include "recorder.h"
 #include "trace_file.h"
 
@@ -14,16 +15,12 @@
 #include <cstdio>
 #include <exception>
 
-#ifndef POLLSCOPE_VERSION
-#define POLLSCOPE_VERSION "0.0.0"
-#endif
-
 namespace pollscope::cli {
 
 namespace {
 
-const char* const kUsage =
-    "Usage: pollscope [--example ID [--start]] [TRACE.json]\n"
+const char* const kUsageHead =
+    "Usage: pollscope [--example ID [--start]] [TRACE.pollscope.json]\n"
     "       pollscope --list\n"
     "       pollscope --run ID [--workers N] [--virtual-time] [--set KNOB=VALUE]...\n"
     "                 [--export FILE [--format chrome|csv]]\n"
@@ -33,22 +30,49 @@ const char* const kUsage =
     "\n"
     "Window:\n"
     "  --example ID        open the window on example ID\n"
-    "  --start             start that example at once\n"
-    "  TRACE.json          open a saved trace\n"
+    "  --start             start the example at once\n"
+    "  TRACE               open a saved trace (Chrome JSON written by pollscope)\n"
     "\n"
     "Headless (no display needed):\n"
     "  --list              list the examples (id and title)\n"
     "  --run ID            run example ID, print its task table and result\n"
     "  --workers N         set the example's worker threads\n"
     "  --virtual-time      run on the virtual clock (exact, instant)\n"
-    "  --set KNOB=VALUE    set a knob (see --run ID --help-knobs); repeatable\n"
-    "  --help-knobs        with --run ID: list the example's knobs\n"
+    "  --set KNOB=VALUE    set a knob (below, or --run ID --help-knobs); repeatable\n"
+    "  --help-knobs        with --run ID: list the example's knobs with their ranges\n"
     "  --export FILE       write the recorded trace to FILE\n"
     "  --format FMT        chrome (JSON, opens in ui.perfetto.dev) or csv;\n"
     "                      default: from FILE's extension, else chrome\n"
     "  --summary FILE      print the task table and warnings of a saved trace\n"
     "  -h, --help          this help\n"
     "  -v, --version       the version\n";
+
+const char* const kUsageTail =
+    "\n"
+    "Sample command lines:\n"
+    "  pollscope --run event-loop --virtual-time --set events=5 --export run.pollscope.json\n"
+    "  pollscope --summary run.pollscope.json\n"
+    "  pollscope run.pollscope.json                 # the window, on that trace\n"
+    "  pollscope --example select --start           # the window, running select\n"
+    "\n"
+    "Exit status: 0 success, 1 a failed run or an unreadable/unwritable file,\n"
+    "2 a usage error (unknown option or example, bad knob value).\n";
+
+/// Qt's own window options (QApplication takes them out of argv later); they
+/// are accepted here so that no argument is unknown to one parser only.
+const QStringList kQtValueOptions = {
+    QStringLiteral("platform"),        QStringLiteral("platformpluginpath"),
+    QStringLiteral("platformtheme"),   QStringLiteral("plugin"),
+    QStringLiteral("qwindowgeometry"), QStringLiteral("qwindowicon"),
+    QStringLiteral("qwindowtitle"),    QStringLiteral("style"),
+    QStringLiteral("stylesheet"),      QStringLiteral("display"),
+};
+const QStringList kQtFlagOptions = {QStringLiteral("reverse")};
+
+/// The options that only make sense with --run.
+const QStringList kRunOptions = {QStringLiteral("workers"), QStringLiteral("virtual-time"),
+                                 QStringLiteral("set"),     QStringLiteral("help-knobs"),
+                                 QStringLiteral("export"),  QStringLiteral("format")};
 
 QString pad(const QString& s, int width, bool right = false) {
     return right ? s.rightJustified(width) : s.leftJustified(width);
@@ -175,11 +199,6 @@ int summary(const QString& path, QTextStream& out, QTextStream& err) {
     return 0;
 }
 
-const QStringList kHeadless = {QStringLiteral("--list"),    QStringLiteral("--run"),
-                               QStringLiteral("--summary"), QStringLiteral("--help"),
-                               QStringLiteral("-h"),        QStringLiteral("--version"),
-                               QStringLiteral("-v"),        QStringLiteral("--help-all")};
-
 } // namespace
 
 QString summary_text(const QString& name, const trace::Trace& t) {
@@ -248,21 +267,26 @@ QString warning_lines(const trace::Trace&, const trace::TraceStats& stats) {
     return out;
 }
 
-bool is_headless(const QStringList& args) {
-    for (int i = 1; i < args.size(); ++i) {
-        const QString& a = args[i];
-        if (a == QLatin1String("--"))
-            break;
-        for (const auto& opt : kHeadless)
-            if (a == opt || a.startsWith(opt + QLatin1Char('=')))
-                return true;
+QString usage() {
+    QString text = QString::fromUtf8(kUsageHead);
+    text += QStringLiteral("\nExamples and their knobs (--set KNOB=VALUE):\n");
+    int w = 0;
+    for (const auto& e : examples::examples())
+        w = std::max(w, int(e.id.size()));
+    for (const auto& e : examples::examples()) {
+        QStringList knobs;
+        for (const auto& k : e.knobs)
+            knobs << k.id;
+        text += QStringLiteral("  %1  %2\n").arg(pad(e.id, w), e.title);
+        if (!knobs.isEmpty())
+            text += QStringLiteral("  %1  knobs: %2\n")
+                        .arg(QString(w, QLatin1Char(' ')), knobs.join(QStringLiteral(", ")));
     }
-    return false;
+    return text + QString::fromUtf8(kUsageTail);
 }
 
-std::optional<int> run(const QStringList& args, QTextStream& out, QTextStream& err) {
-    if (!is_headless(args))
-        return std::nullopt;
+std::optional<int> run(const QStringList& args, QTextStream& out, QTextStream& err,
+                       WindowOptions* window) {
     QCommandLineParser p;
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addOptions({
@@ -281,31 +305,61 @@ std::optional<int> run(const QStringList& args, QTextStream& out, QTextStream& e
         {"example", "example", "id"},
         {"start", "start"},
     });
+    for (const auto& name : kQtValueOptions)
+        p.addOption({name, QStringLiteral("Qt"), QStringLiteral("value")});
+    for (const auto& name : kQtFlagOptions)
+        p.addOption({name, QStringLiteral("Qt")});
     p.addPositionalArgument(QStringLiteral("trace"), QStringLiteral("trace"));
-    if (!p.parse(args)) {
-        err << "pollscope: " << p.errorText() << "\n(see pollscope --help)\n";
+    auto usage_error = [&err](const QString& message) {
+        err << "pollscope: " << message << "\n\n" << usage();
         return 2;
-    }
+    };
+    if (!p.parse(args))
+        return usage_error(p.errorText());
     if (p.isSet(QStringLiteral("help")) || p.isSet(QStringLiteral("help-all"))) {
-        out << kUsage;
+        out << usage();
         return 0;
     }
     if (p.isSet(QStringLiteral("version"))) {
-        out << "pollscope " << POLLSCOPE_VERSION << "\n";
+        out << "pollscope " << kVersion << "\n";
         return 0;
     }
     const int modes = int(p.isSet(QStringLiteral("list"))) + int(p.isSet(QStringLiteral("run"))) +
                       int(p.isSet(QStringLiteral("summary")));
-    if (modes > 1) {
-        err << "pollscope: use one of --list, --run and --summary\n";
-        return 2;
+    if (modes > 1)
+        return usage_error(QStringLiteral("use one of --list, --run and --summary"));
+    const bool window_args = p.isSet(QStringLiteral("example")) ||
+                             p.isSet(QStringLiteral("start")) || !p.positionalArguments().isEmpty();
+    if (!p.isSet(QStringLiteral("run")))
+        for (const auto& o : kRunOptions)
+            if (p.isSet(o))
+                return usage_error(QStringLiteral("--%1 needs --run ID").arg(o));
+    if (modes == 0) {
+        if (p.positionalArguments().size() > 1)
+            return usage_error(QStringLiteral("one trace file at most (got %1)")
+                                   .arg(p.positionalArguments().join(QStringLiteral(", "))));
+        const QString example = p.value(QStringLiteral("example"));
+        if (p.isSet(QStringLiteral("example")) && !examples::find_example(example)) {
+            QStringList ids;
+            for (const auto& x : examples::examples())
+                ids << x.id;
+            err << "pollscope: no example '" << example
+                << "'; ids: " << ids.join(QStringLiteral(", ")) << "\n";
+            return 2;
+        }
+        if (p.isSet(QStringLiteral("start")) && !p.positionalArguments().isEmpty())
+            return usage_error(
+                QStringLiteral("--start runs an example; it does not combine with a trace file"));
+        if (window) {
+            window->example = example;
+            window->start = p.isSet(QStringLiteral("start"));
+            window->trace = p.positionalArguments().value(0);
+        }
+        return std::nullopt;
     }
-    if (p.isSet(QStringLiteral("example")) || p.isSet(QStringLiteral("start")) ||
-        !p.positionalArguments().isEmpty()) {
-        err << "pollscope: --example, --start and a trace file open the window; they do not "
-               "combine with --list, --run or --summary\n";
-        return 2;
-    }
+    if (window_args)
+        return usage_error(QStringLiteral("--example, --start and a trace file open the window; "
+                                          "they do not combine with --list, --run or --summary"));
     if (p.isSet(QStringLiteral("list"))) {
         int w = 0;
         for (const auto& e : examples::examples())
@@ -317,20 +371,6 @@ std::optional<int> run(const QStringList& args, QTextStream& out, QTextStream& e
     if (p.isSet(QStringLiteral("summary")))
         return summary(p.value(QStringLiteral("summary")), out, err);
     return run_example(p, out, err);
-}
-
-int main(int argc, char** argv) {
-    QStringList args;
-    for (int i = 0; i < argc; ++i)
-        args << QString::fromLocal8Bit(argv[i]);
-    QTextStream out(stdout);
-    QTextStream err(stderr);
-    auto code = run(args, out, err);
-    if (!code) {
-        err << "pollscope: no command-line option given (see pollscope --help)\n";
-        return 2;
-    }
-    return *code;
 }
 
 } // namespace pollscope::cli

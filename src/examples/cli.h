@@ -6,8 +6,11 @@
 //             [--export FILE [--format chrome|csv]]
 //   pollscope --summary FILE
 //   pollscope --help | --version
+//   pollscope [--example ID [--start]] [TRACE]      (the window)
 //
-// GUI options (--example ID, --start, a trace file) are left to the window.
+// Every argument is parsed here, before any QApplication exists: a mistake
+// (unknown option, missing value, unknown example) is reported without a
+// display, and the window only gets arguments already checked.
 
 #include "stats.h"
 
@@ -19,18 +22,25 @@
 
 namespace pollscope::cli {
 
-/// Handles `args` (args[0] is the program) when they hold a headless option:
-/// prints to `out`/`err` and returns the exit code (0 success, 1 a failed run
-/// or unreadable/unwritable file, 2 bad usage: unknown id, bad knob...).
-/// nullopt when the arguments are for the window.
-std::optional<int> run(const QStringList& args, QTextStream& out, QTextStream& err);
+/// What the window is to do, from arguments run() has checked.
+struct WindowOptions {
+    QString example; // an existing example id, or empty
+    bool start = false;
+    QString trace; // a trace file to open, or empty
+};
 
-/// run() on the process arguments, stdout and stderr; 2 with a message when
-/// they hold no headless option. Needs no QCoreApplication and no display.
-int main(int argc, char** argv);
+/// Parses `args` (args[0] is the program). For a headless option, or for a
+/// usage error, prints to `out`/`err` and returns the exit code (0 success,
+/// 1 a failed run or unreadable/unwritable file, 2 bad usage: unknown option,
+/// missing value, unknown id, bad knob...; the usage goes to `err` then).
+/// nullopt when the arguments are for the window, which are then in `window`
+/// (when not null). Needs no QCoreApplication and no display.
+std::optional<int> run(const QStringList& args, QTextStream& out, QTextStream& err,
+                       WindowOptions* window = nullptr);
 
-/// True when `args` hold one of the headless options.
-bool is_headless(const QStringList& args);
+/// The text of --help: usage, options, the examples with their knobs, and
+/// sample command lines.
+QString usage();
 
 /// The tokio-console-like table: id, name, state, polls, wakes, busy, idle,
 /// scheduled, spawn location, warnings; one row per task.

@@ -3,6 +3,7 @@
 // (unknown id, bad knobs, unwritable paths, malformed traces): a message on
 // stderr and a non-zero exit.
 #include "cli.h"
+#include "example_registry.h"
 #include "trace_file.h"
 
 #include <QtTest>
@@ -16,11 +17,11 @@ struct Out {
     QString out, err;
 };
 
-Out cli_run(QStringList args) {
+Out cli_run(QStringList args, cli::WindowOptions* window = nullptr) {
     args.prepend(QStringLiteral("pollscope"));
     Out o;
     QTextStream out(&o.out), err(&o.err);
-    auto code = cli::run(args, out, err);
+    auto code = cli::run(args, out, err, window);
     out.flush();
     err.flush();
     o.handled = code.has_value();
@@ -51,9 +52,52 @@ private slots:
     }
 
     void guiArgumentsFallThrough() {
-        QVERIFY(!cli_run({}).handled);
-        QVERIFY(!cli_run({"--example", "join", "--start"}).handled);
-        QVERIFY(!cli_run({"trace.json"}).handled);
+        cli::WindowOptions none;
+        QVERIFY(!cli_run({}, &none).handled);
+        QVERIFY(none.example.isEmpty() && !none.start && none.trace.isEmpty());
+        cli::WindowOptions ex;
+        QVERIFY(!cli_run({"--example", "join", "--start"}, &ex).handled);
+        QCOMPARE(ex.example, QStringLiteral("join"));
+        QVERIFY(ex.start);
+        QVERIFY(ex.trace.isEmpty());
+        cli::WindowOptions tr;
+        QVERIFY(!cli_run({"trace.json"}, &tr).handled);
+        QCOMPARE(tr.trace, QStringLiteral("trace.json"));
+        // Qt's own window options pass through to QApplication.
+        cli::WindowOptions qt;
+        QVERIFY(!cli_run({"-platform", "offscreen", "-reverse", "t.json"}, &qt).handled);
+        QCOMPARE(qt.trace, QStringLiteral("t.json"));
+    }
+
+    void usageErrorsBeforeAnyWindow() {
+        // Each: exit 2, the first line names the mistake, then the usage.
+        const QList<QPair<QStringList, QString>> cases = {
+            {{"--bogus"}, "Unknown option 'bogus'."},
+            {{"--lsit"}, "Unknown option 'lsit'."},
+            {{"--example", "join", "--bogus", "t.json"}, "Unknown option 'bogus'."},
+            {{"--example"}, "Missing value after '--example'."},
+            {{"--run"}, "Missing value after '--run'."},
+            {{"--workers", "3"}, "--workers needs --run ID"},
+            {{"--export", "x.json"}, "--export needs --run ID"},
+            {{"--summary", "x.json", "--workers", "2"}, "--workers needs --run ID"},
+            {{"--list", "--set", "a=1"}, "--set needs --run ID"},
+            {{"a.json", "b.json"}, "one trace file at most (got a.json, b.json)"},
+            {{"--start", "a.json"},
+             "--start runs an example; it does not combine with a trace file"},
+        };
+        for (const auto& [args, message] : cases) {
+            cli::WindowOptions w;
+            auto r = cli_run(args, &w);
+            QVERIFY2(r.handled, qPrintable(args.join(' ')));
+            QCOMPARE(r.code, 2);
+            QVERIFY(r.out.isEmpty());
+            QCOMPARE(r.err.section('\n', 0, 0), "pollscope: " + message);
+            QVERIFY2(r.err.contains("Usage: pollscope"), qPrintable(r.err));
+        }
+        auto unknown = cli_run({"--example", "nope"});
+        QCOMPARE(unknown.code, 2);
+        QVERIFY2(unknown.err.startsWith("pollscope: no example 'nope'; ids: timer-future"),
+                 qPrintable(unknown.err));
     }
 
     void listHelpVersion() {
@@ -65,9 +109,19 @@ private slots:
         auto h = cli_run({"--help"});
         QCOMPARE(h.code, 0);
         QVERIFY(h.out.contains("--run ID") && h.out.contains("--summary FILE"));
+        QVERIFY(h.err.isEmpty());
+        // Every example and every knob of it, and sample command lines.
+        for (const auto& e : examples::examples()) {
+            QVERIFY2(h.out.contains(QRegularExpression("\\n  " + QRegularExpression::escape(e.id) +
+                                                       " +" + QRegularExpression::escape(e.title))),
+                     qPrintable(e.id));
+            for (const auto& k : e.knobs)
+                QVERIFY2(h.out.contains(k.id), qPrintable(e.id + ": " + k.id));
+        }
+        QVERIFY(h.out.contains("Sample command lines:\n  pollscope --run "));
         auto v = cli_run({"--version"});
         QCOMPARE(v.code, 0);
-        QVERIFY(v.out.startsWith("pollscope 0."));
+        QCOMPARE(v.out, QStringLiteral("pollscope %1\n").arg(POLLSCOPE_EXPECTED_VERSION));
     }
 
     void runExportAndSummary() {
