@@ -38,6 +38,24 @@ void Clock::sleep_until(Instant deadline) {
     cv_.wait(lk, [&] { return me.woken; }); // advance() erased us and gave us a hold
 }
 
+void Clock::occupy_until(Instant deadline) {
+    if (!virtual_) {
+        std::this_thread::sleep_until(origin_ + deadline);
+        return;
+    }
+    std::unique_lock lk(m_);
+    if (now() >= deadline)
+        return; // keeps its hold
+    Sleeper me;
+    sleepers_.emplace(deadline, &me); // registered before the hold goes: no jump past it
+    const bool last = holds_.fetch_sub(1, std::memory_order_acq_rel) == 1;
+    lk.unlock();
+    if (last)
+        advance();
+    lk.lock();
+    cv_.wait(lk, [&] { return me.woken; }); // advance() gave us a hold back
+}
+
 std::size_t Clock::sleepers() const {
     std::lock_guard lk(m_);
     return sleepers_.size();
