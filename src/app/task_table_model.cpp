@@ -156,7 +156,7 @@ QVariant TaskTableModel::data(const QModelIndex& index, int role) const {
         return locations_[row];
     case Warnings: {
         QStringList ws;
-        for (int k = 0; k < 4; ++k)
+        for (int k = 0; k < trace::kWarningKindCount; ++k)
             if (t.warnings & (1u << k)) {
                 const auto n = trace::warning_name(trace::WarningKind(k));
                 ws << QString::fromUtf8(n.data(), qsizetype(n.size()));

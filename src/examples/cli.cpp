@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "example_registry.h"
 #include "recorder.h"
+#include "stats_scan.h"
 #include "trace_file.h"
 
 #include <QCommandLineParser>
@@ -59,7 +60,7 @@ QString short_location(const trace::Trace& t, std::uint32_t id) {
 
 QString warning_names(std::uint32_t bits) {
     QStringList names;
-    for (int k = 0; k < 4; ++k)
+    for (int k = 0; k < trace::kWarningKindCount; ++k)
         if (bits & (1u << k))
             names << QString::fromLatin1(
                 trace::warning_name(static_cast<trace::WarningKind>(k)).data());
@@ -154,11 +155,11 @@ int run_example(const QCommandLineParser& p, QTextStream& out, QTextStream& err)
         return 1;
     }
     const trace::Trace t = recorder.snapshot();
-    const auto stats = trace::compute_stats(t);
+    auto stats = trace::compute_stats(t);
+    trace::add_scan_warnings(t, stats);
     out << task_table(t, stats);
     const QString w = warning_lines(t, stats);
-    if (!w.isEmpty())
-        out << "\nwarnings:\n" << w;
+    out << (w.isEmpty() ? QStringLiteral("\nno warnings\n") : QStringLiteral("\nwarnings:\n") + w);
     out << "\n" << e->id << ": " << QString::fromStdString(result) << "\n";
     if (!path.isEmpty()) {
         if (!trace::save_trace(path, t, save, &error)) {
@@ -178,7 +179,8 @@ int summary(const QString& path, QTextStream& out, QTextStream& err) {
             << "\n";
         return 1;
     }
-    const auto stats = trace::compute_stats(*t);
+    auto stats = trace::compute_stats(*t);
+    trace::add_scan_warnings(*t, stats);
     out << path << ": " << t->events.size() << " events, " << stats.tasks.size() << " tasks, "
         << format_duration(stats.end_ts - stats.start_ts)
         << (t->virtual_time ? " (virtual time)" : "") << "\n\n";
