@@ -77,7 +77,9 @@ private slots:
         std::uint64_t polls = 0;
         for (int r = 0; r < m->rowCount(); ++r) {
             const QString state = m->index(r, TaskTableModel::State).data().toString();
-            QVERIFY2(state == QLatin1String("done") || state == QLatin1String("cancelled"),
+            // lost-waker's mistake: its task is left idle, never woken (the lesson)
+            QVERIFY2(state == QLatin1String("done") || state == QLatin1String("cancelled") ||
+                         (id == QLatin1String("lost-waker") && state == QLatin1String("idle")),
                      qPrintable(state));
             polls += m->index(r, TaskTableModel::Polls).data().toULongLong();
         }
