@@ -173,7 +173,7 @@ QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, in
         return QAbstractTableModel::headerData(section, orientation, role);
     static const char* names[] = {"Id",    "Name",      "State",      "Worker",
                                   "Polls", "Wakes",     "Self-wakes", "Busy",
-                                  "Idle",  "Scheduled", "Location",   "Warnings"};
+                                  "Idle",  "Scheduled", "Warnings",   "Location"};
     if (section < 0 || section >= ColumnCount)
         return {};
     return tr(names[section]);
