@@ -28,8 +28,10 @@ async fn task_3(time: u64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 5)]
 async fn test_spawn() {
-    // tokio::spawn needs F: Send + 'static: the task may run on any
-    // worker. C++ cannot check that; it is on you.
+    // tokio::spawn needs F: Send + 'static. Send: the task may run on any
+    // worker. 'static: it may outlive this function, so it cannot borrow
+    // its locals. C++ checks neither: a coroutine may take a reference to a
+    // local that dies first, and it compiles.
     let handle_1 = tokio::spawn(task_1(100));
     let handle_2 = tokio::spawn(task_2(100));
     let handle_3 = tokio::spawn(task_3(100));

@@ -53,8 +53,7 @@ std::string run_blocking_worker(const RunSetup& setup) {
                                             milliseconds(setup.knob("copy_2", 200)),
                                             milliseconds(setup.knob("copy_3", 300))};
     const bool fixed = setup.knob("fixed", 0) != 0;
-    return on_runtime(setup, 1, "copy_three",
-                      [&](Runtime&) { return copy_three(times, fixed); });
+    return on_runtime(setup, 1, "copy_three", [&](Runtime&) { return copy_three(times, fixed); });
 }
 
 } // namespace pollscope::examples::detail

@@ -52,7 +52,7 @@ Task<void> producer(mpsc::Sender<int> tx, int count) {
 Task<bool> recv_and_store(std::shared_ptr<mpsc::Receiver<int>> rx, std::shared_ptr<Stored> out) {
     auto m = co_await rx->recv();
     if (!m)
-        co_return false; // every sender is gone
+        co_return false;    // every sender is gone
     co_await sleep(kStore); // cancelled here, the message is lost
     out->store(*m);
     co_return true;
@@ -93,9 +93,8 @@ Task<std::string> consumer(int count, bool fixed) {
     }
     co_await producing;
     const int lost = count - int(out->values.size());
-    co_return std::to_string(count) + " sent, " + std::to_string(out->values.size()) +
-        " stored, " + std::to_string(lost) + " lost" +
-        (lost ? " (taken by a branch the tick cancelled)" : "");
+    co_return std::to_string(count) + " sent, " + std::to_string(out->values.size()) + " stored, " +
+        std::to_string(lost) + " lost" + (lost ? " (taken by a branch the tick cancelled)" : "");
 }
 
 } // namespace

@@ -60,8 +60,7 @@ std::string run_executor(const RunSetup& setup) {
         // Rust's SyncSender::send() would block here, on a full channel, with
         // run() not started yet: a deadlock. Ours throws ChannelFull instead.
         try {
-            spawner.spawn(hello_timer(results, setup.clock, duration),
-                          "task " + std::to_string(i));
+            spawner.spawn(hello_timer(results, setup.clock, duration), "task " + std::to_string(i));
         } catch (const ChannelFull&) {
             mark("ChannelFull: task " + std::to_string(i) + " refused (Rust: send() blocks)");
             ++refused;

@@ -130,8 +130,7 @@ Task<std::string> test_select(std::shared_ptr<Log> log, std::array<milliseconds,
 }
 
 // A variant: each future as its own spawned task, the losers' handles aborted.
-Task<std::string> test_select_spawned(std::shared_ptr<Log> log,
-                                      std::array<milliseconds, 3> times) {
+Task<std::string> test_select_spawned(std::shared_ptr<Log> log, std::array<milliseconds, 3> times) {
     const Instant started = now();
     std::array<JoinHandle<void>, 3> handles{spawn(task_1(log, times[0]), "task_1"),
                                             spawn(task_2(log, times[1]), "task_2"),
@@ -203,9 +202,8 @@ std::string run_spawn(const RunSetup& setup) {
                                             milliseconds(setup.knob("task_2", 100)),
                                             milliseconds(setup.knob("task_3", 100))};
     const milliseconds cpu(setup.knob("cpu", 100));
-    return on_runtime(setup, setup.knob("workers", 5), "test_spawn", [&](Runtime&) {
-        return test_spawn(std::make_shared<Log>(), times, cpu);
-    });
+    return on_runtime(setup, setup.knob("workers", 5), "test_spawn",
+                      [&](Runtime&) { return test_spawn(std::make_shared<Log>(), times, cpu); });
 }
 
 } // namespace pollscope::examples::detail

@@ -71,14 +71,12 @@ Task<void> async_block_1(Rc<std::string> non_send_data, Rc<std::string> log) {
     co_return;
 }
 
-Task<void> async_block_2(Rc<std::string> non_send_data, Rc<std::string> log,
-                         milliseconds time) {
+Task<void> async_block_2(Rc<std::string> non_send_data, Rc<std::string> log, milliseconds time) {
     co_await sleep(time);
     say(log, "middle", non_send_data);
 }
 
-Task<void> async_block_3(Rc<std::string> non_send_data, Rc<std::string> log,
-                         milliseconds time) {
+Task<void> async_block_3(Rc<std::string> non_send_data, Rc<std::string> log, milliseconds time) {
     co_await sleep(time);
     say(log, "end", non_send_data);
 }

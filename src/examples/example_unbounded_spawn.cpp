@@ -51,7 +51,7 @@ Task<void> handle(std::shared_ptr<Db> db) {
 Task<void> spawn_per_event(std::shared_ptr<Db> db, int events) {
     std::vector<JoinHandle<void>> handlers;
     for (int i = 0; i < events; ++i) {
-        co_await sleep(kEvery); // the next event arrives
+        co_await sleep(kEvery);                           // the next event arrives
         handlers.push_back(spawn(handle(db), "handler")); // MISTAKE: nothing bounds them
     }
     co_await join_all(std::move(handlers));
@@ -86,8 +86,8 @@ Task<std::string> events_arrive(int events, bool fixed) {
         co_await spawn(spawn_per_event(db, events), "producer");
     const auto took = std::chrono::duration_cast<milliseconds>(now() - started).count();
     auto conn = db->connection.try_lock();
-    co_return std::to_string(conn ? **conn : -1) + " events handled after " +
-        std::to_string(took) + " ms; at most " + std::to_string(db->peak.load()) +
+    co_return std::to_string(conn ? **conn : -1) + " events handled after " + std::to_string(took) +
+        " ms; at most " + std::to_string(db->peak.load()) +
         (fixed ? " consumer task (bounded channel)" : " handler tasks alive at once");
 }
 

@@ -113,8 +113,8 @@ std::vector<ExampleInfo> build() {
     add("join", "4a. join: wait for all", "example_join_select_spawn.cpp", detail::run_join,
         with(three, {workers(1), virtual_clock()}));
     add("select", "4b. select: the first wins", "example_join_select_spawn.cpp", detail::run_select,
-        with(three, {flag("spawned", "Spawn each (abort the losers)", 0), workers(1),
-                     virtual_clock()}));
+        with(three,
+             {flag("spawned", "Spawn each (abort the losers)", 0), workers(1), virtual_clock()}));
     add("spawn", "4c. spawn: in parallel", "example_join_select_spawn.cpp", detail::run_spawn,
         {ms("task_1", "task_1 sleeps", 100), ms("task_2", "task_2 sleeps", 100),
          ms("task_3", "task_3 sleeps", 100), ms("cpu", "CPU work per task (0: none)", 100),

@@ -96,7 +96,8 @@ private slots:
         QVERIFY(s.out.contains("no warnings"));
 
         const QString csv = dir_.filePath("select.csv");
-        auto c = cli_run({"--run", "select", "--virtual-time", "--set", "spawned=1", "--export", csv});
+        auto c =
+            cli_run({"--run", "select", "--virtual-time", "--set", "spawned=1", "--export", csv});
         QCOMPARE(c.code, 0);
         QFile f(csv);
         QVERIFY(f.open(QIODevice::ReadOnly));

@@ -54,34 +54,41 @@ private slots:
         QCOMPARE(o.code, 0);
         for (const char* id : {"blocking-worker", "mutex-across-await", "lost-waker",
                                "cancel-unsafe-select", "late-subscriber", "unbounded-spawn"})
-            QVERIFY2(o.out.contains(QRegularExpression(QStringLiteral("^%1 +What goes wrong")
-                                                           .arg(id),
-                                                       QRegularExpression::MultilineOption)),
-                     id);
+            QVERIFY2(
+                o.out.contains(QRegularExpression(QStringLiteral("^%1 +What goes wrong").arg(id),
+                                                  QRegularExpression::MultilineOption)),
+                id);
     }
 
     void mistakeWarnsFixDoesNot_data() {
         QTest::addColumn<QString>("id");
-        QTest::addColumn<QString>("warning");         // the kind the mistake must show
-        QTest::addColumn<QString>("mistake_result");  // a part of the mistake's result
-        QTest::addColumn<QString>("fixed_result");    // a part of the fix's result
-        QTest::newRow("blocking-worker")
-            << "blocking-worker" << "long poll" << "3 files copied after 600 ms"
-            << "3 files copied after 300 ms";
-        QTest::newRow("mutex-across-await")
-            << "mutex-across-await" << "long poll" << "gave up after 1000 ms"
-            << "a updated, b updated (after 100 ms)";
-        QTest::newRow("lost-waker") << "lost-waker" << "lost waker" << "0 of 1 task finished"
+        QTest::addColumn<QString>("warning");        // the kind the mistake must show
+        QTest::addColumn<QString>("mistake_result"); // a part of the mistake's result
+        QTest::addColumn<QString>("fixed_result");   // a part of the fix's result
+        QTest::newRow("blocking-worker") << "blocking-worker"
+                                         << "long poll"
+                                         << "3 files copied after 600 ms"
+                                         << "3 files copied after 300 ms";
+        QTest::newRow("mutex-across-await") << "mutex-across-await"
+                                            << "long poll"
+                                            << "gave up after 1000 ms"
+                                            << "a updated, b updated (after 100 ms)";
+        QTest::newRow("lost-waker") << "lost-waker"
+                                    << "lost waker"
+                                    << "0 of 1 task finished"
                                     << "1 of 1 task finished";
-        QTest::newRow("cancel-unsafe-select")
-            << "cancel-unsafe-select" << "lost message" << "5 sent, 3 stored, 2 lost"
-            << "5 sent, 5 stored, 0 lost";
-        QTest::newRow("late-subscriber")
-            << "late-subscriber" << "stuck" << "loop_b subscribed after the signal"
-            << "both loops ended on the one signal";
-        QTest::newRow("unbounded-spawn")
-            << "unbounded-spawn" << "task flood" << "500 events handled"
-            << "500 events handled";
+        QTest::newRow("cancel-unsafe-select") << "cancel-unsafe-select"
+                                              << "lost message"
+                                              << "5 sent, 3 stored, 2 lost"
+                                              << "5 sent, 5 stored, 0 lost";
+        QTest::newRow("late-subscriber") << "late-subscriber"
+                                         << "stuck"
+                                         << "loop_b subscribed after the signal"
+                                         << "both loops ended on the one signal";
+        QTest::newRow("unbounded-spawn") << "unbounded-spawn"
+                                         << "task flood"
+                                         << "500 events handled"
+                                         << "500 events handled";
     }
     void mistakeWarnsFixDoesNot() {
         QFETCH(QString, id);

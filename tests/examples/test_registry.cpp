@@ -17,20 +17,13 @@ class TestRegistry : public QObject {
     Q_OBJECT
 private slots:
     void idsAndContent() {
-        const QStringList expected = {"timer-future",
-                                      "executor",
-                                      "local-set",
-                                      "join",
-                                      "select",
-                                      "spawn",
-                                      "stream",
-                                      "event-loop",
-                                      "blocking-worker",
-                                      "mutex-across-await",
-                                      "lost-waker",
-                                      "cancel-unsafe-select",
-                                      "late-subscriber",
-                                      "unbounded-spawn"};
+        const QStringList expected = {"timer-future",    "executor",
+                                      "local-set",       "join",
+                                      "select",          "spawn",
+                                      "stream",          "event-loop",
+                                      "blocking-worker", "mutex-across-await",
+                                      "lost-waker",      "cancel-unsafe-select",
+                                      "late-subscriber", "unbounded-spawn"};
         QStringList ids;
         for (const auto& e : examples::examples())
             ids << e.id;

@@ -257,8 +257,7 @@ private slots:
         // and in the same poll as task_1's win (no poll in between)
         QVERIFY(destroyed_2 < done && destroyed_3 < done);
         QVERIFY(s.indexOf("mark:task_1") < destroyed_2);
-        QCOMPARE(s.mid(s.indexOf("mark:task_1"), done - s.indexOf("mark:task_1")).count("poll"),
-                 0);
+        QCOMPARE(s.mid(s.indexOf("mark:task_1"), done - s.indexOf("mark:task_1")).count("poll"), 0);
         QVERIFY(!s.contains("mark:task_2"));
         QCOMPARE(main.total_ns, 100 * kMs);
         QCOMPARE(r.result, std::string("task_1, task_1 done, one task done; 2 losers destroyed "
@@ -317,7 +316,9 @@ private slots:
             {{}, "(after 200 ms)", true}, // 100 cpu + 100 sleep
             {{{"workers", 1}}, "(after 400 ms)", false},
             {{{"task_1", 0}, {"task_2", 0}, {"task_3", 0}}, "(after 100 ms)", true},
-            {{{"task_1", 0}, {"task_2", 0}, {"task_3", 0}, {"workers", 1}}, "(after 300 ms)", false},
+            {{{"task_1", 0}, {"task_2", 0}, {"task_3", 0}, {"workers", 1}},
+             "(after 300 ms)",
+             false},
         };
         for (const auto& c : cases) {
             auto r = record("spawn", c.knobs);

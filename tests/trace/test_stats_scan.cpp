@@ -82,8 +82,8 @@ private slots:
         // the same number spawned one at a time, each done before the next
         b.spawn(0, 2);
         for (std::uint32_t i = 0; i < 250; ++i)
-            b.spawn(2000 + 2 * i, 1000 + i, 2).poll(2000 + 2 * i, 2001 + 2 * i, 1000 + i,
-                                                    Outcome::Ready);
+            b.spawn(2000 + 2 * i, 1000 + i, 2)
+                .poll(2000 + 2 * i, 2001 + 2 * i, 1000 + i, Outcome::Ready);
         auto ws = scan_warnings(b.t);
         QCOMPARE(count(ws, WarningKind::TaskFlood, 1), 1);
         QCOMPARE(count(ws, WarningKind::TaskFlood, 2), 0);
