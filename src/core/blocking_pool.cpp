@@ -18,7 +18,7 @@ bool BlockingPool::submit(std::function<void()> job, std::function<void()> dropp
     if (stopping_)
         return false;
     clock_->hold(); // released when the job ends: virtual time waits for it
-    queue_.push_back({std::move(job), std::move(dropped)});
+    queue_.push_back({std::move(job), std::move(dropped), current_task_id()});
     if (idle_ > 0) {
         cv_.notify_one();
     } else if (int(threads_.size()) < options_.max_threads) {
@@ -29,7 +29,7 @@ bool BlockingPool::submit(std::function<void()> job, std::function<void()> dropp
 }
 
 void BlockingPool::thread_main(int index) {
-    const std::string name = options_.thread_name + "-" + std::to_string(index + 1);
+    const std::string name = options_.thread_name + "-" + std::to_string(index);
     if (options_.hooks)
         options_.hooks->on_worker_start(index, name.c_str());
     std::unique_lock lk(m_);
@@ -42,7 +42,11 @@ void BlockingPool::thread_main(int index) {
         Job job = std::move(queue_.front());
         queue_.pop_front();
         lk.unlock();
+        if (options_.hooks)
+            options_.hooks->on_mark(job.task, "spawn_blocking job starts on " + name);
         job.run();
+        if (options_.hooks)
+            options_.hooks->on_mark(job.task, "spawn_blocking job done");
         job = {};
         clock_->release();
         lk.lock();

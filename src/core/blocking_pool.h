@@ -3,8 +3,9 @@
 // its thread (a synchronous sleep, a file copy, a long computation) must not
 // run on a runtime worker: every other task on that worker would wait. It
 // runs here instead, on threads of its own (started on demand, named
-// "blocking-N", reported to the hooks so each is drawn as its own lane),
-// while the awaiting task is Pending and its worker runs other tasks.
+// "blocking-N", reported to the hooks so each is drawn as its own lane, with
+// a mark when a job starts and ends), while the awaiting task is Pending and
+// its worker runs other tasks.
 //
 // A job cannot be cancelled once it runs: dropping the handle detaches it
 // (as in Tokio). Shutdown drops the jobs not yet started (their handles throw
@@ -63,6 +64,7 @@ private:
     struct Job {
         std::function<void()> run;
         std::function<void()> dropped;
+        TaskId task = 0; // who submitted it (for the marks)
     };
     void thread_main(int index);
 
