@@ -1,5 +1,7 @@
 #include "clock.h"
 
+#include "hooks.h"
+
 #include <algorithm>
 #include <thread>
 
@@ -50,8 +52,12 @@ void Clock::occupy_until(Instant deadline) {
     sleepers_.emplace(deadline, &me); // registered before the hold goes: no jump past it
     const bool last = holds_.fetch_sub(1, std::memory_order_acq_rel) == 1;
     lk.unlock();
-    if (last)
+    if (last) {
+        // Timers fired here are the clock's doing, not the task this thread
+        // is polling: their wakes must not be recorded as that task's.
+        detail::PollScope outside(current_hooks(), 0);
         advance();
+    }
     lk.lock();
     cv_.wait(lk, [&] { return me.woken; }); // advance() gave us a hold back
 }
