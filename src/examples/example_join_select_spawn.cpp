@@ -38,7 +38,8 @@ using std::chrono::milliseconds;
 struct Log {
     std::mutex mutex;
     std::vector<std::string> lines;
-    std::set<int> workers;
+    std::set<int> workers;  // printed on
+    std::set<int> computed; // did their CPU work on
     int destroyed = 0; // task frames destroyed before they finished
     void println(std::string line) {
         mark(line);
@@ -57,9 +58,14 @@ struct Log {
 
 // CPU work between awaits: keeps this worker busy for `cpu` (modelled on the
 // virtual clock: the worker is occupied for that much virtual time).
-void compute(milliseconds cpu) {
-    if (cpu.count() > 0)
-        burn_cpu(Runtime::current()->clock(), cpu);
+void compute(Log& log, milliseconds cpu) {
+    if (cpu.count() <= 0)
+        return;
+    {
+        std::lock_guard lock(log.mutex);
+        log.computed.insert(Runtime::current_worker());
+    }
+    burn_cpu(Runtime::current()->clock(), cpu);
 }
 
 // Lives in a task's frame: its destructor tells a frame destroyed before its
@@ -79,7 +85,7 @@ struct DropProbe {
 
 Task<void> task_1(std::shared_ptr<Log> log, milliseconds time, milliseconds cpu = {}) {
     DropProbe probe{log.get(), "task_1"};
-    compute(cpu);
+    compute(*log, cpu);
     co_await sleep(time);
     log->println("task_1");
     probe.finished = true;
@@ -87,7 +93,7 @@ Task<void> task_1(std::shared_ptr<Log> log, milliseconds time, milliseconds cpu 
 
 Task<void> task_2(std::shared_ptr<Log> log, milliseconds time, milliseconds cpu = {}) {
     DropProbe probe{log.get(), "task_2"};
-    compute(cpu);
+    compute(*log, cpu);
     co_await sleep(time);
     log->println("task_2");
     probe.finished = true;
@@ -95,7 +101,7 @@ Task<void> task_2(std::shared_ptr<Log> log, milliseconds time, milliseconds cpu 
 
 Task<void> task_3(std::shared_ptr<Log> log, milliseconds time, milliseconds cpu = {}) {
     DropProbe probe{log.get(), "task_3"};
-    compute(cpu);
+    compute(*log, cpu);
     co_await sleep(time);
     log->println("task_3");
     probe.finished = true;
@@ -165,13 +171,14 @@ Task<std::string> test_spawn(std::shared_ptr<Log> log, std::array<milliseconds, 
     co_await handle_2;
     co_await handle_3;
     log->println("all tasks done");
+    // The workers that computed (when there was CPU work), else those that printed.
     std::size_t workers = 0;
     {
         std::lock_guard lock(log->mutex);
-        workers = log->workers.size();
+        workers = cpu.count() > 0 ? log->computed.size() : log->workers.size();
     }
-    co_return log->joined() + after(started) + " on " + std::to_string(workers) +
-        (workers == 1 ? " worker" : " workers");
+    co_return log->joined() + after(started) + (cpu.count() > 0 ? " computed on " : " on ") +
+        std::to_string(workers) + (workers == 1 ? " worker" : " workers");
 }
 
 using Main = Task<std::string> (*)(std::shared_ptr<Log>, std::array<milliseconds, 3>);
