@@ -96,7 +96,7 @@ Task<std::string> events_arrive(int events, bool fixed) {
 std::string run_unbounded_spawn(const RunSetup& setup) {
     const int events = setup.knob("events", 500);
     const bool fixed = setup.knob("fixed", 0) != 0;
-    return on_runtime(setup, 2, "events_arrive",
+    return on_runtime(setup, 1, "events_arrive",
                       [&](Runtime&) { return events_arrive(events, fixed); });
 }
 
