@@ -20,6 +20,7 @@ ExamplePanel::ExamplePanel(QWidget* parent)
     code_font.setPointSizeF(code_font.pointSizeF() * 0.9);
     ui_->code->setFont(code_font);
     ui_->code->setTabStopDistance(ui_->code->fontMetrics().horizontalAdvance(QLatin1Char(' ')) * 4);
+    ui_->rust->setFont(code_font);
     ui_->splitter->setStretchFactor(0, 2);
     ui_->splitter->setStretchFactor(1, 3);
     connect(ui_->sendOne, &QPushButton::clicked, this, [this] { emit send_events(1); });
@@ -45,6 +46,8 @@ void ExamplePanel::set_example(const ExampleInfo* example) {
             tr("# Trace\n\nA saved trace, opened for viewing. Pick an example on the left to run "
                "one live."));
         ui_->code->clear();
+        ui_->rust->clear();
+        ui_->codeTabs->setTabEnabled(1, false);
         ui_->eventsBox->hide();
         ui_->knobsBox->setEnabled(false);
         return;
@@ -92,6 +95,9 @@ void ExamplePanel::set_example(const ExampleInfo* example) {
     set_events_sent(0);
     ui_->code->setPlainText(example->code);
     ui_->code->setExtraSelections({});
+    ui_->rust->setPlainText(example->rust);
+    ui_->rust->setExtraSelections({});
+    ui_->codeTabs->setTabEnabled(1, !example->rust.isEmpty());
 }
 
 KnobValues ExamplePanel::knob_values() const {
@@ -143,21 +149,35 @@ int ExamplePanel::events_sent_shown() const {
     return ui_->sentLabel->text().section(QLatin1Char(' '), 1).toInt();
 }
 
+namespace {
+/// The highlight of an await line, in either code view.
+QTextEdit::ExtraSelection line_highlight(const QTextBlock& block) {
+    QTextEdit::ExtraSelection s;
+    s.format.setBackground(QColor(0xff, 0xe9, 0xa8));
+    s.format.setProperty(QTextFormat::FullWidthSelection, true);
+    s.cursor = QTextCursor(block);
+    return s;
+}
+} // namespace
+
 int ExamplePanel::highlight_site(const QString& file, int line) {
     const int before = highlighted_;
+    const int rust_before = rust_highlighted_;
     highlighted_ = 0;
+    rust_highlighted_ = 0;
+    highlight_rust_line(0, rust_before);
     QList<QTextEdit::ExtraSelection> sel;
     if (example_ && !file.isEmpty() && !example_->code_file.isEmpty() &&
         file.endsWith(example_->code_file)) {
         const int code_line = line - example_->code_first_line + 1;
         QTextBlock block = ui_->code->document()->findBlockByNumber(code_line - 1);
         if (code_line >= 1 && block.isValid()) {
-            QTextEdit::ExtraSelection s;
-            s.format.setBackground(QColor(0xff, 0xe9, 0xa8));
-            s.format.setProperty(QTextFormat::FullWidthSelection, true);
-            s.cursor = QTextCursor(block);
-            sel.append(s);
+            sel.append(line_highlight(block));
             highlighted_ = code_line;
+            // The matching line of the Rust rendering, if the example maps it.
+            auto it = example_->rust_line_for_code_line.find(code_line);
+            if (it != example_->rust_line_for_code_line.end())
+                highlight_rust_line(it->second, rust_before);
             if (code_line == before)
                 return highlighted_; // unchanged: leave the person's scrolling alone
             QTextCursor c(block);
@@ -167,6 +187,21 @@ int ExamplePanel::highlight_site(const QString& file, int line) {
     }
     ui_->code->setExtraSelections(sel);
     return highlighted_;
+}
+
+void ExamplePanel::highlight_rust_line(int rust_line, int before) {
+    QTextBlock block = ui_->rust->document()->findBlockByNumber(rust_line - 1);
+    if (rust_line < 1 || !block.isValid()) {
+        ui_->rust->setExtraSelections({});
+        rust_highlighted_ = 0;
+        return;
+    }
+    ui_->rust->setExtraSelections({line_highlight(block)});
+    rust_highlighted_ = rust_line;
+    if (rust_line != before) { // unchanged: leave the person's scrolling alone
+        ui_->rust->setTextCursor(QTextCursor(block));
+        ui_->rust->centerCursor();
+    }
 }
 
 } // namespace pollscope::app

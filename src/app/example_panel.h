@@ -3,7 +3,8 @@
 // explanation (Markdown), its knobs (spin boxes and check boxes built from
 // the example's Knob list; its "virtual_time" knob is the panel's one Clock
 // check box), the interactive buttons of examples that take events, and its
-// code with the await line the selected task is stopped at highlighted.
+// code with the await line the selected task is stopped at highlighted, and
+// beside it (a tab) the example in Rust with the matching line highlighted.
 
 #include "example_catalog.h"
 
@@ -47,6 +48,8 @@ public:
     /// (1-based within the panel's code), or 0.
     int highlight_site(const QString& file, int line);
     int highlighted_line() const noexcept { return highlighted_; }
+    /// The Rust rendering's highlighted line (1-based), or 0.
+    int highlighted_rust_line() const noexcept { return rust_highlighted_; }
 
 signals:
     void send_events(int n);
@@ -58,7 +61,10 @@ private:
     std::vector<std::pair<QString, QSpinBox*>> spins_;
     std::vector<std::pair<QString, QCheckBox*>> flags_;
     std::vector<QWidget*> knob_rows_;
+    void highlight_rust_line(int rust_line, int before);
+
     int highlighted_ = 0;
+    int rust_highlighted_ = 0;
 };
 
 } // namespace pollscope::app

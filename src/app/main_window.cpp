@@ -12,6 +12,7 @@
 #include "example_runner.h"
 #include "live_stats.h"
 #include "stats.h"
+#include "stats_scan.h"
 #include "task_table_model.h"
 #include "timeline_view.h"
 #include "trace_file.h"
@@ -663,6 +664,10 @@ void MainWindow::refresh_stats() {
 }
 
 void MainWindow::show_stats(trace::TraceStats stats) {
+    // The whole-trace scan's warnings (stuck, lost message, task flood), once
+    // the run is over: one pass over the events, not on every live refresh.
+    if (!runner_->running())
+        trace::add_scan_warnings(store_->trace(), stats);
     const int rows = task_model_->rowCount();
     task_model_->set_stats(std::move(stats), store_.get());
     // Columns fit their contents (values grow during a run: no "521.1 …").

@@ -149,7 +149,7 @@ QVariant TaskTableModel::data(const QModelIndex& index, int role) const {
         return locations_[row];
     case Warnings: {
         QStringList ws;
-        for (int k = 0; k < 4; ++k)
+        for (int k = 0; k < trace::kWarningKindCount; ++k)
             if (t.warnings & (1u << k)) {
                 const auto n = trace::warning_name(trace::WarningKind(k));
                 ws << QString::fromUtf8(n.data(), qsizetype(n.size()));
@@ -166,7 +166,7 @@ QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, in
         return QAbstractTableModel::headerData(section, orientation, role);
     static const char* names[] = {"Id",    "Name",      "State",      "Worker",
                                   "Polls", "Wakes",     "Self-wakes", "Busy",
-                                  "Idle",  "Scheduled", "Location",   "Warnings"};
+                                  "Idle",  "Scheduled", "Warnings",   "Location"};
     if (section < 0 || section >= ColumnCount)
         return {};
     return tr(names[section]);

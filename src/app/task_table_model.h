@@ -26,8 +26,8 @@ public:
         Busy,
         Idle,
         Scheduled,
+        Warnings, // before the long Location: visible without scrolling
         Location,
-        Warnings,
         ColumnCount
     };
     static constexpr int SortRole = Qt::UserRole + 1;

@@ -1,5 +1,7 @@
 #include "clock.h"
 
+#include "hooks.h"
+
 #include <algorithm>
 #include <thread>
 
@@ -36,6 +38,28 @@ void Clock::sleep_until(Instant deadline) {
         lk.lock();
     }
     cv_.wait(lk, [&] { return me.woken; }); // advance() erased us and gave us a hold
+}
+
+void Clock::occupy_until(Instant deadline) {
+    if (!virtual_) {
+        std::this_thread::sleep_until(origin_ + deadline);
+        return;
+    }
+    std::unique_lock lk(m_);
+    if (now() >= deadline)
+        return; // keeps its hold
+    Sleeper me;
+    sleepers_.emplace(deadline, &me); // registered before the hold goes: no jump past it
+    const bool last = holds_.fetch_sub(1, std::memory_order_acq_rel) == 1;
+    lk.unlock();
+    if (last) {
+        // Timers fired here are the clock's doing, not the task this thread
+        // is polling: their wakes must not be recorded as that task's.
+        detail::PollScope outside(current_hooks(), 0);
+        advance();
+    }
+    lk.lock();
+    cv_.wait(lk, [&] { return me.woken; }); // advance() gave us a hold back
 }
 
 std::size_t Clock::sleepers() const {

@@ -61,6 +61,11 @@ public:
     /// returns holding the clock: call release() once its wake-up work is done.
     /// If nothing holds the clock when it is called, time jumps at once.
     void sleep_until(Instant deadline);
+    /// The calling thread, which holds the clock, stays busy until `deadline`
+    /// (a blocking call, or CPU work modelled on the virtual clock). On a
+    /// virtual clock its hold is released while it waits, so time can reach
+    /// the deadline, and it returns holding again; on a real clock it sleeps.
+    void occupy_until(Instant deadline);
 
     void add_source(TimerSource* s);
     void remove_source(TimerSource* s);

@@ -2,9 +2,12 @@
 // LocalSet: the seed's Example 3 (Tokio's LocalSet). Tasks spawned with
 // spawn_local() run only when the set is driven, one at a time, on the thread
 // that polls the driving future, so they may share data that is not
-// thread-safe (a plain counter, a std::shared_ptr) without locks. They never
-// run concurrently with one another; driven from one thread (a one-worker
-// Runtime, block_on_future) they all run on that thread.
+// thread-safe (a plain counter, a non-atomic reference count like Rust's Rc)
+// without locks. (std::shared_ptr's count is atomic: it is Arc, not Rc.) They
+// never run concurrently with one another; driven from one thread (a one-worker
+// Runtime, block_on_future) they all run on that thread. Rust checks this at
+// compile time (spawn_local has no Send bound, tokio::spawn has); C++ cannot:
+// nothing stops a task holding such data from being spawned elsewhere.
 //
 // Driving the set:
 //   co_await local_set.run_until(future)  each poll runs the ready local tasks,

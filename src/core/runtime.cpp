@@ -172,6 +172,8 @@ Runtime::Runtime(RuntimeOptions options)
     s.owner = this;
     s.clock = s.options.clock ? s.options.clock : Clock::make_real();
     s.driver = std::make_unique<TimeDriver>(s.clock);
+    blocking_ = std::make_unique<BlockingPool>(
+        BlockingPool::Options{.hooks = s.options.hooks, .clock = s.clock});
     s.driver->set_park_notifier(
         [](void* p) {
             auto* sh = static_cast<Shared*>(p);
@@ -245,6 +247,7 @@ void Runtime::submit_new(RawTask* task, std::string_view name, std::source_locat
 void Runtime::shutdown() {
     auto& s = *shared_;
     std::call_once(s.shutdown_once, [&] {
+        blocking_->shutdown(); // its jobs' wakes still find the workers
         s.shutting_down.store(true, std::memory_order_seq_cst);
         s.wait_for_external_calls(); // later ones see shutting_down and cancel
         for (auto& w : s.workers)

@@ -4,6 +4,7 @@
 // it just woke, one shared injection queue for wakes from outside, a timer
 // wheel, and a shutdown that cancels every unfinished task.
 
+#include "blocking_pool.h"
 #include "clock.h"
 #include "hooks.h"
 #include "join_handle.h"
@@ -71,6 +72,9 @@ public:
     std::vector<WorkerStats> worker_stats() const;
     /// Live tasks (spawned, not yet complete).
     std::size_t live_tasks() const;
+    /// The pool spawn_blocking() runs jobs on (threads "blocking-N", started
+    /// on demand; shut down first by shutdown()).
+    BlockingPool& blocking_pool() noexcept { return *blocking_; }
 
     /// The runtime whose worker is running on this thread, or nullptr.
     static Runtime* current() noexcept;
@@ -83,6 +87,7 @@ private:
     Scheduler* scheduler() noexcept;
     void submit_new(RawTask* task, std::string_view name, std::source_location loc);
     std::unique_ptr<Shared> shared_;
+    std::unique_ptr<BlockingPool> blocking_; // destroyed before shared_
 };
 
 /// Spawns on the runtime of the current worker (throws std::logic_error outside one).
@@ -93,6 +98,16 @@ JoinHandle<T> spawn(Task<T> task, std::string_view name = {},
     if (!rt)
         throw std::logic_error("pollscope::spawn called outside a Runtime worker");
     return rt->spawn(std::move(task), name, loc);
+}
+
+/// Runs `f` on the current runtime's blocking pool (Tokio's
+/// task::spawn_blocking); `co_await` the handle for its result. Throws
+/// std::logic_error outside a Runtime worker.
+template <class F> auto spawn_blocking(F f) {
+    auto* rt = Runtime::current();
+    if (!rt)
+        throw std::logic_error("pollscope::spawn_blocking called outside a Runtime worker");
+    return spawn_blocking(rt->blocking_pool(), std::move(f));
 }
 
 } // namespace pollscope

@@ -6,6 +6,7 @@
 #include "recorded_run.h"
 #include "pollscope_version.h"
 #include "recorder.h"
+#include "stats_scan.h"
 #include "trace_file.h"
 
 #include <QCommandLineParser>
@@ -85,7 +86,7 @@ QString short_location(const trace::Trace& t, std::uint32_t id) {
 
 QString warning_names(std::uint32_t bits) {
     QStringList names;
-    for (int k = 0; k < 4; ++k)
+    for (int k = 0; k < trace::kWarningKindCount; ++k)
         if (bits & (1u << k))
             names << QString::fromLatin1(
                 trace::warning_name(static_cast<trace::WarningKind>(k)).data());
@@ -171,11 +172,11 @@ int run_example(const QCommandLineParser& p, QTextStream& out, QTextStream& err)
         return 1;
     }
     const trace::Trace t = run.recorder().snapshot();
-    const auto stats = trace::compute_stats(t);
+    auto stats = trace::compute_stats(t);
+    trace::add_scan_warnings(t, stats);
     out << task_table(t, stats);
     const QString w = warning_lines(t, stats);
-    if (!w.isEmpty())
-        out << "\nwarnings:\n" << w;
+    out << (w.isEmpty() ? QStringLiteral("\nno warnings\n") : QStringLiteral("\nwarnings:\n") + w);
     out << "\n" << e->id << ": " << QString::fromStdString(result) << "\n";
     if (!path.isEmpty()) {
         if (!trace::save_trace(path, t, save, &error)) {
@@ -202,7 +203,8 @@ int summary(const QString& path, QTextStream& out, QTextStream& err) {
 } // namespace
 
 QString summary_text(const QString& name, const trace::Trace& t) {
-    const auto stats = trace::compute_stats(t);
+    auto stats = trace::compute_stats(t);
+    trace::add_scan_warnings(t, stats);
     QString text;
     QTextStream out(&text);
     out << name << ": " << t.events.size() << " events, " << stats.tasks.size() << " tasks, "

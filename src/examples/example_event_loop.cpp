@@ -5,10 +5,11 @@
 // shutdown signal, counting events in a Mutex-guarded counter; once every
 // sender is done the shutdown signal goes out and the loop exits.
 //
-// Losing nothing: the seed's select! may pick the shutdown branch while
-// events still sit in the channel. Here the loop, on the signal, drains the
-// channel with try_recv() before it exits, and the signal goes out only after
-// every sender has finished: the count always equals the events sent.
+// Losing nothing: the signal goes out only after every sender has finished,
+// and select tries events before shutdown (in order), so the shutdown branch
+// wins only on an empty channel. The try_recv() drain after the signal is a
+// safety net (it found 0 events in every run tried); tokio::select! picks a
+// random ready branch, so a Tokio port needs `biased;` or this drain.
 //
 // Interactive (in the app): the loop keeps running after the start-up burst;
 // "Send event" spawns more senders; "Shutdown" stops taking events, waits for

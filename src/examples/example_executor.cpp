@@ -4,7 +4,10 @@
 // Executor and Spawner: tasks travel through a bounded channel (capacity
 // MAX_TASKS); run() pops a task, polls it once on this thread, and forgets it.
 // A task that returns Pending is sent back into the channel by its waker;
-// run() ends when every Spawner (and every unfinished task) is gone.
+// run() ends when every Spawner (and every unfinished task) is gone. Unlike
+// the seed, a task sits in the channel at most once however often it is woken.
+// A full channel: the seed's send() blocks (a deadlock before run()), ours
+// throws ChannelFull (the "capacity" knob shows it).
 //
 // On the timeline: each task says "hello, start timer!", ends its first poll
 // Pending at the TimerFuture, is woken by the timer thread (which sends it
@@ -54,10 +57,14 @@ std::string run_executor(const RunSetup& setup) {
     auto [executor, spawner] = new_executor_and_spawner(max_tasks, setup.hooks, setup.clock);
     int refused = 0;
     for (int i = 1; i <= tasks; ++i) {
-        // The seed's spawn() panics "too many tasks in channel"; we count.
-        if (!spawner.try_spawn(hello_timer(results, setup.clock, duration),
-                               "task " + std::to_string(i)))
+        // Rust's SyncSender::send() would block here, on a full channel, with
+        // run() not started yet: a deadlock. Ours throws ChannelFull instead.
+        try {
+            spawner.spawn(hello_timer(results, setup.clock, duration), "task " + std::to_string(i));
+        } catch (const ChannelFull&) {
+            mark("ChannelFull: task " + std::to_string(i) + " refused (Rust: send() blocks)");
             ++refused;
+        }
     }
     { auto drop = std::move(spawner); } // drop(spawner): run() can end
     executor.run();                     // polls on this thread until no sender is left
@@ -70,8 +77,9 @@ std::string run_executor(const RunSetup& setup) {
                       (tasks == 1 ? " task" : " tasks") +
                       ": hello, start timer! ... bye, timer finished!";
     if (refused)
-        out += "; " + std::to_string(refused) + " refused: too many tasks in channel (capacity " +
-               std::to_string(max_tasks) + ")";
+        out += "; " + std::to_string(refused) + " refused with ChannelFull (capacity " +
+               std::to_string(max_tasks) +
+               "): in Rust, send() would block for ever (deadlock: run() has not started)";
     return out;
 }
 

@@ -70,6 +70,10 @@ struct ExampleInfo {
     QString code;
     QString code_file; // file name (no directory), e.g. "example_timer_future.cpp"
     int code_first_line = 1;
+    /// The same example in Rust, written for the panel (resources/examples/<id>.rs).
+    QString rust;
+    /// Line of `code` (1-based) of each await -> the matching line of `rust`.
+    std::map<int, int> rust_line_for_code_line;
     bool interactive = false; // takes events from ExampleControl::send_events
     bool has_shutdown = false;
     /// Runs the example on the calling thread until it ends; returns a

@@ -20,6 +20,13 @@ std::string run_select(const RunSetup& setup);
 std::string run_spawn(const RunSetup& setup);
 std::string run_stream(const RunSetup& setup);
 std::string run_event_loop(const RunSetup& setup);
+// What goes wrong: the article's pitfalls, each with its fix (knob "fixed").
+std::string run_blocking_worker(const RunSetup& setup);
+std::string run_mutex_across_await(const RunSetup& setup);
+std::string run_lost_waker(const RunSetup& setup);
+std::string run_cancel_unsafe_select(const RunSetup& setup);
+std::string run_late_subscriber(const RunSetup& setup);
+std::string run_unbounded_spawn(const RunSetup& setup);
 
 /// Clears the control's handlers when the run ends, before its runtime dies.
 struct ControlGuard {

@@ -6,8 +6,8 @@
 // Ready if `completed`, else stores the task's waker and returns Pending.
 //
 // On the timeline: the task's first poll ends Pending at the co_await below;
-// the wake comes from the timer thread (not from a task: woken by 0); the
-// next poll ends Ready.
+// the wake comes from the timer thread (not from a task: "woken by a
+// thread"); the next poll ends Ready.
 #include "example_runs.h"
 
 #include "time_driver.h"
@@ -33,8 +33,11 @@ Task<std::string> run_timer_future_with_runtime(std::shared_ptr<Clock> clock,
     for (int i = 1; i <= timers; ++i) {
         TimerFuture timer_future(duration, clock); // the timer thread starts now
         auto shared_state = timer_future.shared_state();
-        if (!is_completed(shared_state))
-            mark("TimerFuture is not completed");
+        // The seed's assert!(!completed): the timer cannot have fired yet (on
+        // the virtual clock time stands still while this task runs).
+        if (is_completed(shared_state))
+            throw std::logic_error("assert!(!completed) failed: the timer fired before the await");
+        mark("TimerFuture is not completed");
         co_await timer_future; // Pending until the timer thread calls wake()
         if (!is_completed(shared_state))
             throw std::logic_error("TimerFuture was Ready before it completed");

@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "example_runs.h"
+#include "rust_links.h"
 
 #include <QFile>
 #include <QStringList>
@@ -39,6 +40,9 @@ Knob count(const char* id, const char* label, int value, int min, int max,
 }
 Knob workers(int value) {
     return count("workers", "Worker threads", value, 1, 32, " workers");
+}
+Knob flag(const char* id, const char* label, int value) {
+    return {QString::fromLatin1(id), QString::fromUtf8(label), value, 0, 1, QString(), true};
 }
 Knob virtual_clock() {
     return {kVirtualTimeKnob, QStringLiteral("Virtual clock"), 0, 0, 1, QString(), true};
@@ -78,6 +82,9 @@ std::vector<ExampleInfo> build() {
                                    QStringLiteral(".md"));
         if (e.markdown.isEmpty())
             e.markdown = QStringLiteral("# ") + e.title + QLatin1Char('\n');
+        e.rust = read_resource(QStringLiteral(":/pollscope/examples/rust/") + e.id +
+                               QStringLiteral(".rs"));
+        e.rust_line_for_code_line = rust_lines_for(e.id, e.code, e.rust);
         e.knobs = std::move(knobs);
         e.run = checked(e.knobs, fn);
         out.push_back(std::move(e));
@@ -106,10 +113,12 @@ std::vector<ExampleInfo> build() {
     add("join", "4a. join: wait for all", "example_join_select_spawn.cpp", detail::run_join,
         with(three, {workers(1), virtual_clock()}));
     add("select", "4b. select: the first wins", "example_join_select_spawn.cpp", detail::run_select,
-        with(three, {workers(1), virtual_clock()}));
+        with(three,
+             {flag("spawned", "Spawn each (abort the losers)", 0), workers(1), virtual_clock()}));
     add("spawn", "4c. spawn: in parallel", "example_join_select_spawn.cpp", detail::run_spawn,
         {ms("task_1", "task_1 sleeps", 100), ms("task_2", "task_2 sleeps", 100),
-         ms("task_3", "task_3 sleeps", 100), workers(5), virtual_clock()});
+         ms("task_3", "task_3 sleeps", 100), ms("cpu", "CPU work per task (0: none)", 100),
+         workers(5), virtual_clock()});
     add("stream", "5. Async streams", "example_stream.cpp", detail::run_stream,
         {ms("delay", "Delay before each item", 0), virtual_clock()});
     auto& loop = add("event-loop", "6. Event loop and graceful shutdown", "example_event_loop.cpp",
@@ -119,6 +128,28 @@ std::vector<ExampleInfo> build() {
                       count("capacity", "Channel capacity", 1000, 1, 100'000), virtual_clock()});
     loop.interactive = true;
     loop.has_shutdown = true;
+
+    // What goes wrong: the article's parting advice, each mistake with its fix.
+    const Knob fixed = flag("fixed", "Fixed (off: the mistake)", 0);
+    add("blocking-worker", "What goes wrong: blocking a worker", "example_blocking_worker.cpp",
+        detail::run_blocking_worker,
+        {fixed, ms("copy_1", "Copy 1 blocks", 100), ms("copy_2", "Copy 2 blocks", 200),
+         ms("copy_3", "Copy 3 blocks", 300), virtual_clock()});
+    add("mutex-across-await", "What goes wrong: a mutex held across an await",
+        "example_mutex_across_await.cpp", detail::run_mutex_across_await,
+        {fixed, ms("hold", "Guard held across a sleep of", 50),
+         ms("give_up", "Blocked lock gives up after", 1000, 10), virtual_clock()});
+    add("lost-waker", "What goes wrong: a lost waker", "example_lost_waker.cpp",
+        detail::run_lost_waker, {fixed, ms("duration", "Timer duration", 10, 1), virtual_clock()});
+    add("cancel-unsafe-select", "What goes wrong: a cancel-unsafe select",
+        "example_cancel_unsafe_select.cpp", detail::run_cancel_unsafe_select,
+        {fixed, count("messages", "Messages", 5, 1, 100), virtual_clock()});
+    add("late-subscriber", "What goes wrong: subscribing too late", "example_late_subscriber.cpp",
+        detail::run_late_subscriber,
+        {fixed, ms("give_up", "Main gives up on the loop after", 1000, 10), virtual_clock()});
+    add("unbounded-spawn", "What goes wrong: a task per event, unbounded",
+        "example_unbounded_spawn.cpp", detail::run_unbounded_spawn,
+        {fixed, count("events", "Events (1 per ms)", 500, 1, 5000), virtual_clock()});
     return out;
 }
 

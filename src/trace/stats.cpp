@@ -34,6 +34,12 @@ std::string_view warning_name(WarningKind k) noexcept {
         return "self wakes";
     case WarningKind::LostWaker:
         return "lost waker";
+    case WarningKind::Stuck:
+        return "stuck";
+    case WarningKind::LostMessage:
+        return "lost message";
+    case WarningKind::TaskFlood:
+        return "task flood";
     }
     return "?";
 }

@@ -45,7 +45,17 @@ struct DurationSummary {
     friend bool operator==(const DurationSummary&, const DurationSummary&) = default;
 };
 
-enum class WarningKind : std::uint8_t { LongPoll, NeverYielded, SelfWakes, LostWaker };
+// Stuck, LostMessage and TaskFlood come from whole-trace scans (stats_scan.h).
+enum class WarningKind : std::uint8_t {
+    LongPoll,
+    NeverYielded,
+    SelfWakes,
+    LostWaker,
+    Stuck,
+    LostMessage,
+    TaskFlood
+};
+inline constexpr int kWarningKindCount = 7;
 std::string_view warning_name(WarningKind k) noexcept;
 
 struct Warning {

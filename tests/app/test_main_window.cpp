@@ -78,7 +78,9 @@ private slots:
         std::uint64_t polls = 0;
         for (int r = 0; r < m->rowCount(); ++r) {
             const QString state = m->index(r, TaskTableModel::State).data().toString();
-            QVERIFY2(state == QLatin1String("done") || state == QLatin1String("cancelled"),
+            // lost-waker's mistake: its task is left idle, never woken (the lesson)
+            QVERIFY2(state == QLatin1String("done") || state == QLatin1String("cancelled") ||
+                         (id == QLatin1String("lost-waker") && state == QLatin1String("idle")),
                      qPrintable(state));
             polls += m->index(r, TaskTableModel::Polls).data().toULongLong();
         }
@@ -119,6 +121,17 @@ private slots:
             app::find_example(QStringLiteral("join"))->code.split(QLatin1Char('\n'));
         QVERIFY(line <= code.size());
         QVERIFY2(code[line - 1].contains(QLatin1String("co_await")), qPrintable(code[line - 1]));
+        // the Rust tab highlights the matching .await (join's sleeps or join!)
+        const int rust_line = w.example_panel()->highlighted_rust_line();
+        QVERIFY(rust_line > 0);
+        const QStringList rust =
+            app::find_example(QStringLiteral("join"))->rust.split(QLatin1Char('\n'));
+        QVERIFY2(rust[rust_line - 1].contains(QLatin1String(".await")) ||
+                     rust[rust_line - 1].contains(QLatin1String("join!")),
+                 qPrintable(rust[rust_line - 1]));
+        // a line with no Rust match clears the Rust highlight
+        w.example_panel()->highlight_site(QString(), 0);
+        QCOMPARE(w.example_panel()->highlighted_rust_line(), 0);
     }
 
     void clock_is_one_control() {

@@ -68,6 +68,30 @@ private slots:
         QCOMPARE(clock->now(), Instant(30ms));
     }
 
+    // Two holders busy at once (modelled CPU work on two threads) overlap:
+    // both end at 100 ms, not 100 and 200; a third holder keeps time still.
+    void occupied_holders_overlap_and_return_holding() {
+        auto clock = Clock::make_virtual();
+        clock->hold(); // keeps time still until both are busy
+        std::vector<std::thread> ts;
+        std::vector<std::int64_t> ended(2, -1);
+        for (int i = 0; i < 2; ++i)
+            ts.emplace_back([&, i] {
+                clock->hold();
+                clock->occupy_until(clock->now() + 100ms);
+                ended[std::size_t(i)] = clock->now().count();
+                clock->release(); // the hold occupy_until gave back
+            });
+        while (clock->sleepers() < 2)
+            std::this_thread::yield();
+        QCOMPARE(clock->now(), Instant(0)); // still held by this thread
+        clock->release();
+        for (auto& t : ts)
+            t.join();
+        QCOMPARE(ended, (std::vector<std::int64_t>{100'000'000, 100'000'000}));
+        QCOMPARE(clock->holds(), 0); // every hold given back was released once
+    }
+
     void real_clock_moves_and_ignores_holds() {
         auto clock = Clock::make_real();
         clock->hold();

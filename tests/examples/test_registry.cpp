@@ -3,6 +3,7 @@
 // unknown names, non-numbers and values out of range.
 #include "clock.h"
 #include "example_registry.h"
+#include "rust_links.h"
 
 #include <QtTest>
 
@@ -16,8 +17,13 @@ class TestRegistry : public QObject {
     Q_OBJECT
 private slots:
     void idsAndContent() {
-        const QStringList expected = {"timer-future", "executor", "local-set", "join",
-                                      "select",       "spawn",    "stream",    "event-loop"};
+        const QStringList expected = {"timer-future",    "executor",
+                                      "local-set",       "join",
+                                      "select",          "spawn",
+                                      "stream",          "event-loop",
+                                      "blocking-worker", "mutex-across-await",
+                                      "lost-waker",      "cancel-unsafe-select",
+                                      "late-subscriber", "unbounded-spawn"};
         QStringList ids;
         for (const auto& e : examples::examples())
             ids << e.id;
@@ -38,10 +44,49 @@ private slots:
             for (const auto& k : e.knobs)
                 QVERIFY2(k.min <= k.value && k.value <= k.max, qPrintable(e.id + "/" + k.id));
         }
+        // the pitfalls: a "fixed" flag, off by default (the mistake first)
+        for (const auto& e : examples::examples())
+            if (e.title.startsWith(QLatin1String("What goes wrong")))
+                QVERIFY2(e.knob("fixed") && e.knob("fixed")->is_flag && e.knob("fixed")->value == 0,
+                         qPrintable(e.id));
         QVERIFY(find_example("event-loop")->interactive);
         QVERIFY(find_example("event-loop")->has_shutdown);
         QVERIFY(!find_example("join")->interactive);
         QCOMPARE(find_example("nope"), nullptr);
+    }
+
+    // Every example has an explanation and a Rust rendering, and every await
+    // anchor links a line of the C++ to a line of the Rust.
+    void explanationAndRustExist() {
+        for (const auto& e : examples::examples()) {
+            QFile md(QFileInfo(QStringLiteral(__FILE__)).absolutePath() +
+                     QStringLiteral("/../../resources/examples/") + e.id + QStringLiteral(".md"));
+            QVERIFY2(md.open(QIODevice::ReadOnly) && md.size() > 200, qPrintable(e.id));
+            QCOMPARE(QString::fromUtf8(md.readAll()), e.markdown);
+            QVERIFY2(e.rust.size() > 200, qPrintable(e.id));
+            QVERIFY2(e.rust.contains(QLatin1String(".await")), qPrintable(e.id));
+            QStringList unresolved;
+            const auto links = examples::rust_lines_for(e.id, e.code, e.rust, &unresolved);
+            QVERIFY2(unresolved.isEmpty(), qPrintable(unresolved.join('\n')));
+            QVERIFY2(!links.empty(), qPrintable(e.id));
+            QCOMPARE(links, e.rust_line_for_code_line);
+            const QStringList code = e.code.split('\n'), rust = e.rust.split('\n');
+            for (auto [from, to] : links) {
+                QVERIFY2(code[from - 1].contains(QLatin1String("co_await")),
+                         qPrintable(e.id + ": " + code[from - 1]));
+                QVERIFY(to >= 1 && to <= rust.size());
+            }
+        }
+        // a shared file: task_2's sleep maps to task_2's .await, not task_1's
+        const auto* join = find_example("join");
+        const QStringList code = join->code.split('\n'), rust = join->rust.split('\n');
+        int seen = 0;
+        for (auto [from, to] : join->rust_line_for_code_line)
+            if (code[from - 1].contains(QLatin1String("co_await sleep(time);"))) {
+                ++seen;
+                QVERIFY(rust[to - 2].contains(QStringLiteral("async fn task_%1").arg(seen)));
+            }
+        QCOMPARE(seen, 3);
     }
 
     // Await sites (std::source_location) name lines of the code shown.
@@ -89,12 +134,13 @@ private slots:
         QCOMPARE(run("timer-future"), QString("1 timer of 10 ms completed after 10 ms"));
         QCOMPARE(run("executor"),
                  QString("1 of 1 task: hello, start timer! ... bye, timer finished!"));
-        QCOMPARE(run("local-set"), QString("start !SEND DATA, middle !SEND DATA, end !SEND DATA"));
+        QCOMPARE(run("local-set"),
+                 QString("start !SEND DATA, middle !SEND DATA, end !SEND DATA (Rc count 1)"));
         QCOMPARE(run("join"), QString("task_1, task_2, task_3, all tasks done (after 300 ms)"));
-        QCOMPARE(run("select"),
-                 QString("task_1, task_1 done, one task done; 2 cancelled (after 100 ms)"));
+        QCOMPARE(run("select"), QString("task_1, task_1 done, one task done; 2 losers destroyed "
+                                        "before select returned (after 100 ms)"));
         QVERIFY(run("spawn").startsWith("task_"));
-        QVERIFY(run("spawn").contains("all tasks done (after 100 ms)"));
+        QVERIFY(run("spawn").contains("all tasks done (after 200 ms)")); // 100 cpu + 100 sleep
         QCOMPARE(run("stream"), QString("4 items: a b c d"));
         QCOMPARE(run("event-loop"),
                  QString("10 events sent, 10 received; shutdown receivers left: 1"));
@@ -145,8 +191,9 @@ private slots:
         RunSetup s;
         s.knobs = {{kVirtualTimeKnob, 1}, {"tasks", 3}, {"capacity", 2}};
         QCOMPARE(QString::fromStdString(find_example("executor")->run(s)),
-                 QString("2 of 3 tasks: hello, start timer! ... bye, timer finished!; 1 refused: "
-                         "too many tasks in channel (capacity 2)"));
+                 QString("2 of 3 tasks: hello, start timer! ... bye, timer finished!; 1 refused "
+                         "with ChannelFull (capacity 2): in Rust, send() would block for ever "
+                         "(deadlock: run() has not started)"));
         s.knobs = {{kVirtualTimeKnob, 1}, {"task_1", 300}, {"task_3", 50}};
         QVERIFY(QString::fromStdString(find_example("select")->run(s)).contains("task_3 done"));
         s.knobs = {{kVirtualTimeKnob, 1}, {"capacity", 1}, {"senders", 20}, {"events", 30}};

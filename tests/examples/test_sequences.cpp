@@ -205,6 +205,8 @@ private slots:
         const auto& b1 = task_named(r, "async_block_1");
         const auto& b3 = task_named(r, "async_block_3");
         QCOMPARE(story(r, b1.id), (QStringList{"spawn", "poll", "mark:start !SEND DATA", "ready"}));
+        QCOMPARE(r.result, std::string("start !SEND DATA, middle !SEND DATA, end !SEND DATA "
+                                       "(Rc count 1)"));
         QCOMPARE(b3.polls, 2u);
         QCOMPARE(b3.wakes, 1u);
         QCOMPARE(b3.idle_ns, 70 * kMs);
@@ -240,9 +242,35 @@ private slots:
         QCOMPARE(main.total_ns, 300 * kMs);
     }
 
-    // task_1 wins; task_2 and task_3 are cancelled.
+    // As in the seed: three futures raced inside one task. task_1 wins; the
+    // losers' frames are destroyed inside select, before it returns.
     void select() {
         auto r = record("select");
+        QCOMPARE(tasks_named(r, "task_2").size(), std::size_t(0)); // no tasks of their own
+        const auto& main = task_named(r, "test_select");
+        const QStringList s = story(r, main.id);
+        const auto destroyed_2 = s.indexOf("mark:task_2 destroyed");
+        const auto destroyed_3 = s.indexOf("mark:task_3 destroyed");
+        const auto done = s.indexOf("mark:task_1 done");
+        QVERIFY2(destroyed_2 > 0 && destroyed_3 > 0 && done > 0, qPrintable(s.join(' ')));
+        // destroyed before select returned: before the first line after it,
+        // and in the same poll as task_1's win (no poll in between)
+        QVERIFY(destroyed_2 < done && destroyed_3 < done);
+        QVERIFY(s.indexOf("mark:task_1") < destroyed_2);
+        QCOMPARE(s.mid(s.indexOf("mark:task_1"), done - s.indexOf("mark:task_1")).count("poll"), 0);
+        QVERIFY(!s.contains("mark:task_2"));
+        QCOMPARE(main.total_ns, 100 * kMs);
+        QCOMPARE(r.result, std::string("task_1, task_1 done, one task done; 2 losers destroyed "
+                                       "before select returned (after 100 ms)"));
+        int cancels = 0;
+        for (const auto& e : r.trace.events)
+            cancels += e.kind == EventKind::Cancel;
+        QCOMPARE(cancels, 0); // futures inside a task are dropped, not tasks cancelled
+    }
+
+    // The spawned variant: task_1 wins; task_2 and task_3 are aborted.
+    void selectSpawned() {
+        auto r = record("select", {{"spawned", 1}});
         int cancels = 0;
         for (const auto& e : r.trace.events)
             cancels += e.kind == EventKind::Cancel;
@@ -252,7 +280,7 @@ private slots:
         QCOMPARE(task_named(r, "task_3").state, TaskState::Cancelled);
         QCOMPARE(task_named(r, "task_2").ended_at, 100 * kMs);
         QVERIFY(story(r, task_named(r, "task_2").id).endsWith("cancel"));
-        const QStringList main = story(r, task_named(r, "test_select").id);
+        const QStringList main = story(r, task_named(r, "test_select_spawned").id);
         QVERIFY(main.contains("mark:task_1 done"));
         QVERIFY(main.contains("mark:task_2 cancelled"));
         QVERIFY(main.contains("mark:task_3 cancelled"));
@@ -272,6 +300,63 @@ private slots:
         for (const auto& th : r.trace.threads)
             workers += th.worker >= 0;
         QCOMPARE(workers, 5);
+    }
+
+    // Each task computes 100 ms before its sleep. On 5 workers three workers
+    // compute at the same time (their polls overlap on the virtual clock,
+    // where CPU work occupies a worker for modelled time); on 1 worker they
+    // take turns.
+    void spawnComputesInParallel() {
+        struct Case {
+            KnobValues knobs;
+            const char* took;
+            bool parallel;
+        };
+        const std::vector<Case> cases = {
+            {{}, "(after 200 ms)", true}, // 100 cpu + 100 sleep
+            {{{"workers", 1}}, "(after 400 ms)", false},
+            {{{"task_1", 0}, {"task_2", 0}, {"task_3", 0}}, "(after 100 ms)", true},
+            {{{"task_1", 0}, {"task_2", 0}, {"task_3", 0}, {"workers", 1}},
+             "(after 300 ms)",
+             false},
+        };
+        for (const auto& c : cases) {
+            auto r = record("spawn", c.knobs);
+            QVERIFY2(r.result.find(c.took) != std::string::npos, r.result.c_str());
+            // each task's first poll is its computation
+            std::vector<std::pair<std::int64_t, std::int64_t>> computing;
+            std::set<std::uint16_t> threads;
+            for (const char* name : {"task_1", "task_2", "task_3"}) {
+                const auto id = task_named(r, name).id;
+                std::int64_t start = -1;
+                for (const auto& e : r.trace.events) {
+                    if (e.task != id)
+                        continue;
+                    if (e.kind == EventKind::PollStart && start < 0) {
+                        start = e.ts;
+                        threads.insert(e.thread);
+                    } else if (e.kind == EventKind::PollEnd && start >= 0) {
+                        computing.push_back({start, e.ts});
+                        break;
+                    }
+                }
+                QCOMPARE(task_named(r, name).busy_ns, 100 * kMs);
+            }
+            QCOMPARE(computing.size(), std::size_t(3));
+            std::int64_t latest_start = 0, earliest_end = INT64_MAX;
+            for (auto [s, e] : computing) {
+                QCOMPARE(e - s, 100 * kMs);
+                latest_start = std::max(latest_start, s);
+                earliest_end = std::min(earliest_end, e);
+            }
+            if (c.parallel) {
+                QCOMPARE(threads.size(), std::size_t(3)); // three workers polled
+                QVERIFY(latest_start < earliest_end);     // at the same time
+            } else {
+                QCOMPARE(threads.size(), std::size_t(1));
+                QVERIFY(latest_start >= earliest_end); // one after another
+            }
+        }
     }
 
     void stream() {
