@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <shared_mutex>
 
 namespace pollscope::app {
 
@@ -98,6 +99,13 @@ void TimelineFeed::catch_up() {
             tables.locations_from = slice.locations_from;
             stats_->add(slice.events, std::move(tables));
         }
+        // Arrays about to outgrow their capacity are copied now, beside the
+        // readers; under the exclusive lock they are only swapped.
+        trace::TimelineModel::Growth growth;
+        {
+            std::shared_lock r(store_.mutex());
+            growth = store_.prepare_growth(slice.events.size());
+        }
         {
             // A reader holds the lock at most a frame; stop() does not wait
             // for it (the GUI thread may be the reader that calls stop()).
@@ -110,8 +118,11 @@ void TimelineFeed::catch_up() {
                 std::this_thread::sleep_for(std::chrono::microseconds(200));
                 w.try_lock();
             }
+            if (growth.any)
+                store_.adopt(std::move(growth));
             store_.apply(std::move(slice));
         }
+        growth = {}; // the old arrays, freed outside the lock
         i += n;
         applied_.fetch_add(n, std::memory_order_acq_rel);
     } while (i < events.size());

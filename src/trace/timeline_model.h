@@ -115,6 +115,20 @@ public:
     void append(std::vector<Event> batch);
     /// Adds a recorder drain: its new table entries, then its events.
     void apply(TraceDelta delta);
+    /// Bigger copies of the arrays an append of `more` events would have to
+    /// grow (events, polls, wakes, markers). Const: a writer that shares the
+    /// model copies while readers read, then only swaps them in (adopt())
+    /// under its exclusive lock, so no reader waits for a big copy.
+    struct Growth {
+        std::vector<Event> events;
+        std::vector<PollBar> polls;
+        std::vector<WakeRec> wakes;
+        std::vector<Marker> markers;
+        bool any = false;
+    };
+    Growth prepare_growth(std::size_t more) const;
+    /// Swaps in what prepare_growth() made; nothing may have changed since.
+    void adopt(Growth&& g);
     /// Replaces everything with a whole trace.
     void load(Trace trace);
 
