@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <shared_mutex>
+#include <utility>
 
 namespace pollscope::app {
 
@@ -80,14 +81,9 @@ void TimelineFeed::catch_up() {
     // The tables first (names and locations the events refer to), then the
     // events in slices: a reader waits at most one slice.
     std::size_t i = 0;
-    bool tables_sent = false;
+    trace::TraceDelta slice = std::move(delta); // the first slice carries the tables
     do {
         const std::size_t n = std::min(kSliceEvents, events.size() - i);
-        trace::TraceDelta slice;
-        if (!tables_sent) {
-            slice = std::move(delta);
-            tables_sent = true;
-        }
         slice.events.assign(events.begin() + std::ptrdiff_t(i),
                             events.begin() + std::ptrdiff_t(i + n));
         if (stats_) { // the very slice the store appends, in the same order
@@ -120,7 +116,7 @@ void TimelineFeed::catch_up() {
             }
             if (growth.any)
                 store_.adopt(std::move(growth));
-            store_.apply(std::move(slice));
+            store_.apply(std::exchange(slice, {}));
         }
         growth = {}; // the old arrays, freed outside the lock
         i += n;

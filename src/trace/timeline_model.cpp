@@ -430,7 +430,7 @@ std::string TimelineModel::task_label(std::uint32_t task) const {
 std::string TimelineModel::thread_label(std::uint16_t thread) const {
     if (thread < trace_.threads.size()) {
         const auto& t = trace_.threads[thread];
-        const std::string name(trace_.string(t.name));
+        std::string name(trace_.string(t.name));
         // One name per worker: "worker 2", or the thread's own name when it
         // already carries the index ("pool-2"), else "name 2".
         if (t.worker >= 0) {
