@@ -78,9 +78,9 @@ template <class T> struct Chan {
     SendWaiter<T>* head = nullptr; // oldest waiting sender
     SendWaiter<T>* tail = nullptr;
     std::size_t reserved = 0; // slots given to woken senders that have not filled them yet
-    Waker rx_waker;         // stored by a Pending recv
-    bool tx_closed = false; // every Sender is gone
-    bool rx_closed = false; // the Receiver is gone or called close()
+    Waker rx_waker;           // stored by a Pending recv
+    bool tx_closed = false;   // every Sender is gone
+    bool rx_closed = false;   // the Receiver is gone or called close()
     std::atomic<std::size_t> senders{1};
 
     // Invariant: a sender waits only while every slot is taken or reserved,

@@ -40,7 +40,7 @@ struct Log {
     std::vector<std::string> lines;
     std::set<int> workers;  // printed on
     std::set<int> computed; // did their CPU work on
-    int destroyed = 0; // task frames destroyed before they finished
+    int destroyed = 0;      // task frames destroyed before they finished
     void println(std::string line) {
         mark(line);
         std::lock_guard lock(mutex);

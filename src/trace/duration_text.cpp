@@ -21,8 +21,9 @@ std::string duration_text(std::int64_t ns, DurationStyle style) {
         double scale;
         const char* name;
     };
-    const Unit u = ns < 1'000'000 ? Unit{1e3, "µs"} : ns < 1'000'000'000 ? Unit{1e6, "ms"}
-                                                                          : Unit{1e9, "s"};
+    const Unit u = ns < 1'000'000       ? Unit{1e3, "µs"}
+                   : ns < 1'000'000'000 ? Unit{1e6, "ms"}
+                                        : Unit{1e9, "s"};
     const double x = v / u.scale;
     const int decimals = compact ? 2 : u.scale == 1e9 ? 3 : x < 10 ? 2 : 1;
     std::snprintf(buf, sizeof buf, "%.*f%s%s", decimals, x, sep, u.name);

@@ -442,9 +442,9 @@ TraceStats StatsAccumulator::snapshot(std::int64_t end_ts) const {
 
         if (s.pending_polls == 0 && s.busy_ns > options_.long_poll_ns) {
             s.warnings |= 1u << unsigned(WarningKind::NeverYielded);
-            out.warnings.push_back(
-                {WarningKind::NeverYielded, s.id, s.spawned_at, s.busy_ns,
-                 task_label(s) + ": busy " + duration_text(s.busy_ns) + " without returning Pending"});
+            out.warnings.push_back({WarningKind::NeverYielded, s.id, s.spawned_at, s.busy_ns,
+                                    task_label(s) + ": busy " + duration_text(s.busy_ns) +
+                                        " without returning Pending"});
         }
         if (s.wakes >= options_.min_wakes && s.wakes > 0 &&
             double(s.self_wakes) > options_.self_wake_ratio * double(s.wakes)) {
