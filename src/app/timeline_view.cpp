@@ -498,29 +498,33 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
             p.drawPolygon(flag, 3);
             // Label where there is room: before the next marker of the
             // lane, else after the previous one (left of the flag).
-            if (fine) {
+            const double right = room[i] - 10, left = room_left[i] - 6;
+            if (fine && std::max(right, left) >= kMinLabelWidth) {
                 QString text = qs(store_->trace().string(m->text));
                 if (shown[i].merged > 0) {
-                    // Marks on the same pixels: "task_3 · all tasks done".
+                    // Marks on the same pixels: "task_3 · all tasks done". The
+                    // label shows at most kMaxLabelChars; the rest is counted
+                    // (shaping a label of thousands of marks cost ~10 ms a frame).
                     const auto& all = *source;
                     int more = shown[i].merged;
                     for (std::size_t k = std::size_t(m - all.data()) + 1;
-                         k < all.size() && more > 0; ++k)
+                         k < all.size() && more > 0 && text.size() < kMaxLabelChars; ++k)
                         if (all[k].kind == MarkerKind::Mark &&
                             lane_of_task(all[k].task, all[k].thread) == shown[i].lane) {
                             text += QStringLiteral(" · ") + qs(store_->trace().string(all[k].text));
                             --more;
                         }
+                    if (more > 0)
+                        text += tr(" · +%1 more").arg(more);
                 }
                 const double want = std::min(p.fontMetrics().horizontalAdvance(text) + 4.0, 220.0);
-                const double right = room[i] - 10, left = room_left[i] - 6;
                 p.setPen(QColor(0x1a, 0x4a, 0x6a));
-                if (right >= std::min(want, 60.0) && (right >= want || right >= left)) {
+                if (right >= std::min(want, kMinLabelWidth) && (right >= want || right >= left)) {
                     const double w = std::min(right, want);
                     p.drawText(QRectF(x + 8, y, w, kLaneHeight / 2.0 + 2),
                                Qt::AlignLeft | Qt::AlignVCenter,
                                p.fontMetrics().elidedText(text, Qt::ElideRight, int(w)));
-                } else if (left >= std::min(want, 60.0)) {
+                } else if (left >= std::min(want, kMinLabelWidth)) {
                     const double w = std::min(left, want);
                     p.drawText(QRectF(x - 3 - w, y, w, kLaneHeight / 2.0 + 2),
                                Qt::AlignRight | Qt::AlignVCenter,

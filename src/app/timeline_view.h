@@ -124,6 +124,11 @@ private:
     static constexpr int kMaxArrows = 600;
     static constexpr int kMaxMarkerScan = 8000;
     static constexpr int kMaxFineMarkers = 1500;
+    /// Longest merged Mark label built (the label is at most 220 px anyway).
+    static constexpr int kMaxLabelChars = 80;
+    /// A Mark's label is drawn where at least this many pixels are free
+    /// (or the whole label fits); the room is checked before any text is shaped.
+    static constexpr double kMinLabelWidth = 60;
 
     /// Real time at a drawn position (the identity in real-time mode).
     std::int64_t real_time(std::int64_t t) const;
