@@ -9,15 +9,19 @@
 //       to --rate events per second (1,000,000) through a TraceRecorder,
 //       while the window shows it the way MainWindow does: a TimelineFeed
 //       builds the model on its own thread (the GUI thread reads it under
-//       GuiReadLock); a 33 ms QTimer refreshes the event log, the timeline
+//       GuiReadLock); a 25 ms QTimer refreshes the event log, the timeline
 //       follows live and repaints, the task statistics come from LiveStats
 //       (every slice accumulated and a snapshot every 250 ms, off the GUI
 //       thread). A 1 ms timer measures the GUI thread's longest stall;
 //       paint events of the timeline count the refreshes per second.
 //       --load adds one spinning thread per core for the whole run.
+//   (c) open: MainWindow opens --open FILE (save one with --save) as the
+//       person's Open does: seconds until the timeline has painted its first
+//       frame of the file, and until the task table has its statistics.
 //
 // Usage: pollscope-gui-bench [--events N] [--rate R] [--seconds S]
 //                            [--only paint|live] [--no-stats] [--load]
+//        pollscope-gui-bench --open FILE.json [--load]
 //        pollscope-gui-bench --save FILE.json [--events N]   (a synthetic trace
 //        for `pollscope FILE.json`)
 // Offscreen works: QT_QPA_PLATFORM=offscreen (the default when DISPLAY is unset).
@@ -26,6 +30,7 @@
 #include "example_runner.h"
 #include "gui_read_lock.h"
 #include "live_stats.h"
+#include "main_window.h"
 #include "recorder.h"
 #include "runtime.h"
 #include "stats.h"
@@ -73,6 +78,7 @@ struct Options {
     bool stats = true;
     bool load = false; // one busy thread per core beside the run (busy cores)
     QString save;
+    QString open; // (c): the file MainWindow opens
 };
 
 /// Keeps every core busy (one spinning thread each) while it lives: the
@@ -325,7 +331,7 @@ void bench_live(const Options& o) {
     TimelineFeed feed(store, o.stats ? &live_stats : nullptr);
     QElapsedTimer stats_clock;
     QTimer tick;
-    tick.setInterval(33);
+    tick.setInterval(TimelineView::kLiveRefreshMs); // as MainWindow's
     QObject::connect(&tick, &QTimer::timeout, [&] {
         QElapsedTimer t;
         t.start();
@@ -430,6 +436,48 @@ void bench_live(const Options& o) {
     std::fflush(stdout);
 }
 
+// -------------------------------------------------------------------- open
+int bench_open(const Options& o) {
+    MainWindow w;
+    w.set_quiet_errors(true);
+    w.resize(1600, 1000);
+    w.show();
+    QApplication::processEvents();
+    TimelineView* timeline = w.timeline();
+    QElapsedTimer t;
+    double first_frame_s = -1, stats_s = -1;
+    QString error;
+    QEventLoop loop;
+    QObject::connect(&w, &MainWindow::error_reported, [&](const QString&, const QString& m) {
+        error = m;
+        loop.quit();
+    });
+    QObject::connect(&w, &MainWindow::trace_opened, [&] {
+        timeline->repaint(); // the first frame of the file, painted now
+        first_frame_s = double(t.nsecsElapsed()) / 1e9;
+    });
+    QTimer poll; // the statistics arrive later, from their own worker thread
+    poll.setInterval(5);
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        if (first_frame_s >= 0 && w.task_model()->rowCount() > 0) {
+            stats_s = double(t.nsecsElapsed()) / 1e9;
+            loop.quit();
+        }
+    });
+    t.start();
+    w.open_trace(o.open);
+    poll.start();
+    loop.exec();
+    if (!error.isEmpty()) {
+        std::fprintf(stderr, "cannot open: %s\n", qPrintable(error));
+        return 1;
+    }
+    std::printf("metric,value\nevents,%zu\nopen_first_frame_s,%.2f\nopen_stats_s,%.2f\n"
+                "machine_load_avg_1min,%.1f\n",
+                w.store().trace().events.size(), first_frame_s, stats_s, load_average());
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -461,9 +509,12 @@ int main(int argc, char** argv) {
             o.load = true;
         else if (a == QLatin1String("--save"))
             o.save = next();
+        else if (a == QLatin1String("--open"))
+            o.open = next();
         else {
             std::fprintf(stderr, "usage: pollscope-gui-bench [--events N] [--rate R] [--seconds S] "
-                                 "[--only paint|live] [--no-stats] [--load] [--save FILE.json]\n");
+                                 "[--only paint|live] [--no-stats] [--load] [--save FILE.json] "
+                                 "[--open FILE.json]\n");
             return 2;
         }
     }
@@ -477,6 +528,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     CpuLoad load(o.load);
+    if (!o.open.isEmpty())
+        return bench_open(o);
     if (o.only.empty() || o.only == "paint")
         bench_paint(o);
     if (o.only.empty() || o.only == "live")

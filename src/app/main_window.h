@@ -11,6 +11,7 @@
 #include "trace_store.h"
 
 #include <QElapsedTimer>
+#include <QFuture>
 #include <QMainWindow>
 #include <QString>
 
@@ -123,6 +124,9 @@ private:
     /// timeline is in real time (or the trace too big for steps).
     bool update_steps();
     void show_stats(trace::TraceStats stats);
+    /// Shows an opened file's statistics when its worker thread has them,
+    /// unless the trace (store generation) changed meanwhile.
+    void receive_file_stats(QFuture<trace::TraceStats> stats, std::uint64_t generation);
     void follow_now();
     void update_events_sent();
     void on_run_finished(const QString& id, const QString& result);
@@ -176,6 +180,8 @@ private:
     bool quiet_errors_ = false;
     bool discard_run_ = false; // events of a reset run are not drained
     bool viewing_file_ = false;
+    // An opened file's statistics, once its worker thread has them.
+    std::shared_ptr<const trace::TraceStats> file_stats_;
     std::uint32_t selected_task_ = 0;
     int selected_poll_ = -1;     // the clicked poll (-1: follow the task's latest)
     bool auto_selected_ = false; // selected_task_ was picked by the window

@@ -25,7 +25,7 @@ class TraceStore;
 class TimelineFeed {
 public:
     /// Events applied under one hold of the store's exclusive lock.
-    static constexpr std::size_t kSliceEvents = 8192;
+    static constexpr std::size_t kSliceEvents = 1024;
     /// How often the thread drains while nothing asks it to.
     static constexpr int kPeriodMs = 10;
 

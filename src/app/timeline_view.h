@@ -76,6 +76,9 @@ public:
     /// Rectangles drawn by the last paint (level-of-detail checks).
     int last_rect_count() const noexcept { return last_rects_; }
 
+    /// How often a live run's timeline is refreshed: 40 a second asked, so
+    /// that at least 30 arrive when the timer fires late on busy cores.
+    static constexpr int kLiveRefreshMs = 25;
     static constexpr int kRulerHeight = 26;
     static constexpr int kLaneHeight = 22;
     static constexpr int kLabelWidth = 180;

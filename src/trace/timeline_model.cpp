@@ -1,6 +1,7 @@
 #include "timeline_model.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 namespace pollscope::trace {
@@ -135,7 +136,16 @@ void TimelineModel::load(Trace t) {
         start_ = events.front().ts;
         end_ = events.back().ts;
     }
-    polls_.reserve(events.size() / 2);
+    // One counting pass sizes every array once (10M events: no regrowth).
+    std::array<std::size_t, kEventKindCount> kinds{};
+    for (const auto& e : events)
+        if (std::size_t(e.kind) < kinds.size())
+            ++kinds[std::size_t(e.kind)];
+    const auto n = [&](EventKind k) { return kinds[std::size_t(k)]; };
+    polls_.reserve(n(EventKind::PollStart));
+    wakes_.reserve(n(EventKind::Wake));
+    markers_.reserve(n(EventKind::Spawn) + n(EventKind::Cancel) + n(EventKind::Fail) +
+                     n(EventKind::Yield) + n(EventKind::Shutdown) + n(EventKind::Mark));
     for (const auto& e : events)
         index(e);
     settle_lods();

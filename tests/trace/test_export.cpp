@@ -31,6 +31,7 @@ private slots:
     void csvRows();
     void malformed_data();
     void malformed();
+    void chromeEventsNotRead();
     void files();
     void million();
 };
@@ -169,6 +170,11 @@ void TestExport::malformed_data() {
     QTest::newRow("foreign chrome")
         << QByteArray(R"({"traceEvents":[{"ph":"X","ts":1}]})") << "no top-level \"pollscope\"";
     QTest::newRow("truncated") << good.left(good.size() / 2) << "line";
+    // Past the "pollscope" section, inside the Chrome events it is not read
+    // from: the file still does not end as a document does.
+    QTest::newRow("truncated in traceEvents") << good.left(good.size() * 9 / 10) << "line";
+    QTest::newRow("traceEvents not closed") << good.left(good.lastIndexOf(']')) + "}"
+                                            << "line";
     QTest::newRow("trailing") << good + "x"
                               << "unexpected data after";
     QTest::newRow("bad literal") << QByteArray(R"({"a":tru})") << "invalid value";
@@ -213,6 +219,25 @@ void TestExport::malformed() {
     QVERIFY2(msg.contains(expect), qPrintable(msg));
     QVERIFY2(msg.startsWith("line "), qPrintable(msg));
     QVERIFY(err.offset <= std::size_t(input.size()));
+}
+
+void TestExport::chromeEventsNotRead() {
+    // Pollscope reads its own section; the Chrome events after it (most of
+    // a file's bytes) are Perfetto's and are skipped unread when the
+    // document closes as the exporter closes it. Damage there opens the same trace.
+    const Trace t = small_trace();
+    QByteArray json = QByteArray::fromStdString(to_chrome_json(t));
+    const auto events = json.indexOf("\"traceEvents\":[");
+    QVERIFY(events > json.indexOf("\"pollscope\":"));
+    json.replace(events + 20, 10, "@@garbage@");
+    ImportError err;
+    const auto back = import_trace_json(std::string_view(json.constData(), json.size()), &err);
+    QVERIFY2(back, err.to_string().c_str());
+    QVERIFY(*back == t);
+    // A document that does not end as the exporter's is parsed whole.
+    QByteArray other = QByteArray::fromStdString(to_chrome_json(t));
+    other.insert(other.lastIndexOf('}'), ",\"x\":tru");
+    QVERIFY(!import_trace_json(std::string_view(other.constData(), other.size()), &err));
 }
 
 void TestExport::files() {
