@@ -35,10 +35,7 @@ using palette::kReady;
 using palette::kRunning;
 using palette::kWait;
 using palette::kWake;
-const QColor kLaneAlt(0xf6, 0xf7, 0xf9);
-const QColor kLaneSel(0xe3, 0xee, 0xff);
-const QColor kGrid(0xe2, 0xe4, 0xe8);
-const QColor kText(0x30, 0x33, 0x38);
+// The surfaces (lanes, grid, text) follow the palette: surfaces_.
 
 QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
@@ -475,7 +472,7 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
         }
         case MarkerKind::Yield:
             p.setPen(QPen(palette::kYield, 1));
-            p.setBrush(Qt::white);
+            p.setBrush(surfaces_.background);
             if (fine)
                 p.drawEllipse(QPointF(x, y + 3.5), 2.5, 2.5);
             else
@@ -518,7 +515,7 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
                         text += tr(" · +%1 more").arg(more);
                 }
                 const double want = std::min(p.fontMetrics().horizontalAdvance(text) + 4.0, 220.0);
-                p.setPen(QColor(0x1a, 0x4a, 0x6a));
+                p.setPen(surfaces_.mark_text);
                 if (right >= std::min(want, kMinLabelWidth) && (right >= want || right >= left)) {
                     const double w = std::min(right, want);
                     p.drawText(QRectF(x + 8, y, w, kLaneHeight / 2.0 + 2),
@@ -597,7 +594,7 @@ void TimelineView::paint_breaks(QPainter& p, int top, int bottom) const {
         const int xa = int(std::floor(map_.to_x(b.start)));
         const int xb = int(std::ceil(map_.to_x(b.end)));
         p.fillRect(QRect(xa, top, std::max(1, xb - xa), bottom - top),
-                   QBrush(QColor(0xb0, 0xb4, 0xbc, 90), Qt::BDiagPattern));
+                   QBrush(surfaces_.hatch, Qt::BDiagPattern));
     }
 }
 
@@ -732,19 +729,49 @@ void TimelineView::resizeEvent(QResizeEvent*) {
     update_geometry();
 }
 
-void TimelineView::paint_ruler(QPainter& p, const QRect& area) const {
-    p.fillRect(area, QColor(0xee, 0xef, 0xf2));
-    p.setPen(QColor(0xc8, 0xcb, 0xd0));
-    p.drawLine(area.bottomLeft(), area.bottomRight());
+std::vector<TimelineView::Tick> TimelineView::ticks() const {
+    std::vector<Tick> out;
     const std::int64_t origin = store_ ? store_->start_ts() : 0;
     if (axis_) {
-        // Steps: each break is labelled with the time it stands for; the
-        // ticks name the step and its (real or virtual) time.
-        QFont f = font();
-        f.setPointSizeF(f.pointSizeF() * 0.85);
-        p.setFont(f);
+        // Steps: a tick every 1, 2, 5 x 10^k steps, labelled with its real
+        // (or virtual) time.
+        const double px_per_step = double(trace::StepAxis::kStep) / map_.ns_per_pixel();
+        const std::int64_t every = std::max<std::int64_t>(1, nice_step(90.0 / px_per_step));
         const std::int64_t real0 = real_time(origin);
-        int label_end = map_.left;
+        const std::int64_t s0 =
+            std::max<std::int64_t>(0, axis_->step_at(map_.start) / every * every);
+        for (std::int64_t k = s0; k * trace::StepAxis::kStep <= map_.end; k += every) {
+            const std::int64_t t = k * trace::StepAxis::kStep;
+            const int x = int(std::lround(map_.to_x(t)));
+            if (x >= map_.left)
+                out.push_back({x, real_time(t) - real0});
+        }
+        return out;
+    }
+    // Real time: 1, 2, 5 x 10^k ns, at multiples of the step from the trace's start.
+    const auto step = nice_step(map_.ns_per_pixel() * 110);
+    const std::int64_t rel0 = map_.start - origin;
+    std::int64_t t =
+        origin + (rel0 >= 0 ? (rel0 / step) * step : -((-rel0 + step - 1) / step) * step);
+    for (; t <= map_.end; t += step) {
+        const int x = int(std::lround(map_.to_x(t)));
+        if (x >= map_.left)
+            out.push_back({x, t - origin});
+    }
+    return out;
+}
+
+void TimelineView::paint_ruler(QPainter& p, const QRect& area) const {
+    p.fillRect(area, surfaces_.ruler);
+    p.setPen(surfaces_.line);
+    p.drawLine(area.bottomLeft(), area.bottomRight());
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 0.85);
+    p.setFont(f);
+    int label_end = map_.left; // right edge of the last label drawn
+    if (axis_) {
+        // Steps: each break is labelled with the time it stands for, above
+        // the ticks' labels.
         for (const auto& b : axis_->breaks()) {
             if (b.end < map_.start || b.start > map_.end)
                 continue;
@@ -755,61 +782,29 @@ void TimelineView::paint_ruler(QPainter& p, const QRect& area) const {
             const int lx = (xa + xb) / 2 - tw / 2;
             if (lx < label_end + 4 || lx < map_.left)
                 continue;
-            p.setPen(QColor(0x70, 0x74, 0x7a));
+            p.setPen(surfaces_.dim_text);
             p.drawText(lx, area.top() + 1, tw + 2, area.height() / 2, Qt::AlignCenter, text);
             label_end = lx + tw;
         }
-        const double px_per_step = double(trace::StepAxis::kStep) / map_.ns_per_pixel();
-        const std::int64_t every = std::max<std::int64_t>(1, nice_step(90.0 / px_per_step));
         label_end = map_.left;
-        const std::int64_t s0 =
-            std::max<std::int64_t>(0, axis_->step_at(map_.start) / every * every);
-        for (std::int64_t k = s0; k * trace::StepAxis::kStep <= map_.end; k += every) {
-            const std::int64_t t = k * trace::StepAxis::kStep;
-            const int x = int(std::lround(map_.to_x(t)));
-            if (x < map_.left)
-                continue;
-            p.setPen(QColor(0x90, 0x94, 0x9a));
-            p.drawLine(x, area.bottom() - 4, x, area.bottom());
-            const QString text = TaskTableModel::format_ns(real_time(t) - real0);
-            const int tw = p.fontMetrics().horizontalAdvance(text);
-            const int lx = x + 3;
-            if (lx < label_end + 6 || lx + tw > area.right() - 2)
-                continue;
-            p.setPen(kText);
-            p.drawText(lx, area.top() + area.height() / 2, tw + 2, area.height() / 2 - 2,
-                       Qt::AlignLeft | Qt::AlignVCenter, text);
-            label_end = lx + tw;
-        }
-        return;
     }
-    const auto step = nice_step(map_.ns_per_pixel() * 110);
-    // First tick at a multiple of step relative to the trace origin.
-    std::int64_t rel0 = map_.start - origin;
-    std::int64_t t =
-        origin + (rel0 >= 0 ? (rel0 / step) * step : -((-rel0 + step - 1) / step) * step);
-    QFont f = font();
-    f.setPointSizeF(f.pointSizeF() * 0.85);
-    p.setFont(f);
-    int label_end = map_.left; // right edge of the last label drawn
-    for (; t <= map_.end; t += step) {
-        const int x = int(std::lround(map_.to_x(t)));
-        if (x < map_.left)
-            continue;
-        p.setPen(QColor(0x90, 0x94, 0x9a));
-        p.drawLine(x, area.bottom() - 6, x, area.bottom());
-        const QString text = TaskTableModel::format_ns(t - origin);
+    // Labels in the lower half on the steps axis (breaks above), else centred.
+    const int label_top = axis_ ? area.top() + area.height() / 2 : area.top() + 2;
+    const int label_h = axis_ ? area.height() / 2 - 2 : area.height() - 6;
+    for (const Tick& tick : ticks()) {
+        p.setPen(surfaces_.tick);
+        p.drawLine(tick.x, area.bottom() - 5, tick.x, area.bottom());
+        const QString text = TaskTableModel::format_ns(tick.label_ns);
         const int tw = p.fontMetrics().horizontalAdvance(text);
         // A label that would run off the right edge ends at its tick
         // instead (or is left out when that overlaps the previous one).
-        int lx = x + 3;
+        int lx = tick.x + 3;
         if (lx + tw > area.right() - 2)
-            lx = x - 3 - tw;
+            lx = tick.x - 3 - tw;
         if (lx < label_end + 6)
             continue;
-        p.setPen(kText);
-        p.drawText(lx, area.top() + 2, tw + 2, area.height() - 6, Qt::AlignLeft | Qt::AlignVCenter,
-                   text);
+        p.setPen(surfaces_.text);
+        p.drawText(lx, label_top, tw + 2, label_h, Qt::AlignLeft | Qt::AlignVCenter, text);
         label_end = lx + tw;
     }
 }
@@ -823,9 +818,10 @@ void TimelineView::render_to(QPainter& p) {
     QElapsedTimer timer;
     timer.start();
     p.setRenderHint(QPainter::Antialiasing, false);
+    surfaces_ = palette::surfaces(palette());
     const int W = width() - (vbar_->isVisible() ? vbar_->width() : 0);
     const int H = height();
-    p.fillRect(0, 0, width(), H, Qt::white);
+    p.fillRect(0, 0, width(), H, surfaces_.background);
     last_rects_ = 0;
 
     const auto& ls = lanes();
@@ -843,23 +839,13 @@ void TimelineView::render_to(QPainter& p) {
         const bool sel =
             mode_ == LaneMode::Tasks && ls[std::size_t(l)].key == selected_ && selected_ != 0;
         if (sel)
-            p.fillRect(0, y, W, kLaneHeight, kLaneSel);
+            p.fillRect(0, y, W, kLaneHeight, surfaces_.lane_selected);
         else if (l % 2)
-            p.fillRect(0, y, W, kLaneHeight, kLaneAlt);
+            p.fillRect(0, y, W, kLaneHeight, surfaces_.lane_alt);
     }
-    {
-        const auto step = nice_step(map_.ns_per_pixel() * 110);
-        const std::int64_t origin = store_ ? store_->start_ts() : 0;
-        std::int64_t rel0 = t0 - origin;
-        std::int64_t t =
-            origin + (rel0 >= 0 ? (rel0 / step) * step : -((-rel0 + step - 1) / step) * step);
-        p.setPen(kGrid);
-        for (; t <= t1; t += step) {
-            const int x = int(std::lround(map_.to_x(t)));
-            if (x >= x_left)
-                p.drawLine(x, kRulerHeight, x, H);
-        }
-    }
+    p.setPen(surfaces_.grid); // at the ruler's ticks
+    for (const Tick& tick : ticks())
+        p.drawLine(tick.x, kRulerHeight, tick.x, H);
 
     p.setClipRect(QRect(x_left, kRulerHeight, x_right - x_left + 1, H - kRulerHeight));
     paint_breaks(p, kRulerHeight, H);
@@ -921,24 +907,24 @@ void TimelineView::render_to(QPainter& p) {
     p.setClipping(false);
 
     // Lane labels on their own column.
-    p.fillRect(0, kRulerHeight, kLabelWidth - 4, H - kRulerHeight, QColor(0xfa, 0xfa, 0xfb));
-    p.setPen(QColor(0xd8, 0xda, 0xde));
+    p.fillRect(0, kRulerHeight, kLabelWidth - 4, H - kRulerHeight, surfaces_.labels);
+    p.setPen(surfaces_.line);
     p.drawLine(kLabelWidth - 4, kRulerHeight, kLabelWidth - 4, H);
     for (int l = first; l < last; ++l) {
         const Lane& lane = ls[std::size_t(l)];
         const int y = lane_y(l);
         const bool sel = mode_ == LaneMode::Tasks && lane.key == selected_ && selected_ != 0;
         if (sel)
-            p.fillRect(0, y, kLabelWidth - 4, kLaneHeight, kLaneSel);
+            p.fillRect(0, y, kLabelWidth - 4, kLaneHeight, surfaces_.lane_selected);
         QFont f = font();
         f.setBold(sel);
         p.setFont(f);
-        p.setPen(kText);
+        p.setPen(surfaces_.text);
         p.drawText(QRect(8, y, kLabelWidth - 16, kLaneHeight), Qt::AlignLeft | Qt::AlignVCenter,
                    lane_label(p.fontMetrics(), lane.key, kLabelWidth - 16));
     }
     if (ls.empty()) {
-        p.setPen(QColor(0x80, 0x84, 0x8a));
+        p.setPen(surfaces_.dim_text);
         p.drawText(rect().adjusted(kLabelWidth, kRulerHeight, 0, 0), Qt::AlignCenter,
                    tr("Nothing recorded yet.\nPress Run (Space) to start the example, or open a "
                       "trace (Ctrl+O)."));
@@ -946,7 +932,7 @@ void TimelineView::render_to(QPainter& p) {
     QFont f = font();
     p.setFont(f);
     paint_ruler(p, QRect(0, 0, width(), kRulerHeight));
-    p.setPen(kText);
+    p.setPen(surfaces_.text);
     p.drawText(QRect(8, 0, kLabelWidth - 12, kRulerHeight), Qt::AlignLeft | Qt::AlignVCenter,
                mode_ == LaneMode::Tasks ? tr("Tasks") : tr("Workers"));
     last_paint_ms_ = double(timer.nsecsElapsed()) / 1e6;

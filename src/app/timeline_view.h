@@ -11,6 +11,7 @@
 // follow-live keeps the newest time in view, fit() shows everything.
 
 #include "time_mapping.h"
+#include "timeline_palette.h"
 
 #include <QWidget>
 
@@ -73,6 +74,15 @@ public:
     int poll_at(QPoint pos) const;
     /// Time (ms) the last paint took.
     double last_paint_ms() const noexcept { return last_paint_ms_; }
+    /// A tick of the time axis: where it is and what the ruler says there
+    /// (ns since the trace's start, in real time also on the steps axis).
+    struct Tick {
+        int x;
+        std::int64_t label_ns;
+    };
+    /// The ticks in view, about every ~100 px: the ruler's labels and the
+    /// grid's lines are the same ones, on either axis.
+    std::vector<Tick> ticks() const;
     /// Rectangles drawn by the last paint (level-of-detail checks).
     int last_rect_count() const noexcept { return last_rects_; }
 
@@ -154,6 +164,7 @@ private:
     QPoint last_drag_;
     bool dragging_ = false;
     double last_paint_ms_ = 0;
+    palette::Surfaces surfaces_; // of the palette at the last paint
     int last_rects_ = 0;
 };
 
