@@ -464,6 +464,7 @@ int bench_open(const Options& o) {
             loop.quit();
         }
     });
+    StallProbe probe(&w); // the GUI thread's longest stall while it opens
     t.start();
     w.open_trace(o.open);
     poll.start();
@@ -473,8 +474,9 @@ int bench_open(const Options& o) {
         return 1;
     }
     std::printf("metric,value\nevents,%zu\nopen_first_frame_s,%.2f\nopen_stats_s,%.2f\n"
-                "machine_load_avg_1min,%.1f\n",
-                w.store().trace().events.size(), first_frame_s, stats_s, load_average());
+                "gui_max_stall_ms,%.1f\nmachine_load_avg_1min,%.1f\n",
+                w.store().trace().events.size(), first_frame_s, stats_s, probe.max_gap_ms(),
+                load_average());
     return 0;
 }
 

@@ -139,17 +139,13 @@ private:
     void clear_trace();
     void export_dialog();
     void open_dialog();
-    /// A job on a worker thread: its progress (permille) and,
-    /// for an export, whether it has copied the store yet.
+    /// A job on a worker thread: its progress (permille).
     struct JobProgress {
         std::atomic<int> permille{0};
-        std::atomic<bool> copied{false};
     };
     void set_busy(const QString& what, std::shared_ptr<JobProgress> progress);
     void show_progress();
     void clear_busy();
-    bool export_copying() const;
-    void wait_export_copy();
 
     std::unique_ptr<Ui::MainWindow> ui_;
     std::unique_ptr<TraceStore> store_;
@@ -188,7 +184,6 @@ private:
     int busy_jobs_ = 0;
     QTimer* progress_timer_ = nullptr;
     std::shared_ptr<JobProgress> job_progress_; // shown by the progress bar
-    std::shared_ptr<JobProgress> export_copy_;  // an export copying the store
     int list_width_ = 210;                      // the examples list's natural width
     bool default_split_ = false;                // no saved splitter layout: size it when shown
 };

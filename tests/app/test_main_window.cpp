@@ -323,6 +323,33 @@ private slots:
         QVERIFY(QImage(dir.filePath(QStringLiteral("t.png"))).width() > 100);
     }
 
+    void export_owns_its_snapshot() {
+        // The export writes a snapshot taken when asked: a reset and the
+        // window's end right after do not wait for it, and it still writes
+        // the trace as it was.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.json"));
+        std::size_t events = 0;
+        {
+            MainWindow w;
+            w.set_quiet_errors(true);
+            QVERIFY(w.select_example(QStringLiteral("join")));
+            QSignalSpy done(&w, &MainWindow::run_finished);
+            w.run();
+            QVERIFY(done.wait(20000));
+            events = w.store().trace().events.size();
+            QVERIFY(events > 0);
+            w.export_to(path);
+            w.reset();
+            QCOMPARE(w.store().trace().events.size(), std::size_t(0));
+        }
+        QString error;
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(path), 10000);
+        std::optional<trace::Trace> t;
+        QTRY_VERIFY_WITH_TIMEOUT((t = trace::load_trace(path, &error)).has_value(), 10000);
+        QCOMPARE(t->events.size(), events);
+    }
+
     void bad_trace_reports_error_and_changes_nothing() {
         MainWindow w;
         w.set_quiet_errors(true);
