@@ -2,6 +2,11 @@
 # Installs what Pollscope needs to build, test and run on Debian 12 (bookworm).
 # Idempotent: installs only the packages that are missing, and says which.
 # Runs as root, or through sudo otherwise.
+#
+#   packaging/install-deps.sh           what the build, the tests and CI need
+#   packaging/install-deps.sh --bench   also the peer runtimes of
+#                                       ../shared/bench/peers (Tokio, Asio)
+#                                       and perf, for bench/compare.sh
 set -euo pipefail
 
 packages=(
@@ -29,6 +34,20 @@ packages=(
     debootstrap          # packaging/test-deb-install.sh: a fresh Debian 12 chroot
     clang-tidy-16        # static checks (.clang-tidy; CI on changed files): 16 knows std::source_location
 )
+case ${1:-} in
+--bench)
+    packages+=(
+        cargo librust-tokio-dev # the Tokio peer, built offline from Debian's crates
+        libasio-dev             # the Boost.Asio (standalone) peer
+        linux-perf              # profiles before a change to the executor
+    )
+    ;;
+"") ;;
+*)
+    echo "usage: install-deps.sh [--bench]" >&2
+    exit 2
+    ;;
+esac
 
 if [[ $(id -u) -eq 0 ]]; then
     sudo=()
