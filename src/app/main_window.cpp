@@ -13,6 +13,7 @@
 #include "live_stats.h"
 #include "stats.h"
 #include "stats_scan.h"
+#include "task_sort_proxy.h"
 #include "task_table_model.h"
 #include "timeline_view.h"
 #include "trace_file.h"
@@ -39,6 +40,7 @@
 #include <QSettings>
 #include <QShortcut>
 #include <QSortFilterProxyModel>
+#include <QStandardItemModel>
 #include <QSvgGenerator>
 #include <QThread>
 #include <QTimer>
@@ -333,11 +335,7 @@ void MainWindow::setup_views() {
             [this](quint64 task, int poll) { select_task(std::uint32_t(task), poll); });
 
     task_model_ = new TaskTableModel(this);
-    task_proxy_ = new QSortFilterProxyModel(this);
-    task_proxy_->setSourceModel(task_model_);
-    task_proxy_->setSortRole(TaskTableModel::SortRole);
-    task_proxy_->setFilterKeyColumn(TaskTableModel::Name);
-    task_proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    task_proxy_ = new TaskSortProxy(task_model_, this);
     ui_->taskTable->setModel(task_proxy_);
     ui_->taskTable->setSortingEnabled(true);
     ui_->taskTable->sortByColumn(TaskTableModel::Id, Qt::AscendingOrder);
@@ -702,17 +700,29 @@ void MainWindow::select_in_table(std::uint32_t task) {
 }
 
 void MainWindow::update_log_task_filter() {
+    // A menu of half a million tasks takes seconds to fill and cannot be
+    // used: the first kMaxFilterTasks, and a line that says how many more.
+    constexpr std::size_t kMaxFilterTasks = 1000;
     const auto current = ui_->logTaskFilter->currentData().toUInt();
     const auto& tasks = task_model_->stats().tasks;
-    if (ui_->logTaskFilter->count() == int(tasks.size()) + 1)
+    const std::size_t listed = std::min(tasks.size(), kMaxFilterTasks);
+    const int items = 1 + int(listed) + (tasks.size() > listed ? 1 : 0);
+    if (ui_->logTaskFilter->count() == items)
         return;
     QSignalBlocker block(ui_->logTaskFilter);
     ui_->logTaskFilter->clear();
     ui_->logTaskFilter->addItem(tr("all tasks"), 0);
-    for (const auto& t : tasks)
-        if (t.id != 0)
+    for (std::size_t i = 0; i < listed; ++i)
+        if (const auto id = tasks[i].id; id != 0)
             ui_->logTaskFilter->addItem(
-                QStringLiteral("%1 (#%2)").arg(store_->task_label(t.id)).arg(t.id), t.id);
+                QStringLiteral("%1 (#%2)").arg(store_->task_label(id)).arg(id), id);
+    if (tasks.size() > listed) {
+        ui_->logTaskFilter->addItem(tr("… %1 more tasks not listed").arg(tasks.size() - listed),
+                                    QVariant());
+        // Shown, not chosen: the line is disabled in the combo's model.
+        if (auto* m = qobject_cast<QStandardItemModel*>(ui_->logTaskFilter->model()))
+            m->item(ui_->logTaskFilter->count() - 1)->setEnabled(false);
+    }
     const int i = ui_->logTaskFilter->findData(current);
     ui_->logTaskFilter->setCurrentIndex(std::max(0, i));
     if (i < 0 && current != 0)

@@ -161,6 +161,40 @@ QVariant TaskTableModel::data(const QModelIndex& index, int role) const {
     }
 }
 
+bool TaskTableModel::less(int a, int b, int column) const {
+    const auto& x = stats_.tasks[std::size_t(a)];
+    const auto& y = stats_.tasks[std::size_t(b)];
+    const auto ra = std::size_t(a), rb = std::size_t(b);
+    switch (column) {
+    case Id:
+        return x.id < y.id;
+    case Name:
+        return names_[ra] < names_[rb];
+    case State:
+        return trace::task_state_name(x.state) < trace::task_state_name(y.state);
+    case Worker:
+        return workers_[ra] < workers_[rb];
+    case Polls:
+        return x.polls < y.polls;
+    case Wakes:
+        return x.wakes < y.wakes;
+    case SelfWakes:
+        return x.self_wakes < y.self_wakes;
+    case Busy:
+        return x.busy_ns < y.busy_ns;
+    case Idle:
+        return x.idle_ns < y.idle_ns;
+    case Scheduled:
+        return x.scheduled_ns < y.scheduled_ns;
+    case Location:
+        return locations_[ra] < locations_[rb];
+    case Warnings:
+        return x.warnings < y.warnings;
+    default:
+        return false;
+    }
+}
+
 QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);

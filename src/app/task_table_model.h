@@ -1,8 +1,8 @@
 #pragma once
 // TaskTableModel: one row per task from the trace statistics (id, name,
 // state, worker, polls, wakes, self-wakes, busy, idle, scheduled, location,
-// warnings). Sort and filter through a QSortFilterProxyModel: SortRole gives
-// numbers for the numeric columns.
+// warnings). Sort and filter through TaskSortProxy (less()); SortRole gives
+// numbers for the numeric columns to other views.
 
 #include "stats.h"
 
@@ -42,6 +42,9 @@ public:
     const trace::TraceStats& stats() const noexcept { return stats_; }
     /// Row of a task, or -1.
     int row_of(std::uint32_t task) const;
+    /// Whether row `a` sorts before row `b` by `column`: what SortRole
+    /// compares, without a QVariant (TaskSortProxy).
+    bool less(int a, int b, int column) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

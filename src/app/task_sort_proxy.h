@@ -1,0 +1,25 @@
+#pragma once
+// TaskSortProxy: the task table's sort and name filter. It compares rows
+// through TaskTableModel::less() (the numbers and labels themselves), not
+// through QVariants from data(): a trace of 500,000 tasks sorts in a
+// fraction of the time QSortFilterProxyModel's default comparison takes.
+
+#include <QSortFilterProxyModel>
+
+namespace pollscope::app {
+
+class TaskTableModel;
+
+class TaskSortProxy : public QSortFilterProxyModel {
+    Q_OBJECT
+public:
+    explicit TaskSortProxy(TaskTableModel* source, QObject* parent = nullptr);
+
+protected:
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
+
+private:
+    const TaskTableModel* tasks_;
+};
+
+} // namespace pollscope::app
