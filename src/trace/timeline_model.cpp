@@ -16,6 +16,23 @@ template <class T> void insert_by_ts(std::vector<T>& v, T value) {
                                [](std::int64_t ts, const T& x) { return ts < x.ts; });
     v.insert(it, std::move(value));
 }
+
+/// First element of v (sorted by ts) with ts >= t, searched from the back:
+/// O(log distance from the end), for the recent times that appends look up
+/// (a binary search over 10M wakes touched ~23 cold cache lines each time).
+template <class T> auto lower_bound_from_back(std::vector<T>& v, std::int64_t t) {
+    std::size_t hi = v.size(), step = 1;
+    while (hi > 0 && v[hi - 1].ts >= t) {
+        const std::size_t lo = hi > step ? hi - step : 0;
+        if (v[lo].ts < t)
+            return std::lower_bound(v.begin() + std::ptrdiff_t(lo) + 1,
+                                    v.begin() + std::ptrdiff_t(hi), t,
+                                    [](const T& x, std::int64_t ts) { return x.ts < ts; });
+        hi = lo;
+        step *= 2;
+    }
+    return v.begin() + std::ptrdiff_t(hi);
+}
 } // namespace
 
 void TimelineModel::clear() {
@@ -362,8 +379,7 @@ void TimelineModel::link(Lane& lane, const WakeRec& w, std::uint32_t p, std::uin
                x.caused == from;
     };
     auto set_in = [&](std::vector<WakeRec>& v) {
-        auto it = std::lower_bound(v.begin(), v.end(), w.ts,
-                                   [](const WakeRec& x, std::int64_t t) { return x.ts < t; });
+        auto it = lower_bound_from_back(v, w.ts);
         for (; it != v.end() && it->ts == w.ts; ++it)
             if (same(*it)) {
                 it->caused = p;
