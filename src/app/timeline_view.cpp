@@ -456,9 +456,11 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
         case MarkerKind::Spawn: {
             p.setPen(Qt::NoPen);
             p.setBrush(palette::kSpawn);
-            const QPointF tri[3] = {{x, double(y + 3)},
-                                    {x + 6, double(y + kLaneHeight / 2)},
-                                    {x, double(y + kLaneHeight - 3)}};
+            // Left of the spawn, pointing at it: the first poll, often at
+            // the same pixel at Fit, stays visible.
+            const QPointF tri[3] = {{x - 7, double(y + 3)},
+                                    {x - 1, double(y + kLaneHeight / 2)},
+                                    {x - 7, double(y + kLaneHeight - 3)}};
             p.drawPolygon(tri, 3);
             break;
         }
@@ -487,8 +489,10 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
             break;
         }
         case MarkerKind::Mark: {
+            // The flag and its staff stay above the poll bars (y + 4 ..), so
+            // a poll at the same instant is not hidden behind it.
             p.setPen(QPen(palette::kMark, 1));
-            p.drawLine(QPointF(x, y + 1), QPointF(x, y + kLaneHeight - 1));
+            p.drawLine(QPointF(x, y + 1), QPointF(x, y + 4));
             p.setBrush(palette::kMark);
             const QPointF flag[3] = {
                 {x, double(y + 1)}, {x + 6, double(y + 4)}, {x, double(y + 7)}};
