@@ -217,13 +217,18 @@ Sleep::~Sleep() {
 Poll<void> Sleep::poll(Context& cx) {
     if (!coop::poll_proceed(cx))
         return Pending;
-    if (entry_.fired.load(std::memory_order_acquire) ||
-        (!armed_ && driver_->clock().now() >= deadline_) ||
-        !driver_->arm(entry_, deadline_, cx.waker())) {
+    bool ready = entry_.fired.load(std::memory_order_acquire);
+    if (!ready && !armed_) {
+        const Instant now = driver_->clock().now();
+        ready = now >= deadline_;
+        resource_.set_param((deadline_ - now).count()); // a trace shows the time left
+    }
+    if (ready || !driver_->arm(entry_, deadline_, cx.waker())) {
         coop::made_progress();
         return Ready();
     }
     armed_ = true;
+    note_waits_on(resource_);
     return Pending;
 }
 
