@@ -1,6 +1,6 @@
 #pragma once
 // TaskTableModel: one row per task from the trace statistics (id, name,
-// state, worker, polls, wakes, self-wakes, busy, idle, scheduled, location,
+// state, what it waits on, worker, polls, wakes, self-wakes, busy, idle, scheduled, location,
 // warnings). Sort and filter through a QSortFilterProxyModel: SortRole gives
 // numbers for the numeric columns.
 
@@ -19,6 +19,7 @@ public:
         Id,
         Name,
         State,
+        WaitingOn, // what an idle task's last Pending poll waits on
         Worker,
         Polls,
         Wakes,
@@ -53,7 +54,7 @@ public:
 
 private:
     trace::TraceStats stats_;
-    std::vector<QString> names_, workers_, locations_; // per row
+    std::vector<QString> names_, workers_, locations_, waiting_; // per row
 };
 
 } // namespace pollscope::app

@@ -26,6 +26,13 @@ enum class ChannelKind : std::uint8_t { Mpsc, Broadcast, Oneshot, TaskQueue };
 
 class Resource; // resource.h
 
+/// Who a wake comes from besides the task or thread that calls it (the file
+/// format's numbers: append only).
+enum class WakeSource : std::uint8_t {
+    Direct = 0, // the waking task (or a plain thread)
+    Timer = 1,  // the runtime's timer driver, run by whichever thread drives it
+};
+
 class Hooks {
 public:
     virtual ~Hooks() = default;
@@ -36,7 +43,8 @@ public:
     /// valid during the call only.
     virtual void on_poll_end(TaskId, PollResult, std::source_location /*await_site*/,
                              const Resource* /*waits_on*/) {}
-    /// woken_by: the task whose poll called wake, or 0 for a thread outside any task.
+    /// woken_by: the task whose poll called wake, or 0 for a thread outside any
+    /// task; current_wake_source() tells whether a timer driver fired it.
     virtual void on_wake(TaskId /*woken*/, TaskId /*woken_by*/) {}
     virtual void on_cancel(TaskId) {}
     virtual void on_fail(TaskId, std::exception_ptr) {}
@@ -59,6 +67,7 @@ struct CurrentPoll {
     int budget = -1;                 // coop.h: operations left in this poll; -1: unconstrained
     std::source_location await_site;
     const Resource* waits_on = nullptr; // resource.h: noted by the leaf that returned Pending
+    WakeSource wake_source = WakeSource::Direct; // set while a timer driver fires
 };
 extern thread_local CurrentPoll current_poll;
 
@@ -106,6 +115,10 @@ inline Hooks* current_hooks() noexcept {
 /// Id of the task being polled on this thread, or 0.
 inline TaskId current_task_id() noexcept {
     return detail::current_poll.task;
+}
+/// Who the wakes made on this thread now come from (a timer driver or not).
+inline WakeSource current_wake_source() noexcept {
+    return detail::current_poll.wake_source;
 }
 
 /// Names the calling thread in traces ("GUI", "timer-future"): a recorder

@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace pollscope {
@@ -184,8 +185,12 @@ std::size_t TimeDriver::fire_locked(std::uint64_t now_tick, std::unique_lock<std
     }
     elapsed_ = std::max(elapsed_, now_tick);
     lk.unlock();
+    // The trace names the timer as the waker, whichever thread drives it.
+    auto& source = detail::current_poll.wake_source;
+    const WakeSource saved = std::exchange(source, WakeSource::Timer);
     for (auto& w : due)
         w.wake();
+    source = saved;
     return due.size();
 }
 

@@ -24,7 +24,7 @@ void report(const ChromeOptions& o, std::size_t i, std::size_t pass, const Trace
 }
 
 void write_raw(JsonWriter& w, const Trace& t, const ChromeOptions& o) {
-    w.raw(R"("pollscope":{"format":"pollscope-trace","version":1,"virtual_time":)");
+    w.raw(R"("pollscope":{"format":"pollscope-trace","version":2,"virtual_time":)");
     w.raw(t.virtual_time ? "true" : "false");
     w.raw(",\"dropped\":");
     w.num(t.dropped);
@@ -230,6 +230,14 @@ private:
         return sites_[id];
     }
 
+    /// The model's text, once per resource.
+    const std::string& waits_on(std::uint32_t poll_index) {
+        auto [it, fresh] = waits_text_.try_emplace(m_.waits_on(poll_index));
+        if (fresh)
+            it->second = m_.waits_on_text(poll_index);
+        return it->second;
+    }
+
     void poll(std::uint32_t i, std::vector<Wait>& waits) {
         const PollBar& b = m_.polls()[i];
         if (b.open())
@@ -257,6 +265,10 @@ private:
             w_.raw(",\"await\":");
             w_.str(site(b.site));
         }
+        if (b.outcome == Outcome::Pending) {
+            w_.raw(",\"waits_on\":");
+            w_.str(waits_on(i));
+        }
         w_.raw("}}");
     }
 
@@ -274,7 +286,10 @@ private:
         if (pid == kThreadPid || (o_.per_worker && wk.waker == 0)) {
             // A slice for the arrow to start from: plain threads have no poll.
             begin("X", pid, tid, wk.ts, "wake " + std::to_string(wk.woken));
-            w_.raw(",\"cat\":\"wake\",\"dur\":0.0005}");
+            w_.raw(",\"cat\":\"wake\",\"dur\":0.0005");
+            if (wk.source == WakeSource::Timer)
+                w_.raw(",\"args\":{\"source\":\"timer\"}");
+            w_.ch('}');
         }
         if (wk.caused == kNoIndex || m_.polls()[wk.caused].open()) {
             // It caused no poll (the task ended first): no arrow to draw.
@@ -338,6 +353,7 @@ private:
     const ChromeOptions& o_;
     std::unordered_map<std::uint32_t, std::string> labels_;
     std::vector<std::string> sites_;
+    std::unordered_map<std::uint32_t, std::string> waits_text_; // resource id -> text
     std::uint64_t flow_ = 0;
     bool first_ = true;
 };

@@ -68,6 +68,25 @@ private slots:
         QCOMPARE(p[0].waits_param, std::int64_t(std::chrono::nanoseconds(100ms).count()));
     }
 
+    void sleepIsWokenByTheTimer() {
+        RecordingHooks hooks;
+        {
+            Runtime rt({.workers = 2, .hooks = &hooks, .clock = Clock::make_virtual()});
+            rt.block_on([]() -> Task<void> {
+                co_await spawn([]() -> Task<void> { co_await sleep(7ms); }(), "subject");
+            }());
+        }
+        const TaskId subject = task_named(hooks, "subject");
+        int wakes = 0;
+        for (const auto& e : hooks.entries())
+            if (e.kind == "wake" && e.task == subject) {
+                QCOMPARE(e.text, std::string("timer"));
+                QCOMPARE(e.other, TaskId(0));
+                ++wakes;
+            }
+        QCOMPARE(wakes, 1);
+    }
+
     void eachSleepIsItsOwnResource() {
         auto p = pendings_of_subject([]() -> Task<void> {
             co_await sleep(10ms);

@@ -51,7 +51,9 @@ public:
                 out.push_back(e);
         return out;
     }
-    void on_wake(TaskId woken, TaskId by) override { add({"wake", woken, by, {}}); }
+    void on_wake(TaskId woken, TaskId by) override {
+        add({"wake", woken, by, current_wake_source() == WakeSource::Timer ? "timer" : ""});
+    }
     void on_cancel(TaskId id) override { add({"cancel", id, 0, {}}); }
     void on_fail(TaskId id, std::exception_ptr) override { add({"fail", id, 0, {}}); }
     void on_yield(TaskId id) override { add({"yield", id, 0, {}}); }
