@@ -179,10 +179,9 @@ QVariant TaskTableModel::data(const QModelIndex& index, int role) const {
 QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char* names[] = {"Id",        "Name",  "State",      "Waiting on",
-                                  "Worker",    "Polls", "Wakes",      "Self-wakes",
-                                  "Busy",      "Idle",  "Scheduled",  "Warnings",
-                                  "Location"};
+    static const char* names[] = {"Id",        "Name",     "State",      "Waiting on", "Worker",
+                                  "Polls",     "Wakes",    "Self-wakes", "Busy",       "Idle",
+                                  "Scheduled", "Warnings", "Location"};
     static_assert(std::size(names) == ColumnCount);
     if (section < 0 || section >= ColumnCount)
         return {};

@@ -88,9 +88,9 @@ template <class T> struct Chan {
     bool tx_closed = false;   // every Sender is gone
     bool rx_closed = false;   // the Receiver is gone or called close()
     std::atomic<std::size_t> senders{1};
-    const std::string name;         // given at creation, for the trace
-    const Resource recv_resource;   // a Pending recv waits on it
-    const Resource send_resource;   // a Pending send (channel full) waits on it
+    const std::string name;       // given at creation, for the trace
+    const Resource recv_resource; // a Pending recv waits on it
+    const Resource send_resource; // a Pending send (channel full) waits on it
 
     // Invariant: a sender waits only while every slot is taken or reserved,
     // and a freed slot is reserved for the head waiter at once, so

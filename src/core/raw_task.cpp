@@ -79,6 +79,8 @@ RawTask::RunResult RawTask::run() noexcept {
     (void)borrowed.into_raw(); // forget without dropping
 
     if (outcome != PollOutcome::Pending) {
+        // The end is recorded before the joiner is woken (complete()): whoever
+        // sees the result also finds this poll's end in the trace.
         if (hooks_) [[unlikely]] {
             if (outcome == PollOutcome::Failed) {
                 hooks_->on_poll_end(id_, PollResult::Failed, site, nullptr);
@@ -118,19 +120,22 @@ void RawTask::cancel_now() noexcept {
 }
 
 void RawTask::complete() noexcept {
-    if (state.transition_to_complete()) {
-        if (hooks_) [[unlikely]] {
-            // The joiner is woken by this task finishing, not by the worker.
-            detail::PollScope scope(hooks_, id_);
-            wake_join_waker();
-        } else {
-            wake_join_waker();
-        }
-    }
+    if (state.transition_to_complete())
+        wake_joiner();
     else
         drop_output();
     scheduler_->release(this);
     ref_dec(); // the run's reference
+}
+
+void RawTask::wake_joiner() noexcept {
+    if (hooks_) [[unlikely]] {
+        // The joiner is woken by this task finishing, not by the worker.
+        detail::PollScope scope(hooks_, id_);
+        wake_join_waker();
+    } else {
+        wake_join_waker();
+    }
 }
 
 void RawTask::wake_join_waker() noexcept {

@@ -27,8 +27,10 @@ enum class ResourceKind : std::uint8_t {
     Yield = 8,
     Mutex = 9,
     TaskQueue = 10, // the channel executor's queue of tasks; param: capacity
+    Blocking = 11,  // a spawn_blocking job
+    LocalSet = 12,  // the tasks of a LocalSet that is awaited
 };
-inline constexpr int kResourceKindCount = 11;
+inline constexpr int kResourceKindCount = 13;
 
 /// Resource ids are unique in the process; 0 means "none" (unknown).
 using ResourceId = std::uint32_t;

@@ -3,6 +3,7 @@
 #include "json_writer.h"
 #include "timeline_model.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <vector>
 
@@ -272,6 +273,25 @@ private:
         w_.raw("}}");
     }
 
+    /// Where a task's wake leaves it: its time, or, for the wake a finished
+    /// task gives its JoinHandle just after its last poll, that poll's end
+    /// (an arrow starts inside a slice of its track).
+    std::int64_t in_waker_poll(const WakeRec& wk) const {
+        const int li = m_.task_lane(wk.waker);
+        if (li < 0)
+            return wk.ts;
+        const auto& v = m_.task_lanes()[std::size_t(li)].polls;
+        auto it =
+            std::upper_bound(v.begin(), v.end(), wk.ts, [this](std::int64_t t, std::uint32_t i) {
+                return t < m_.polls()[i].start;
+            });
+        if (it == v.begin() || it != v.end())
+            return wk.ts; // before its first poll, or not after its last
+        const PollBar& b = m_.polls()[*(it - 1)];
+        const bool finished = !b.open() && b.outcome != Outcome::Pending;
+        return finished && b.end < wk.ts ? b.end : wk.ts;
+    }
+
     void wake(const WakeRec& wk) {
         int pid = kTaskPid;
         std::uint32_t tid;
@@ -299,7 +319,7 @@ private:
         }
         const PollBar& target = m_.polls()[wk.caused];
         const auto id = ++flow_;
-        begin("s", pid, tid, wk.ts, "wake");
+        begin("s", pid, tid, wk.waker != 0 ? in_waker_poll(wk) : wk.ts, "wake");
         w_.raw(",\"cat\":\"wake\",\"id\":");
         w_.num(id);
         w_.ch('}');

@@ -15,20 +15,20 @@ namespace pollscope::trace {
 
 /// What happened. The numbers are part of the file format: append only.
 enum class EventKind : std::uint8_t {
-    Spawn = 0,     // task spawned; arg = parent task, arg2 = spawn location id
-    TaskName = 1,  // follows Spawn when the task has a name; arg = string id
-    PollStart = 2, // a thread starts polling task
-    PollEnd = 3,   // flag = PollResult (0 Pending, 1 Ready, 2 Failed); arg = await-site location
-                   // id; arg2 = what a Pending poll waits on: a Resource event's id (0: unknown)
-    Wake = 4,      // task woken; arg = waking task (0: a plain thread); flag = WakeSource
-                   // (0: that task or thread, 1: the timer driver run by that thread)
-    Cancel = 5,    // task cancelled (destroyed unfinished)
-    Fail = 6,      // task threw; arg = string id of the message
-    Yield = 7,     // task yielded (woke itself and returned Pending once)
-    ChannelSend = 8, // flag = ChannelKind; arg = low, arg2 = high 32 bits of the channel's address
-    ChannelRecv = 9, // as ChannelSend
-    Shutdown = 10,   // task (0: a plain thread) sent the shutdown signal
-    Mark = 11,       // user mark; arg = string id of the text
+    Spawn = 0,        // task spawned; arg = parent task, arg2 = spawn location id
+    TaskName = 1,     // follows Spawn when the task has a name; arg = string id
+    PollStart = 2,    // a thread starts polling task
+    PollEnd = 3,      // flag = PollResult (0 Pending, 1 Ready, 2 Failed); arg = await-site location
+                      // id; arg2 = what a Pending poll waits on: a Resource event's id (0: unknown)
+    Wake = 4,         // task woken; arg = waking task (0: a plain thread); flag = WakeSource
+                      // (0: that task or thread, 1: the timer driver run by that thread)
+    Cancel = 5,       // task cancelled (destroyed unfinished)
+    Fail = 6,         // task threw; arg = string id of the message
+    Yield = 7,        // task yielded (woke itself and returned Pending once)
+    ChannelSend = 8,  // flag = ChannelKind; arg = low, arg2 = high 32 bits of the channel's address
+    ChannelRecv = 9,  // as ChannelSend
+    Shutdown = 10,    // task (0: a plain thread) sent the shutdown signal
+    Mark = 11,        // user mark; arg = string id of the text
     WorkerStart = 12, // thread became worker arg of an executor; arg2 = thread-name string id
     // A resource a task waits on, described once, before the first PollEnd that
     // names it (task 0): arg = resource id (never 0), flag = pollscope::ResourceKind,

@@ -413,7 +413,8 @@ std::uint32_t TraceRecorder::resource_id(ThreadSlot& t, const Resource& r) {
         std::uint32_t arg2 = 0;
         switch (r.kind()) {
         case ResourceKind::Sleep:
-            arg2 = static_cast<std::uint32_t>(std::clamp<std::int64_t>(r.param() / 1000, 0, 0xffff'ffff));
+            arg2 = static_cast<std::uint32_t>(
+                std::clamp<std::int64_t>(r.param() / 1000, 0, 0xffff'ffff));
             break;
         case ResourceKind::JoinHandle:
             arg2 = static_cast<std::uint32_t>(r.param());

@@ -38,6 +38,10 @@ std::string resource_text(const ResourceInfo& r, const Trace& trace) {
         return "async mutex" + quoted(r, trace);
     case ResourceKind::TaskQueue:
         return "task channel" + quoted(r, trace);
+    case ResourceKind::Blocking:
+        return "blocking pool job";
+    case ResourceKind::LocalSet:
+        return "local set's tasks";
     }
     return std::string(kUnknownResourceText);
 }

@@ -5,6 +5,7 @@
 #include "async_mutex.h"
 #include "broadcast.h"
 #include "join.h"
+#include "local_set.h"
 #include "mpsc.h"
 #include "oneshot.h"
 #include "recording_hooks.h"
@@ -103,9 +104,11 @@ private slots:
             auto clock = Clock::make_virtual();
             Runtime rt({.workers = 1, .hooks = &hooks, .clock = clock});
             rt.block_on([](std::shared_ptr<Clock> clock) -> Task<void> {
-                co_await spawn([](std::shared_ptr<Clock> clock) -> Task<void> {
-                    co_await TimerFuture(5ms, clock);
-                }(clock), "subject");
+                co_await spawn(
+                    [](std::shared_ptr<Clock> clock) -> Task<void> {
+                        co_await TimerFuture(5ms, clock);
+                    }(clock),
+                    "subject");
             }(clock));
         }
         auto p = hooks.pendings_of(task_named(hooks, "subject"));
@@ -260,6 +263,16 @@ private slots:
         });
         QVERIFY(p.size() >= 2);
         QCOMPARE(p[1].waits_kind, ResourceKind::Mutex);
+    }
+
+    void awaitedLocalSet() {
+        auto p = pendings_of_subject([]() -> Task<void> {
+            LocalSet set;
+            auto h = set.spawn_local([]() -> Task<void> { co_await sleep(2ms); }(), "local");
+            co_await set;
+        });
+        QCOMPARE(p.size(), std::size_t(1));
+        QCOMPARE(p[0].waits_kind, ResourceKind::LocalSet);
     }
 
     void unknownFutureNotesNothing() {

@@ -183,7 +183,7 @@ void TestExport::malformed_data() {
     QTest::newRow("deep nesting") << "{\"a\":" + QByteArray(100000, '[') << "nesting deeper";
     QTest::newRow("wrong format") << replaced("pollscope-trace", "other-trace") << "unknown format";
     QTest::newRow("wrong version")
-        << replaced("\"version\":1", "\"version\":7") << "unsupported version 7";
+        << replaced("\"version\":2", "\"version\":7") << "unsupported version 7";
     QTest::newRow("missing events")
         << replaced("\"events\":", "\"evants\":") << "missing key \"events\"";
     QTest::newRow("event not array")

@@ -150,8 +150,7 @@ private slots:
                  err.to_string().c_str());
         QCOMPARE(err.path, std::string("$.pollscope.events[1][4]"));
         // Described (kind 3, mpsc recv, named "events"): accepted.
-        t = import_trace_json(
-            file_with("[1,1,2,0,0,0,0],[2,0,13,5,1,0,3],[2,1,3,0,5,0,0]"), &err);
+        t = import_trace_json(file_with("[1,1,2,0,0,0,0],[2,0,13,5,1,0,3],[2,1,3,0,5,0,0]"), &err);
         QVERIFY2(t, err.to_string().c_str());
         // A trace that lost events may have lost the description: accepted.
         t = import_trace_json(file_with("[1,1,2,0,0,0,0],[2,1,3,0,5,0,0]", 3), &err);
