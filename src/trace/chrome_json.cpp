@@ -273,23 +273,25 @@ private:
         w_.raw("}}");
     }
 
-    /// Where a task's wake leaves it: its time, or, for the wake a finished
-    /// task gives its JoinHandle just after its last poll, that poll's end
-    /// (an arrow starts inside a slice of its track).
+    /// Where a task's wake leaves it: its time inside one of its polls; for
+    /// the wake a finished task gives its JoinHandle just after its last poll,
+    /// that poll's end; -1 when outside every poll (a cancelled task's end).
     std::int64_t in_waker_poll(const WakeRec& wk) const {
         const int li = m_.task_lane(wk.waker);
         if (li < 0)
-            return wk.ts;
+            return -1;
         const auto& v = m_.task_lanes()[std::size_t(li)].polls;
         auto it =
             std::upper_bound(v.begin(), v.end(), wk.ts, [this](std::int64_t t, std::uint32_t i) {
                 return t < m_.polls()[i].start;
             });
-        if (it == v.begin() || it != v.end())
-            return wk.ts; // before its first poll, or not after its last
+        if (it == v.begin())
+            return -1;
         const PollBar& b = m_.polls()[*(it - 1)];
-        const bool finished = !b.open() && b.outcome != Outcome::Pending;
-        return finished && b.end < wk.ts ? b.end : wk.ts;
+        if (b.open() || wk.ts <= b.end)
+            return wk.ts;
+        const bool finished = it == v.end() && b.outcome != Outcome::Pending;
+        return finished ? b.end : -1;
     }
 
     void wake(const WakeRec& wk) {
@@ -303,8 +305,10 @@ private:
             pid = kThreadPid;
             tid = std::uint32_t(wk.thread) + 1;
         }
-        if (pid == kThreadPid || (o_.per_worker && wk.waker == 0)) {
-            // A slice for the arrow to start from: plain threads have no poll.
+        const std::int64_t from = wk.waker != 0 ? in_waker_poll(wk) : wk.ts;
+        if (pid == kThreadPid || (o_.per_worker && wk.waker == 0) || from < 0) {
+            // A slice for the arrow to start from: plain threads have no poll,
+            // nor has a task woken outside its polls (its cancellation).
             begin("X", pid, tid, wk.ts, "wake " + std::to_string(wk.woken));
             w_.raw(",\"cat\":\"wake\",\"dur\":0.0005");
             if (wk.source == WakeSource::Timer)
@@ -319,7 +323,7 @@ private:
         }
         const PollBar& target = m_.polls()[wk.caused];
         const auto id = ++flow_;
-        begin("s", pid, tid, wk.waker != 0 ? in_waker_poll(wk) : wk.ts, "wake");
+        begin("s", pid, tid, from < 0 ? wk.ts : from, "wake");
         w_.raw(",\"cat\":\"wake\",\"id\":");
         w_.num(id);
         w_.ch('}');
