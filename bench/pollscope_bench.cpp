@@ -470,10 +470,10 @@ double record_batch(Hooks* h, std::size_t events, std::uint64_t& task,
             h->on_yield(id);
             h->on_wake(id, id);
         } else {
-            h->on_poll_end(id, PollResult::Pending, site);
+            h->on_poll_end(id, PollResult::Pending, site, nullptr);
             h->on_poll_start(id);
         }
-        h->on_poll_end(id, PollResult::Pending, site);
+        h->on_poll_end(id, PollResult::Pending, site, nullptr);
     }
     return std::chrono::duration<double, std::nano>(SteadyClock::now() - start).count() /
            static_cast<double>(events);

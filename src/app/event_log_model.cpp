@@ -1,5 +1,6 @@
 #include "event_log_model.h"
 
+#include "resource_text.h"
 #include "task_table_model.h"
 #include "trace_store.h"
 
@@ -121,6 +122,11 @@ int EventLogModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+QString EventLogModel::waits_on(std::uint32_t resource) const {
+    const trace::ResourceInfo* r = store_->resource(resource);
+    return r ? qs(trace::resource_text(*r, store_->trace())) : qs(trace::kUnknownResourceText);
+}
+
 QString EventLogModel::details(const Event& e) const {
     const auto& t = store_->trace();
     auto loc = [&t](std::uint32_t id) {
@@ -138,9 +144,15 @@ QString EventLogModel::details(const Event& e) const {
         QString s = qs(trace::outcome_name(e.outcome()));
         if (e.arg)
             s += QStringLiteral(" at ") + loc(e.arg);
+        if (e.outcome() == trace::Outcome::Pending)
+            s += QStringLiteral(", waits on ") + waits_on(e.arg2);
         return s;
     }
+    case EventKind::Resource:
+        return waits_on(e.arg);
     case EventKind::Wake:
+        if (e.flag == std::uint8_t(WakeSource::Timer))
+            return QStringLiteral("woken by the timer");
         return e.arg ? QStringLiteral("woken by %1").arg(store_->task_label(e.arg))
                      : QStringLiteral("woken by a thread");
     case EventKind::Fail:

@@ -45,6 +45,8 @@ private:
     void rebuild();
     std::size_t event_index(int row) const;
     QString details(const trace::Event& e) const;
+    /// A resource's text ("sleep until 100.0 ms"), "unknown" for 0 or an undescribed id.
+    QString waits_on(std::uint32_t resource) const;
 
     const TraceStore* store_;
     std::uint32_t task_ = 0;

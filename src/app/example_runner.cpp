@@ -1,6 +1,7 @@
 #include "example_runner.h"
 
 #include "clock.h"
+#include "hooks.h"
 #include "live_stats.h"
 #include "trace_store.h"
 
@@ -123,11 +124,13 @@ bool ExampleRunner::paused() const {
 bool ExampleRunner::shutdown() {
     if (!running())
         return false;
+    set_trace_thread_name("GUI"); // the wakes it causes come from "GUI" in the trace
     // The gate must let the loops see the signal.
     return state_->control.shutdown();
 }
 
 bool ExampleRunner::send_events(int n) {
+    set_trace_thread_name("GUI"); // the wakes it causes come from "GUI" in the trace
     return running() && state_->control.send_events(n);
 }
 

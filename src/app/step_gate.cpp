@@ -77,9 +77,10 @@ void StepGate::on_spawn(const SpawnInfo& info) {
     if (inner_)
         inner_->on_spawn(info);
 }
-void StepGate::on_poll_end(TaskId id, PollResult r, std::source_location site) {
+void StepGate::on_poll_end(TaskId id, PollResult r, std::source_location site,
+                           const Resource* waits_on) {
     if (inner_)
-        inner_->on_poll_end(id, r, site);
+        inner_->on_poll_end(id, r, site, waits_on);
 }
 void StepGate::on_wake(TaskId woken, TaskId woken_by) {
     if (inner_)

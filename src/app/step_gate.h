@@ -42,7 +42,8 @@ public:
     // Hooks
     void on_spawn(const SpawnInfo& info) override;
     void on_poll_start(TaskId id) override;
-    void on_poll_end(TaskId id, PollResult r, std::source_location site) override;
+    void on_poll_end(TaskId id, PollResult r, std::source_location site,
+                     const Resource* waits_on) override;
     void on_wake(TaskId woken, TaskId woken_by) override;
     void on_cancel(TaskId id) override;
     void on_fail(TaskId id, std::exception_ptr e) override;

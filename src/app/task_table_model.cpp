@@ -23,14 +23,24 @@ void TaskTableModel::clear() {
     names_.clear();
     workers_.clear();
     locations_.clear();
+    waiting_.clear();
     endResetModel();
 }
 
 void TaskTableModel::set_stats(trace::TraceStats stats, const TraceStore* store) {
     // Drop the "no task" row (id 0) if the statistics carry one.
     std::erase_if(stats.tasks, [](const trace::TaskStats& t) { return t.id == 0; });
-    std::vector<QString> names, workers, locations;
+    std::vector<QString> names, workers, locations, waiting;
     for (const auto& t : stats.tasks) {
+        QString waits;
+        if (store && t.state == trace::TaskState::Idle) {
+            // An idle task waits on what its last (Pending) poll named.
+            const int li = store->task_lane(t.id);
+            if (li >= 0 && !store->task_lanes()[std::size_t(li)].polls.empty())
+                waits = QString::fromStdString(
+                    store->waits_on_text(store->task_lanes()[std::size_t(li)].polls.back()));
+        }
+        waiting.push_back(waits);
         names.push_back(store ? store->task_label(t.id) : QString::number(t.id));
         QStringList ws;
         for (auto th : t.threads) {
@@ -61,6 +71,7 @@ void TaskTableModel::set_stats(trace::TraceStats stats, const TraceStore* store)
         names_ = std::move(names);
         workers_ = std::move(workers);
         locations_ = std::move(locations);
+        waiting_ = std::move(waiting);
         endResetModel();
         return;
     }
@@ -70,6 +81,7 @@ void TaskTableModel::set_stats(trace::TraceStats stats, const TraceStore* store)
     names_ = std::move(names);
     workers_ = std::move(workers);
     locations_ = std::move(locations);
+    waiting_ = std::move(waiting);
     if (new_rows > old_rows)
         endInsertRows();
     if (old_rows > 0)
@@ -102,6 +114,7 @@ QVariant TaskTableModel::data(const QModelIndex& index, int role) const {
         switch (index.column()) {
         case Name:
         case State:
+        case WaitingOn:
         case Worker:
         case Location:
         case Warnings:
@@ -131,6 +144,8 @@ QVariant TaskTableModel::data(const QModelIndex& index, int role) const {
         const auto s = trace::task_state_name(t.state);
         return QString::fromUtf8(s.data(), qsizetype(s.size()));
     }
+    case WaitingOn:
+        return waiting_[row];
     case Worker:
         return workers_[row];
     case Polls:
@@ -172,6 +187,8 @@ bool TaskTableModel::less(int a, int b, int column) const {
         return names_[ra] < names_[rb];
     case State:
         return trace::task_state_name(x.state) < trace::task_state_name(y.state);
+    case WaitingOn:
+        return waiting_[ra] < waiting_[rb];
     case Worker:
         return workers_[ra] < workers_[rb];
     case Polls:
@@ -198,9 +215,10 @@ bool TaskTableModel::less(int a, int b, int column) const {
 QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char* names[] = {"Id",    "Name",      "State",      "Worker",
-                                  "Polls", "Wakes",     "Self-wakes", "Busy",
-                                  "Idle",  "Scheduled", "Warnings",   "Location"};
+    static const char* names[] = {"Id",        "Name",     "State",      "Waiting on", "Worker",
+                                  "Polls",     "Wakes",    "Self-wakes", "Busy",       "Idle",
+                                  "Scheduled", "Warnings", "Location"};
+    static_assert(std::size(names) == ColumnCount);
     if (section < 0 || section >= ColumnCount)
         return {};
     return tr(names[section]);

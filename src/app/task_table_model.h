@@ -1,8 +1,8 @@
 #pragma once
 // TaskTableModel: one row per task from the trace statistics (id, name,
-// state, worker, polls, wakes, self-wakes, busy, idle, scheduled, location,
-// warnings). Sort and filter through TaskSortProxy (less()); SortRole gives
-// numbers for the numeric columns to other views.
+// state, what it waits on, worker, polls, wakes, self-wakes, busy, idle,
+// scheduled, location, warnings). Sort and filter through TaskSortProxy
+// (less()); SortRole gives numbers for the numeric columns to other views.
 
 #include "stats.h"
 
@@ -19,6 +19,7 @@ public:
         Id,
         Name,
         State,
+        WaitingOn, // what an idle task's last Pending poll waits on
         Worker,
         Polls,
         Wakes,
@@ -56,7 +57,7 @@ public:
 
 private:
     trace::TraceStats stats_;
-    std::vector<QString> names_, workers_, locations_; // per row
+    std::vector<QString> names_, workers_, locations_, waiting_; // per row
 };
 
 } // namespace pollscope::app

@@ -11,6 +11,7 @@
 
 #include "context.h"
 #include "poll.h"
+#include "resource.h"
 #include "unit.h"
 #include "waker.h"
 
@@ -91,6 +92,7 @@ public:
                 node_ = std::make_shared<detail::MutexWaiter>();
                 node_->waker = cx.waker();
                 m_->waiters_.push_back(node_);
+                note_waits_on(m_->resource_);
                 return Pending;
             }
             if (node_->granted) {
@@ -100,6 +102,7 @@ public:
             if (!node_->waker.will_wake(cx.waker()))
                 old = std::exchange(node_->waker, cx.waker());
         }
+        note_waits_on(m_->resource_);
         return Pending; // `old` is dropped outside the lock
     }
 
@@ -178,6 +181,7 @@ private:
     bool locked_ = false;
     std::deque<std::shared_ptr<detail::MutexWaiter>> waiters_;
     T value_;
+    const Resource resource_{ResourceKind::Mutex}; // a Pending lock waits on it
 };
 
 } // namespace pollscope

@@ -20,6 +20,7 @@
 #include "hooks.h"
 #include "poll.h"
 #include "raw_task.h"
+#include "resource.h"
 #include "waker.h"
 
 #include <condition_variable>
@@ -80,6 +81,7 @@ private:
 
 namespace detail {
 template <class T> struct BlockingShared {
+    const Resource resource{ResourceKind::Blocking}; // what the awaiting task waits on
     std::mutex m;
     bool done = false;
     bool dropped = false;
@@ -103,6 +105,7 @@ public:
                 Waker old = std::exchange(s_->waker, cx.waker());
                 lk.unlock(); // drop the old waker outside the lock
             }
+            note_waits_on(s_->resource);
             return Pending;
         }
         if (s_->dropped)

@@ -19,6 +19,7 @@
 #include "context.h"
 #include "coop.h"
 #include "poll.h"
+#include "resource.h"
 #include "waker.h"
 
 #include <cstddef>
@@ -27,6 +28,8 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -97,8 +100,13 @@ template <class T> struct Shared {
         std::optional<T> value;
     };
 
-    explicit Shared(std::size_t capacity)
-        : ring(capacity) {}
+    explicit Shared(std::size_t capacity, std::string_view channel_name = {})
+        : name(channel_name)
+        , recv_resource(ResourceKind::BroadcastRecv, name, std::int64_t(capacity))
+        , ring(capacity) {}
+
+    const std::string name;       // given at creation, for the trace
+    const Resource recv_resource; // a Pending recv waits on it
 
     std::mutex m;
     std::vector<Slot> ring; // not "slots": a Qt keyword
@@ -242,7 +250,8 @@ public:
     }
 
 private:
-    template <class U> friend std::pair<Sender<U>, Receiver<U>> channel(std::size_t);
+    template <class U>
+    friend std::pair<Sender<U>, Receiver<U>> channel(std::size_t, std::string_view);
     explicit Sender(std::shared_ptr<detail::Shared<T>> s) noexcept
         : s_(std::move(s)) {}
 
@@ -319,6 +328,7 @@ public:
                 } else if (!node_.waker.will_wake(cx.waker())) {
                     old = std::exchange(node_.waker, cx.waker());
                 }
+                note_waits_on(s_->recv_resource);
                 return Pending;
             }
             if (node_.queued)
@@ -382,7 +392,8 @@ public:
 
 private:
     friend class Sender<T>;
-    template <class U> friend std::pair<Sender<U>, Receiver<U>> channel(std::size_t);
+    template <class U>
+    friend std::pair<Sender<U>, Receiver<U>> channel(std::size_t, std::string_view);
     Receiver(std::shared_ptr<detail::Shared<T>> s, std::uint64_t next) noexcept
         : s_(std::move(s))
         , next_(next) {}
@@ -412,11 +423,13 @@ private:
 
 /// A channel keeping the last `capacity` values (at least 1, else
 /// std::invalid_argument), with one receiver already subscribed:
-/// `auto [tx, rx] = broadcast::channel<int>(16);`.
-template <class T> std::pair<Sender<T>, Receiver<T>> channel(std::size_t capacity) {
+/// `auto [tx, rx] = broadcast::channel<int>(16);`. The name shows in the
+/// trace ("broadcast recv 'shutdown'").
+template <class T>
+std::pair<Sender<T>, Receiver<T>> channel(std::size_t capacity, std::string_view name = {}) {
     if (capacity == 0)
         throw std::invalid_argument("pollscope::broadcast::channel: capacity must be at least 1");
-    auto s = std::make_shared<detail::Shared<T>>(capacity);
+    auto s = std::make_shared<detail::Shared<T>>(capacity, name);
     return {Sender<T>(s), Receiver<T>(s, 0)};
 }
 

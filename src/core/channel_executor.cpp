@@ -56,6 +56,8 @@ bool TaskChannel::commit(RawTask* t, std::string_view name, std::source_location
         live_.link(t);
         clock_->hold(); // carried by the queued task
         queue_.push(t);
+        if (hooks_) [[unlikely]] // the spawner's send
+            hooks_->on_channel_send(ChannelKind::TaskQueue, this);
     }
     cv_.notify_all();
     return true;
@@ -67,6 +69,8 @@ void TaskChannel::schedule(RawTask* t) {
         if (!closed_) {
             clock_->hold();
             queue_.push(t); // a wake never waits for room: see the header
+            if (hooks_) [[unlikely]] // the waker sends the task back
+                hooks_->on_channel_send(ChannelKind::TaskQueue, this);
             cv_.notify_all();
             return;
         }
@@ -84,12 +88,24 @@ RawTask* TaskChannel::pop(bool wait) {
     std::unique_lock lk(m_);
     if (wait)
         cv_.wait(lk, [&] { return !queue_.empty() || senders_ == 0 || closed_; });
-    return queue_.pop();
+    RawTask* t = queue_.pop();
+    if (hooks_) [[unlikely]] {
+        if (t)
+            hooks_->on_channel_recv(ChannelKind::TaskQueue, this);
+        else if (senders_ == 0 && !ended_) {
+            // The seed's recv() returning Err: empty, and every sender gone.
+            ended_ = true;
+            hooks_->on_mark(0, "task channel empty and every sender gone: run() ends");
+        }
+    }
+    return t;
 }
 
 void TaskChannel::requeue(RawTask* t) noexcept {
     std::lock_guard lk(m_);
     queue_.push(t);
+    if (hooks_) [[unlikely]] // woken during its poll: sent back now
+        hooks_->on_channel_send(ChannelKind::TaskQueue, this);
 }
 
 bool TaskChannel::finished() const {

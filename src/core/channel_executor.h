@@ -101,6 +101,7 @@ private:
     std::size_t reserved_ = 0;
     std::size_t senders_ = 0;
     bool closed_ = false;
+    bool ended_ = false; // the end (empty, no sender) was recorded
 };
 
 /// Lives in a task's outer coroutine frame: the task's sender handle and its

@@ -10,6 +10,7 @@
 
 #include "context.h"
 #include "hooks.h"
+#include "resource.h"
 
 namespace pollscope::coop {
 
@@ -26,6 +27,7 @@ inline bool poll_proceed(Context& cx) noexcept {
         cp.hooks->on_yield(cp.task);
     }
     cx.waker().wake_by_ref();
+    note_waits_on(yield_resource()); // a forced yield
     return false;
 }
 

@@ -8,6 +8,18 @@ namespace detail {
 thread_local CurrentPoll current_poll;
 }
 
+namespace {
+thread_local const char* thread_trace_name = nullptr;
+}
+
+void set_trace_thread_name(const char* name) noexcept {
+    thread_trace_name = name;
+}
+
+const char* trace_thread_name() noexcept {
+    return thread_trace_name;
+}
+
 void mark(std::string_view text) {
     if (auto* h = current_hooks()) [[unlikely]]
         h->on_mark(current_task_id(), text);

@@ -24,14 +24,27 @@ struct SpawnInfo {
 
 enum class ChannelKind : std::uint8_t { Mpsc, Broadcast, Oneshot, TaskQueue };
 
+class Resource; // resource.h
+
+/// Who a wake comes from besides the task or thread that calls it (the file
+/// format's numbers: append only).
+enum class WakeSource : std::uint8_t {
+    Direct = 0, // the waking task (or a plain thread)
+    Timer = 1,  // the runtime's timer driver, run by whichever thread drives it
+};
+
 class Hooks {
 public:
     virtual ~Hooks() = default;
     virtual void on_spawn(const SpawnInfo&) {}
     virtual void on_poll_start(TaskId) {}
     /// await_site: where the task stopped (valid for Pending; may be empty otherwise).
-    virtual void on_poll_end(TaskId, PollResult, std::source_location /*await_site*/) {}
-    /// woken_by: the task whose poll called wake, or 0 for a thread outside any task.
+    /// waits_on: what a Pending poll waits on (resource.h), nullptr if unknown;
+    /// valid during the call only.
+    virtual void on_poll_end(TaskId, PollResult, std::source_location /*await_site*/,
+                             const Resource* /*waits_on*/) {}
+    /// woken_by: the task whose poll called wake, or 0 for a thread outside any
+    /// task; current_wake_source() tells whether a timer driver fired it.
     virtual void on_wake(TaskId /*woken*/, TaskId /*woken_by*/) {}
     virtual void on_cancel(TaskId) {}
     virtual void on_fail(TaskId, std::exception_ptr) {}
@@ -53,6 +66,8 @@ struct CurrentPoll {
     bool forced_yield_noted = false; // coop.h: one yield record per poll
     int budget = -1;                 // coop.h: operations left in this poll; -1: unconstrained
     std::source_location await_site;
+    const Resource* waits_on = nullptr; // resource.h: noted by the leaf that returned Pending
+    WakeSource wake_source = WakeSource::Direct; // set while a timer driver fires
 };
 extern thread_local CurrentPoll current_poll;
 
@@ -78,6 +93,7 @@ public:
         current_poll.await_site_set = false;
         current_poll.forced_yield_noted = false;
         current_poll.budget = kCoopBudget;
+        current_poll.waits_on = nullptr;
     }
     ~PollScope() { current_poll = saved_; }
     PollScope(const PollScope&) = delete;
@@ -85,6 +101,7 @@ public:
     std::source_location await_site() const noexcept {
         return current_poll.await_site_set ? current_poll.await_site : std::source_location{};
     }
+    const Resource* waits_on() const noexcept { return current_poll.waits_on; }
 
 private:
     CurrentPoll saved_;
@@ -99,6 +116,17 @@ inline Hooks* current_hooks() noexcept {
 inline TaskId current_task_id() noexcept {
     return detail::current_poll.task;
 }
+/// Who the wakes made on this thread now come from (a timer driver or not).
+inline WakeSource current_wake_source() noexcept {
+    return detail::current_poll.wake_source;
+}
+
+/// Names the calling thread in traces ("GUI", "timer-future"): a recorder
+/// uses it instead of the OS thread name for events this thread records from
+/// now on. `name` must outlive the thread (a string literal).
+void set_trace_thread_name(const char* name) noexcept;
+/// The name set above, or nullptr.
+const char* trace_thread_name() noexcept;
 
 /// A user mark on the timeline ("event 3 received"); free when not recording.
 void mark(std::string_view text);

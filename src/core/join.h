@@ -10,6 +10,7 @@
 
 #include "context.h"
 #include "poll.h"
+#include "resource.h"
 #include "unit.h"
 
 #include <cstddef>
@@ -77,9 +78,12 @@ public:
         if (finished_)
             throw std::logic_error("pollscope::join polled after completion");
         bool all = true;
+        detail::FirstWaitNote note;
         try {
-            std::apply([&](auto&... part) { ((all = part.poll(cx) && all), ...); }, parts_);
+            std::apply([&](auto&... part) { ((all = part.poll(cx) && all, note.take()), ...); },
+                       parts_);
         } catch (...) {
+            note.clear(); // the parts go with the join
             finished_ = true;
             throw;
         }
@@ -119,14 +123,17 @@ public:
     Poll<Output> poll(Context& cx) {
         if (finished_)
             throw std::logic_error("pollscope::join_all polled after completion");
+        detail::FirstWaitNote note;
         try {
             for (std::size_t i = 0; i < parts_.size(); ++i) {
                 if (!done_[i] && parts_[i].poll(cx)) {
                     done_[i] = true;
                     --remaining_;
                 }
+                note.take();
             }
         } catch (...) {
+            note.clear(); // the parts go with the join
             finished_ = true;
             throw;
         }

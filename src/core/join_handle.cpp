@@ -13,7 +13,10 @@ bool JoinHandleBase::poll_complete(Context& cx) noexcept {
         task_->join_lock_.clear(std::memory_order_release);
     }
     // The completer takes the waker after COMPLETE: either it sees ours or we see COMPLETE.
-    return task_->state.is_complete();
+    if (task_->state.is_complete())
+        return true;
+    note_waits_on(resource_);
+    return false;
 }
 
 void JoinHandleBase::release() noexcept {

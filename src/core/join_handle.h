@@ -4,6 +4,7 @@
 
 #include "block_on.h"
 #include "raw_task.h"
+#include "resource.h"
 
 namespace pollscope {
 
@@ -11,13 +12,16 @@ class JoinHandleBase {
 public:
     JoinHandleBase() noexcept = default;
     explicit JoinHandleBase(RawTask* task) noexcept
-        : task_(task) {}
+        : task_(task)
+        , resource_(ResourceKind::JoinHandle, {}, task ? std::int64_t(task->id()) : 0) {}
     JoinHandleBase(JoinHandleBase&& o) noexcept
-        : task_(std::exchange(o.task_, nullptr)) {}
+        : task_(std::exchange(o.task_, nullptr))
+        , resource_(o.resource_) {}
     JoinHandleBase& operator=(JoinHandleBase&& o) noexcept {
         if (this != &o) {
             release();
             task_ = std::exchange(o.task_, nullptr);
+            resource_ = o.resource_;
         }
         return *this;
     }
@@ -39,6 +43,7 @@ protected:
     void release() noexcept;
 
     RawTask* task_ = nullptr;
+    Resource resource_{ResourceKind::JoinHandle}; // "join handle of task N"
 };
 
 template <class T> class [[nodiscard]] JoinHandle : public JoinHandleBase {

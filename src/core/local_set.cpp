@@ -117,6 +117,7 @@ Poll<void> LocalSet::poll(Context& cx) {
     std::lock_guard lk(m_);
     if (live_.empty())
         return Ready();
+    note_waits_on(resource_);
     return Pending;
 }
 

@@ -23,6 +23,7 @@
 #include "join_handle.h"
 #include "poll.h"
 #include "raw_task.h"
+#include "resource.h"
 #include "task.h"
 #include "task_lists.h"
 #include "waker.h"
@@ -113,6 +114,7 @@ private:
     Waker outer_;
     bool running_ = false;
     bool closed_ = false;
+    const Resource resource_{ResourceKind::LocalSet}; // a task awaiting the set waits on it
 };
 
 } // namespace pollscope

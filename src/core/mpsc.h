@@ -26,6 +26,7 @@
 #include "context.h"
 #include "coop.h"
 #include "poll.h"
+#include "resource.h"
 #include "ring_buffer.h"
 #include "waker.h"
 
@@ -34,6 +35,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
 
 #include "spin_mutex.h"
 #include <optional>
@@ -70,8 +73,11 @@ template <class T> struct SendWaiter {
 };
 
 template <class T> struct Chan {
-    explicit Chan(std::size_t capacity)
-        : buf(capacity) {}
+    explicit Chan(std::size_t capacity, std::string_view channel_name = {})
+        : buf(capacity)
+        , name(channel_name)
+        , recv_resource(ResourceKind::MpscRecv, name, std::int64_t(capacity))
+        , send_resource(ResourceKind::MpscSend, name, std::int64_t(capacity)) {}
 
     ::pollscope::detail::SpinMutex m;
     ::pollscope::detail::RingBuffer<T> buf;
@@ -82,6 +88,9 @@ template <class T> struct Chan {
     bool tx_closed = false;   // every Sender is gone
     bool rx_closed = false;   // the Receiver is gone or called close()
     std::atomic<std::size_t> senders{1};
+    const std::string name;       // given at creation, for the trace
+    const Resource recv_resource; // a Pending recv waits on it
+    const Resource send_resource; // a Pending send (channel full) waits on it
 
     // Invariant: a sender waits only while every slot is taken or reserved,
     // and a freed slot is reserved for the head waiter at once, so
@@ -204,6 +213,7 @@ public:
             case State::Queued:
                 if (!node_.waker.will_wake(cx.waker()))
                     old = std::exchange(node_.waker, cx.waker());
+                note_waits_on(chan_->send_resource);
                 return Pending;
             case State::Granted: // a slot was reserved for us: fill it
                 --chan_->reserved;
@@ -230,6 +240,7 @@ public:
                     node_.state = State::Queued;
                     chan_->enqueue(&node_);
                     enqueued_ = true;
+                    note_waits_on(chan_->send_resource);
                     return Pending;
                 }
                 break;
@@ -302,7 +313,8 @@ public:
     bool same_channel(const Sender& o) const noexcept { return chan_ == o.chan_; }
 
 private:
-    template <class U> friend std::pair<Sender<U>, Receiver<U>> channel(std::size_t);
+    template <class U>
+    friend std::pair<Sender<U>, Receiver<U>> channel(std::size_t, std::string_view);
     explicit Sender(std::shared_ptr<detail::Chan<T>> chan) noexcept
         : chan_(std::move(chan)) {}
 
@@ -408,6 +420,7 @@ public:
                 if (!c.rx_waker.will_wake(cx.waker()))
                     old = std::exchange(c.rx_waker, cx.waker());
                 registered_ = true;
+                note_waits_on(c.recv_resource);
                 return Pending;
             } else {
                 result.emplace(); // closed and empty: Ready(nullopt)
@@ -491,7 +504,8 @@ public:
     std::size_t capacity() const noexcept { return chan_ ? chan_->buf.capacity() : 0; }
 
 private:
-    template <class U> friend std::pair<Sender<U>, Receiver<U>> channel(std::size_t);
+    template <class U>
+    friend std::pair<Sender<U>, Receiver<U>> channel(std::size_t, std::string_view);
     explicit Receiver(std::shared_ptr<detail::Chan<T>> chan) noexcept
         : chan_(std::move(chan)) {}
 
@@ -534,11 +548,13 @@ private:
 };
 
 /// A bounded channel holding up to `capacity` values (at least 1, else
-/// std::invalid_argument): `auto [tx, rx] = mpsc::channel<int>(16);`.
-template <class T> std::pair<Sender<T>, Receiver<T>> channel(std::size_t capacity) {
+/// std::invalid_argument): `auto [tx, rx] = mpsc::channel<int>(16);`. The
+/// name shows in the trace ("mpsc recv 'events' (0/16)").
+template <class T>
+std::pair<Sender<T>, Receiver<T>> channel(std::size_t capacity, std::string_view name = {}) {
     if (capacity == 0)
         throw std::invalid_argument("pollscope::mpsc::channel: capacity must be at least 1");
-    auto chan = std::make_shared<detail::Chan<T>>(capacity);
+    auto chan = std::make_shared<detail::Chan<T>>(capacity, name);
     return {Sender<T>(chan), Receiver<T>(chan)};
 }
 

@@ -10,18 +10,26 @@
 #include "context.h"
 #include "coop.h"
 #include "poll.h"
+#include "resource.h"
 #include "waker.h"
 
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 #include <utility>
 
 namespace pollscope::oneshot {
 
 namespace detail {
 template <class T> struct Shared {
+    explicit Shared(std::string_view channel_name = {})
+        : name(channel_name)
+        , recv_resource(ResourceKind::OneshotRecv, name) {}
+    const std::string name;       // given at creation, for the trace
+    const Resource recv_resource; // a Pending receive waits on it
     std::mutex m;
     std::optional<T> value;
     bool sender_gone = false;   // sent, or dropped without sending
@@ -138,6 +146,7 @@ public:
             if (!s_->sender_gone && !s_->receiver_gone) {
                 if (!s_->rx_waker.will_wake(cx.waker()))
                     old = std::exchange(s_->rx_waker, cx.waker());
+                note_waits_on(s_->recv_resource);
                 return Pending;
             }
             out = std::move(s_->value);
@@ -192,9 +201,10 @@ private:
     std::shared_ptr<detail::Shared<T>> s_;
 };
 
-/// A new oneshot channel: `auto [tx, rx] = oneshot::channel<int>();`.
-template <class T> std::pair<Sender<T>, Receiver<T>> channel() {
-    auto s = std::make_shared<detail::Shared<T>>();
+/// A new oneshot channel: `auto [tx, rx] = oneshot::channel<int>();`; the
+/// name shows in the trace.
+template <class T> std::pair<Sender<T>, Receiver<T>> channel(std::string_view name = {}) {
+    auto s = std::make_shared<detail::Shared<T>>(name);
     return {Sender<T>(s), Receiver<T>(s)};
 }
 

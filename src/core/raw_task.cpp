@@ -67,29 +67,33 @@ RawTask::RunResult RawTask::run() noexcept {
     Context cx(borrowed);
     PollOutcome outcome;
     std::source_location site;
+    const Resource* waits_on = nullptr;
     {
         detail::PollScope scope(hooks_, id_);
         if (hooks_) [[unlikely]]
             hooks_->on_poll_start(id_);
         outcome = poll_future(cx);
         site = scope.await_site();
+        waits_on = scope.waits_on();
     }
     (void)borrowed.into_raw(); // forget without dropping
 
     if (outcome != PollOutcome::Pending) {
+        // The end is recorded before the joiner is woken (complete()): whoever
+        // sees the result also finds this poll's end in the trace.
         if (hooks_) [[unlikely]] {
             if (outcome == PollOutcome::Failed) {
-                hooks_->on_poll_end(id_, PollResult::Failed, site);
+                hooks_->on_poll_end(id_, PollResult::Failed, site, nullptr);
                 hooks_->on_fail(id_, stored_exception());
             } else {
-                hooks_->on_poll_end(id_, PollResult::Ready, site);
+                hooks_->on_poll_end(id_, PollResult::Ready, site, nullptr);
             }
         }
         complete();
         return RunResult::Done;
     }
     if (hooks_) [[unlikely]]
-        hooks_->on_poll_end(id_, PollResult::Pending, site);
+        hooks_->on_poll_end(id_, PollResult::Pending, site, waits_on);
     switch (state.transition_to_idle()) {
     case detail::TaskState::ToIdle::Idle:
         return RunResult::Idle;
@@ -117,11 +121,21 @@ void RawTask::cancel_now() noexcept {
 
 void RawTask::complete() noexcept {
     if (state.transition_to_complete())
-        wake_join_waker();
+        wake_joiner();
     else
         drop_output();
     scheduler_->release(this);
     ref_dec(); // the run's reference
+}
+
+void RawTask::wake_joiner() noexcept {
+    if (hooks_) [[unlikely]] {
+        // The joiner is woken by this task finishing, not by the worker.
+        detail::PollScope scope(hooks_, id_);
+        wake_join_waker();
+    } else {
+        wake_join_waker();
+    }
 }
 
 void RawTask::wake_join_waker() noexcept {

@@ -105,6 +105,8 @@ protected:
 
 private:
     void complete() noexcept;
+    /// Wakes the JoinHandle's waiter, as this task (the trace's waker).
+    void wake_joiner() noexcept;
     void cancel_now() noexcept;
 
     Scheduler* scheduler_;

@@ -19,6 +19,7 @@
 
 #include "context.h"
 #include "poll.h"
+#include "resource.h"
 #include "unit.h"
 
 #include <cstddef>
@@ -61,22 +62,28 @@ public:
         if (finished_)
             throw std::logic_error("pollscope::select polled after completion");
         Poll<Output> out = Pending;
+        detail::FirstWaitNote note;
         try {
-            poll_from<0>(cx, out);
+            poll_from<0>(cx, out, note);
         } catch (...) {
+            note.clear();
             cancel_all();
             throw;
         }
-        if (out.is_ready())
+        if (out.is_ready()) {
+            note.clear(); // the losers are destroyed: their notes must not outlive them
             cancel_all();
+        }
         return out;
     }
 
 private:
-    template <std::size_t I> void poll_from(Context& cx, Poll<Output>& out) {
+    template <std::size_t I>
+    void poll_from(Context& cx, Poll<Output>& out, detail::FirstWaitNote& note) {
         if constexpr (I < sizeof...(Fs)) {
             auto& f = std::get<I>(futures_);
             auto p = f->poll(cx);
+            note.take();
             if (p.is_ready()) {
                 if constexpr (std::is_void_v<future_output_t<std::tuple_element_t<I, Futures>>>)
                     out.emplace(std::in_place_index<I>);
@@ -84,7 +91,7 @@ private:
                     out.emplace(std::in_place_index<I>, std::move(p.value()));
                 return;
             }
-            poll_from<I + 1>(cx, out);
+            poll_from<I + 1>(cx, out, note);
         }
     }
     void cancel_all() noexcept {

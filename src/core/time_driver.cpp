@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace pollscope {
@@ -184,8 +185,12 @@ std::size_t TimeDriver::fire_locked(std::uint64_t now_tick, std::unique_lock<std
     }
     elapsed_ = std::max(elapsed_, now_tick);
     lk.unlock();
+    // The trace names the timer as the waker, whichever thread drives it.
+    auto& source = detail::current_poll.wake_source;
+    const WakeSource saved = std::exchange(source, WakeSource::Timer);
     for (auto& w : due)
         w.wake();
+    source = saved;
     return due.size();
 }
 
@@ -217,13 +222,18 @@ Sleep::~Sleep() {
 Poll<void> Sleep::poll(Context& cx) {
     if (!coop::poll_proceed(cx))
         return Pending;
-    if (entry_.fired.load(std::memory_order_acquire) ||
-        (!armed_ && driver_->clock().now() >= deadline_) ||
-        !driver_->arm(entry_, deadline_, cx.waker())) {
+    bool ready = entry_.fired.load(std::memory_order_acquire);
+    if (!ready && !armed_) {
+        const Instant now = driver_->clock().now();
+        ready = now >= deadline_;
+        resource_.set_param((deadline_ - now).count()); // a trace shows the time left
+    }
+    if (ready || !driver_->arm(entry_, deadline_, cx.waker())) {
         coop::made_progress();
         return Ready();
     }
     armed_ = true;
+    note_waits_on(resource_);
     return Pending;
 }
 

@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "context.h"
 #include "poll.h"
+#include "resource.h"
 #include "waker.h"
 
 #include <array>
@@ -101,10 +102,12 @@ class [[nodiscard]] Sleep {
 public:
     Sleep(Instant deadline, TimeDriver* driver) noexcept
         : deadline_(deadline)
-        , driver_(driver) {}
+        , driver_(driver)
+        , resource_(ResourceKind::Sleep) {}
     Sleep(Sleep&& o) noexcept
         : deadline_(o.deadline_)
-        , driver_(o.driver_) {}
+        , driver_(o.driver_)
+        , resource_(o.resource_) {}
     Sleep(const Sleep&) = delete;
     Sleep& operator=(const Sleep&) = delete;
     ~Sleep();
@@ -117,6 +120,7 @@ private:
     TimeDriver* driver_;
     bool armed_ = false; // touched only by the polling task
     detail::TimerEntry entry_;
+    Resource resource_; // param: the time left at the first Pending, ns
 };
 
 /// Sleeps on the current executor's timer wheel (throws std::logic_error outside one).

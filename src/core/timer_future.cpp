@@ -1,5 +1,7 @@
 #include "timer_future.h"
 
+#include "resource.h"
+
 #include <chrono>
 #include <condition_variable>
 #include <thread>
@@ -37,6 +39,8 @@ struct TimerFuture::Inner final : TimerSource {
     }
 
     void thread_main() {
+        // Named, so that the trace shows who wakes the task.
+        set_trace_thread_name("timer-future");
         std::unique_lock lk(state->mutex);
         if (clock->is_virtual()) {
             cv.wait(lk, [&] { return due || cancelled; });
@@ -95,6 +99,7 @@ Poll<void> TimerFuture::poll(Context& cx) {
     auto& w = inner_->state->waker;
     if (!w || !w->will_wake(cx.waker()))
         w = cx.waker();
+    note_waits_on(timer_future_resource());
     return Pending;
 }
 

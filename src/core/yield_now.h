@@ -6,6 +6,7 @@
 #include "context.h"
 #include "hooks.h"
 #include "poll.h"
+#include "resource.h"
 
 namespace pollscope {
 
@@ -19,6 +20,7 @@ public:
         if (auto* h = current_hooks()) [[unlikely]]
             h->on_yield(current_task_id());
         cx.waker().wake_by_ref();
+        note_waits_on(yield_resource());
         return Pending;
     }
 

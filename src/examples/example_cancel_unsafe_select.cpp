@@ -59,7 +59,7 @@ Task<bool> recv_and_store(std::shared_ptr<mpsc::Receiver<int>> rx, std::shared_p
 }
 
 Task<std::string> consumer(int count, bool fixed) {
-    auto [tx, rx_owned] = mpsc::channel<int>(8);
+    auto [tx, rx_owned] = mpsc::channel<int>(8, "values");
     auto rx = std::make_shared<mpsc::Receiver<int>>(std::move(rx_owned));
     auto out = std::make_shared<Stored>();
     auto producing = spawn(producer(std::move(tx), count), "producer");

@@ -91,9 +91,10 @@ struct Params {
 
 Task<std::string> test_main_loop(Params p, Runtime* rt, ExampleControl* control) {
     // Create channels for events and shutdown signals.
-    auto [event_sender, event_receiver] = mpsc::channel<std::string>(std::size_t(p.capacity));
+    auto [event_sender, event_receiver] =
+        mpsc::channel<std::string>(std::size_t(p.capacity), "events");
     // The seed's `let (shutdown_sender, _)` keeps the first receiver alive.
-    auto [shutdown_sender, first_receiver] = broadcast::channel<Unit>(1000);
+    auto [shutdown_sender, first_receiver] = broadcast::channel<Unit>(1000, "shutdown");
 
     // Spawn the main event loop.
     auto safe_count = std::make_shared<SafeCount>();
@@ -113,7 +114,7 @@ Task<std::string> test_main_loop(Params p, Runtime* rt, ExampleControl* control)
         control->add_sent(sent);
         auto feed = std::make_shared<Feed>();
         feed->next_event = sent;
-        auto [request_sender, request_receiver] = mpsc::channel<Unit>(1);
+        auto [request_sender, request_receiver] = mpsc::channel<Unit>(1, "requests");
         control->set_event_handler([feed, rt, event_sender](int n) {
             std::lock_guard lock(feed->mutex);
             if (feed->closed)

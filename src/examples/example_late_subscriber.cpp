@@ -47,9 +47,9 @@ Task<void> late_loop(std::string name, broadcast::Sender<Unit> tx,
 }
 
 Task<std::string> two_loops(milliseconds give_up, bool fixed) {
-    auto [shutdown_tx, first_rx] = broadcast::channel<Unit>(16);
-    auto [work_tx, work_a] = mpsc::channel<int>(16); // kept open: the loops idle
-    auto [work_tx_b, work_b] = mpsc::channel<int>(16);
+    auto [shutdown_tx, first_rx] = broadcast::channel<Unit>(16, "shutdown");
+    auto [work_tx, work_a] = mpsc::channel<int>(16, "work a"); // kept open: the loops idle
+    auto [work_tx_b, work_b] = mpsc::channel<int>(16, "work b");
     auto loop_a = spawn(work_loop("loop_a", shutdown_tx.subscribe(),
                                   std::make_shared<mpsc::Receiver<int>>(std::move(work_a))),
                         "loop_a");

@@ -66,7 +66,7 @@ Task<void> consume(std::shared_ptr<Db> db, mpsc::Receiver<int> rx) {
 }
 
 Task<void> send_bounded(std::shared_ptr<Db> db, int events) {
-    auto [tx, rx] = mpsc::channel<int>(8);
+    auto [tx, rx] = mpsc::channel<int>(8, "events");
     auto consumer = spawn(consume(db, std::move(rx)), "consumer");
     db->peak = 1;
     for (int i = 0; i < events; ++i) {

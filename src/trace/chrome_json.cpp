@@ -3,6 +3,7 @@
 #include "json_writer.h"
 #include "timeline_model.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <vector>
 
@@ -24,7 +25,7 @@ void report(const ChromeOptions& o, std::size_t i, std::size_t pass, const Trace
 }
 
 void write_raw(JsonWriter& w, const Trace& t, const ChromeOptions& o) {
-    w.raw(R"("pollscope":{"format":"pollscope-trace","version":1,"virtual_time":)");
+    w.raw(R"("pollscope":{"format":"pollscope-trace","version":2,"virtual_time":)");
     w.raw(t.virtual_time ? "true" : "false");
     w.raw(",\"dropped\":");
     w.num(t.dropped);
@@ -230,6 +231,14 @@ private:
         return sites_[id];
     }
 
+    /// The model's text, once per resource.
+    const std::string& waits_on(std::uint32_t poll_index) {
+        auto [it, fresh] = waits_text_.try_emplace(m_.waits_on(poll_index));
+        if (fresh)
+            it->second = m_.waits_on_text(poll_index);
+        return it->second;
+    }
+
     void poll(std::uint32_t i, std::vector<Wait>& waits) {
         const PollBar& b = m_.polls()[i];
         if (b.open())
@@ -257,7 +266,32 @@ private:
             w_.raw(",\"await\":");
             w_.str(site(b.site));
         }
+        if (b.outcome == Outcome::Pending) {
+            w_.raw(",\"waits_on\":");
+            w_.str(waits_on(i));
+        }
         w_.raw("}}");
+    }
+
+    /// Where a task's wake leaves it: its time inside one of its polls; for
+    /// the wake a finished task gives its JoinHandle just after its last poll,
+    /// that poll's end; -1 when outside every poll (a cancelled task's end).
+    std::int64_t in_waker_poll(const WakeRec& wk) const {
+        const int li = m_.task_lane(wk.waker);
+        if (li < 0)
+            return -1;
+        const auto& v = m_.task_lanes()[std::size_t(li)].polls;
+        auto it =
+            std::upper_bound(v.begin(), v.end(), wk.ts, [this](std::int64_t t, std::uint32_t i) {
+                return t < m_.polls()[i].start;
+            });
+        if (it == v.begin())
+            return -1;
+        const PollBar& b = m_.polls()[*(it - 1)];
+        if (b.open() || wk.ts <= b.end)
+            return wk.ts;
+        const bool finished = it == v.end() && b.outcome != Outcome::Pending;
+        return finished ? b.end : -1;
     }
 
     void wake(const WakeRec& wk) {
@@ -271,10 +305,15 @@ private:
             pid = kThreadPid;
             tid = std::uint32_t(wk.thread) + 1;
         }
-        if (pid == kThreadPid || (o_.per_worker && wk.waker == 0)) {
-            // A slice for the arrow to start from: plain threads have no poll.
+        const std::int64_t from = wk.waker != 0 ? in_waker_poll(wk) : wk.ts;
+        if (pid == kThreadPid || (o_.per_worker && wk.waker == 0) || from < 0) {
+            // A slice for the arrow to start from: plain threads have no poll,
+            // nor has a task woken outside its polls (its cancellation).
             begin("X", pid, tid, wk.ts, "wake " + std::to_string(wk.woken));
-            w_.raw(",\"cat\":\"wake\",\"dur\":0.0005}");
+            w_.raw(",\"cat\":\"wake\",\"dur\":0.0005");
+            if (wk.source == WakeSource::Timer)
+                w_.raw(",\"args\":{\"source\":\"timer\"}");
+            w_.ch('}');
         }
         if (wk.caused == kNoIndex || m_.polls()[wk.caused].open()) {
             // It caused no poll (the task ended first): no arrow to draw.
@@ -284,7 +323,7 @@ private:
         }
         const PollBar& target = m_.polls()[wk.caused];
         const auto id = ++flow_;
-        begin("s", pid, tid, wk.ts, "wake");
+        begin("s", pid, tid, from < 0 ? wk.ts : from, "wake");
         w_.raw(",\"cat\":\"wake\",\"id\":");
         w_.num(id);
         w_.ch('}');
@@ -338,6 +377,7 @@ private:
     const ChromeOptions& o_;
     std::unordered_map<std::uint32_t, std::string> labels_;
     std::vector<std::string> sites_;
+    std::unordered_map<std::uint32_t, std::string> waits_text_; // resource id -> text
     std::uint64_t flow_ = 0;
     bool first_ = true;
 };

@@ -1,6 +1,8 @@
 #include "csv_export.h"
 
 #include "json_writer.h"
+#include "resource_text.h"
+#include "timeline_model.h" // ResourceInfo
 
 #include <cstdio>
 #include <unordered_map>
@@ -32,12 +34,22 @@ bool write_csv(const Trace& t, const Sink& sink, const Progress& progress) {
           "# thread_name, kind, task (0: none), task_name, outcome (poll_end), other_task\n"
           "# (spawn: parent; wake: waker, 0 = plain thread), location (spawn site or await\n"
           "# site, file:line), text (mark text, failure message, channel kind@address,\n"
-          "# worker index).\n");
-    w.raw("ts_ns,thread,thread_name,kind,task,task_name,outcome,other_task,location,text\n");
+          "# worker index), waits_on (poll_end Pending and resource: what the task waits\n"
+          "# on, e.g. sleep until 100.0 ms).\n");
+    w.raw("ts_ns,thread,thread_name,kind,task,task_name,outcome,other_task,location,text,"
+          "waits_on\n");
     std::unordered_map<std::uint32_t, std::uint32_t> names;
-    for (const Event& e : t.events)
+    std::unordered_map<std::uint32_t, std::string> waits; // resource id -> text
+    for (const Event& e : t.events) {
         if (e.kind == EventKind::TaskName)
             names[e.task] = e.arg;
+        else if (e.kind == EventKind::Resource)
+            waits.try_emplace(e.arg, resource_text(ResourceInfo{e.ts, e.arg2, e.flag}, t));
+    }
+    auto waits_on = [&](std::uint32_t id) -> std::string_view {
+        auto it = waits.find(id);
+        return it == waits.end() ? kUnknownResourceText : std::string_view(it->second);
+    };
     std::size_t done = 0;
     for (const Event& e : t.events) {
         if (progress && (++done & 0x3fff) == 0)
@@ -87,6 +99,11 @@ bool write_csv(const Trace& t, const Sink& sink, const Progress& progress) {
         default:
             break;
         }
+        w.ch(',');
+        if (e.kind == EventKind::Resource)
+            field(w, waits_on(e.arg));
+        else if (e.kind == EventKind::PollEnd && e.outcome() == Outcome::Pending)
+            field(w, waits_on(e.arg2));
         w.ch('\n');
         w.maybe_flush();
     }

@@ -5,7 +5,8 @@
 //   thread      recording thread index
 //   thread_name its name ("" if unknown)
 //   kind        spawn, task_name, poll_start, poll_end, wake, cancel, fail,
-//               yield, channel_send, channel_recv, shutdown, mark, worker_start
+//               yield, channel_send, channel_recv, shutdown, mark, worker_start,
+//               resource
 //   task        task id (0: none)
 //   task_name   the task's name, if it has one
 //   outcome     poll_end: pending, ready or failed
@@ -13,6 +14,8 @@
 //   location    spawn: spawn site; poll_end: await site (file:line)
 //   text        mark: text; fail: message; channel_*: kind and address;
 //               worker_start: worker index
+//   waits_on    poll_end (Pending): what the task waits on ("unknown" if the
+//               core could not tell); resource: its description
 
 #include "chrome_json.h" // Sink
 #include "event.h"

@@ -1,6 +1,7 @@
 #include "event.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace pollscope::trace {
 
@@ -32,6 +33,8 @@ std::string_view kind_name(EventKind kind) noexcept {
         return "mark";
     case EventKind::WorkerStart:
         return "worker_start";
+    case EventKind::Resource:
+        return "resource";
     }
     return "?";
 }
@@ -51,6 +54,29 @@ std::string_view outcome_name(Outcome outcome) noexcept {
 std::string_view channel_kind_name(std::uint8_t kind) noexcept {
     static constexpr std::string_view names[] = {"mpsc", "broadcast", "oneshot", "task_queue"};
     return kind < 4 ? names[kind] : std::string_view("?");
+}
+
+std::string_view resource_kind_name(std::uint8_t kind) noexcept {
+    static constexpr std::string_view names[] = {
+        "unknown",      "sleep",       "timer_future", "mpsc_recv", "mpsc_send", "broadcast_recv",
+        "oneshot_recv", "join_handle", "yield",        "mutex",     "task_queue", "blocking",
+        "local_set"};
+    static_assert(std::size(names) == kResourceKindCount);
+    return kind < kResourceKindCount ? names[kind] : std::string_view("?");
+}
+
+bool resource_arg2_is_name(std::uint8_t kind) noexcept {
+    switch (static_cast<ResourceKind>(kind)) {
+    case ResourceKind::MpscRecv:
+    case ResourceKind::MpscSend:
+    case ResourceKind::BroadcastRecv:
+    case ResourceKind::OneshotRecv:
+    case ResourceKind::Mutex:
+    case ResourceKind::TaskQueue:
+        return true;
+    default:
+        return false;
+    }
 }
 
 std::string Trace::location_text(std::uint32_t id) const {

@@ -4,6 +4,7 @@
 // Standard C++ only: the recorder, the statistics and the benchmark share it.
 
 #include "hooks.h"
+#include "resource.h"
 
 #include <cstdint>
 #include <string>
@@ -14,21 +15,29 @@ namespace pollscope::trace {
 
 /// What happened. The numbers are part of the file format: append only.
 enum class EventKind : std::uint8_t {
-    Spawn = 0,     // task spawned; arg = parent task, arg2 = spawn location id
-    TaskName = 1,  // follows Spawn when the task has a name; arg = string id
-    PollStart = 2, // a thread starts polling task
-    PollEnd = 3,   // flag = PollResult (0 Pending, 1 Ready, 2 Failed); arg = await-site location id
-    Wake = 4,      // task woken; arg = waking task (0: a plain thread)
-    Cancel = 5,    // task cancelled (destroyed unfinished)
-    Fail = 6,      // task threw; arg = string id of the message
-    Yield = 7,     // task yielded (woke itself and returned Pending once)
-    ChannelSend = 8, // flag = ChannelKind; arg = low, arg2 = high 32 bits of the channel's address
-    ChannelRecv = 9, // as ChannelSend
-    Shutdown = 10,   // task (0: a plain thread) sent the shutdown signal
-    Mark = 11,       // user mark; arg = string id of the text
-    WorkerStart = 12 // thread became worker arg of an executor; arg2 = thread-name string id
+    Spawn = 0,        // task spawned; arg = parent task, arg2 = spawn location id
+    TaskName = 1,     // follows Spawn when the task has a name; arg = string id
+    PollStart = 2,    // a thread starts polling task
+    PollEnd = 3,      // flag = PollResult (0 Pending, 1 Ready, 2 Failed); arg = await-site location
+                      // id; arg2 = what a Pending poll waits on: a Resource event's id (0: unknown)
+    Wake = 4,         // task woken; arg = waking task (0: a plain thread); flag = WakeSource
+                      // (0: that task or thread, 1: the timer driver run by that thread)
+    Cancel = 5,       // task cancelled (destroyed unfinished)
+    Fail = 6,         // task threw; arg = string id of the message
+    Yield = 7,        // task yielded (woke itself and returned Pending once)
+    ChannelSend = 8,  // flag = ChannelKind; arg = low, arg2 = high 32 bits of the channel's address
+    ChannelRecv = 9,  // as ChannelSend
+    Shutdown = 10,    // task (0: a plain thread) sent the shutdown signal
+    Mark = 11,        // user mark; arg = string id of the text
+    WorkerStart = 12, // thread became worker arg of an executor; arg2 = thread-name string id
+    // A resource a task waits on, described once, before the first PollEnd that
+    // names it (task 0): arg = resource id (never 0), flag = pollscope::ResourceKind,
+    // arg2 = by kind: Sleep: the time left at that poll's end in us (saturated
+    // at 2^32-1); JoinHandle: the joined task; channels and Mutex: string id of
+    // the name (0: none); others 0.
+    Resource = 13
 };
-inline constexpr int kEventKindCount = 13;
+inline constexpr int kEventKindCount = 14;
 
 /// Name of a kind as written in CSV and JSON ("poll_start"...); "?" when unknown.
 std::string_view kind_name(EventKind kind) noexcept;
@@ -40,6 +49,10 @@ static_assert(int(Outcome::Pending) == 0 && int(Outcome::Ready) == 1 && int(Outc
 std::string_view outcome_name(Outcome outcome) noexcept;
 /// Channel kinds, as in pollscope::ChannelKind.
 std::string_view channel_kind_name(std::uint8_t kind) noexcept;
+/// Resource kinds, as in pollscope::ResourceKind ("sleep", "mpsc_recv"...).
+std::string_view resource_kind_name(std::uint8_t kind) noexcept;
+/// Whether a Resource event of this kind has its name's string id in arg2.
+bool resource_arg2_is_name(std::uint8_t kind) noexcept;
 
 /// 24 bytes. Task ids are the executor's ids truncated to 32 bits (4 billion
 /// tasks per process before they wrap). Timestamps are nanoseconds on the

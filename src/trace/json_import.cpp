@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 #include <limits>
+#include <unordered_set>
 #include <vector>
 
 namespace pollscope::trace {
@@ -434,9 +435,9 @@ private:
                     int v = 0;
                     if (!integer(v))
                         return false;
-                    if (v != 1)
+                    if (v != 1 && v != 2) // 2 added resources (what a Pending poll waits on)
                         return fail("unsupported version " + std::to_string(v) +
-                                    " (this build reads version 1)");
+                                    " (this build reads versions 1 and 2)");
                     have_version = true;
                     return true;
                 }
@@ -568,6 +569,12 @@ private:
                           "string id out of range (strings has " + std::to_string(ns) + ")");
         const std::string strings_n = " (strings has " + std::to_string(ns) + ")";
         const std::string locations_n = " (locations has " + std::to_string(nl) + ")";
+        // Resources: described anywhere in the trace (a race between threads
+        // may put the description a little after a poll that names it).
+        std::unordered_set<std::uint32_t> resources;
+        for (const Event& e : t.events)
+            if (e.kind == EventKind::Resource)
+                resources.insert(e.arg);
         for (std::size_t i = 0; i < t.events.size(); ++i) {
             const Event& e = t.events[i];
             if (e.thread >= t.threads.size())
@@ -599,6 +606,25 @@ private:
                     return at(kEvents, i, 3, "location id out of range" + locations_n);
                 if (e.flag > 2)
                     return at(kEvents, i, 6, "poll outcome out of range (0, 1 or 2)");
+                // A trace that lost events (dropped) may have lost a description.
+                if (e.arg2 != 0 && t.dropped == 0 && !resources.contains(e.arg2))
+                    return at(kEvents, i, 4,
+                              "resource " + std::to_string(e.arg2) +
+                                  " is described by no resource event");
+                break;
+            case EventKind::Wake:
+                if (e.flag > 1)
+                    return at(kEvents, i, 6, "wake source out of range (0 or 1)");
+                break;
+            case EventKind::Resource:
+                if (e.arg == 0)
+                    return at(kEvents, i, 3, "resource id 0 (reserved for unknown)");
+                if (e.flag >= kResourceKindCount)
+                    return at(kEvents, i, 6,
+                              "resource kind out of range (0 to " +
+                                  std::to_string(kResourceKindCount - 1) + ")");
+                if (resource_arg2_is_name(e.flag) && e.arg2 >= ns)
+                    return at(kEvents, i, 4, "string id out of range" + strings_n);
                 break;
             case EventKind::TaskName:
             case EventKind::Fail:

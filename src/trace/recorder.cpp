@@ -226,7 +226,9 @@ TraceRecorder::ThreadSlot& TraceRecorder::thread_slot_slow() {
         ThreadInfo info;
         info.os_id = static_cast<std::uint64_t>(::syscall(SYS_gettid));
         char name[32] = {};
-        if (pthread_getname_np(pthread_self(), name, sizeof name) == 0)
+        if (const char* given = trace_thread_name())
+            info.name = intern_string_locked(given);
+        else if (pthread_getname_np(pthread_self(), name, sizeof name) == 0)
             info.name = intern_string_locked(name);
         tables_.threads.push_back(info);
         new_chunk_locked(*t);
@@ -404,18 +406,44 @@ void TraceRecorder::on_poll_start(TaskId id) {
     t.in_poll = true;
 }
 
-void TraceRecorder::on_poll_end(TaskId id, PollResult result, std::source_location await_site) {
+std::uint32_t TraceRecorder::resource_id(ThreadSlot& t, const Resource& r) {
+    const std::uint32_t id = r.id();
+    if (r.exchange_tag(uid_) != uid_) [[unlikely]] {
+        // First time for this recorder: describe it, stamped as the poll (no clock read).
+        std::uint32_t arg2 = 0;
+        switch (r.kind()) {
+        case ResourceKind::Sleep:
+            arg2 = static_cast<std::uint32_t>(
+                std::clamp<std::int64_t>(r.param() / 1000, 0, 0xffff'ffff));
+            break;
+        case ResourceKind::JoinHandle:
+            arg2 = static_cast<std::uint32_t>(r.param());
+            break;
+        default:
+            arg2 = r.name().empty() ? 0 : intern_string(r.name());
+            break;
+        }
+        push(t, EventKind::Resource, 0, id, arg2, static_cast<std::uint8_t>(r.kind()), true);
+    }
+    return id;
+}
+
+void TraceRecorder::on_poll_end(TaskId id, PollResult result, std::source_location await_site,
+                                const Resource* waits_on) {
     auto& t = thread_slot();
+    const std::uint32_t resource =
+        waits_on && result == PollResult::Pending ? resource_id(t, *waits_on) : 0;
     t.in_poll = false;
-    push(t, EventKind::PollEnd, static_cast<std::uint32_t>(id), cached_location(t, await_site), 0,
-         static_cast<std::uint8_t>(result));
+    push(t, EventKind::PollEnd, static_cast<std::uint32_t>(id), cached_location(t, await_site),
+         resource, static_cast<std::uint8_t>(result));
 }
 
 void TraceRecorder::on_wake(TaskId woken, TaskId woken_by) {
     // Only a self-wake reuses the poll's stamp: another task's scheduled time
     // starts at this wake and must not include the rest of the waker's poll.
     push(thread_slot(), EventKind::Wake, static_cast<std::uint32_t>(woken),
-         static_cast<std::uint32_t>(woken_by), 0, 0, woken == woken_by && woken != 0);
+         static_cast<std::uint32_t>(woken_by), 0, static_cast<std::uint8_t>(current_wake_source()),
+         woken == woken_by && woken != 0);
 }
 
 void TraceRecorder::on_cancel(TaskId id) {

@@ -148,7 +148,8 @@ public:
     // Hooks
     void on_spawn(const SpawnInfo& info) override;
     void on_poll_start(TaskId id) override;
-    void on_poll_end(TaskId id, PollResult result, std::source_location await_site) override;
+    void on_poll_end(TaskId id, PollResult result, std::source_location await_site,
+                     const Resource* waits_on) override;
     void on_wake(TaskId woken, TaskId woken_by) override;
     void on_cancel(TaskId id) override;
     void on_fail(TaskId id, std::exception_ptr error) override;
@@ -204,6 +205,8 @@ private:
     void push(ThreadSlot& t, EventKind kind, std::uint32_t task, std::uint32_t arg = 0,
               std::uint32_t arg2 = 0, std::uint8_t flag = 0, bool in_poll_stamp = false);
     std::uint32_t cached_location(ThreadSlot& t, const std::source_location& loc);
+    /// The resource's id; records its Resource event the first time (per recorder).
+    std::uint32_t resource_id(ThreadSlot& t, const Resource& r);
     std::uint32_t intern_string_locked(std::string_view s);
     std::uint32_t events_in(const Chunk& c) const;
     void add_anchor_locked();

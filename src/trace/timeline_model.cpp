@@ -1,5 +1,7 @@
 #include "timeline_model.h"
 
+#include "resource_text.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -126,7 +128,9 @@ TimelineModel::Growth TimelineModel::prepare_growth(std::size_t more) const {
     copy_grown(polls_, g.polls, grown(polls_, more / 2 + 1, kLiveReserve / 2));
     copy_grown(wakes_, g.wakes, grown(wakes_, more / 2 + 1, kLiveReserve / 4));
     copy_grown(markers_, g.markers, grown(markers_, more / 2 + 1, kLiveReserve / 4));
-    g.any = g.events.capacity() || g.polls.capacity() || g.wakes.capacity() || g.markers.capacity();
+    copy_grown(poll_waits_, g.poll_waits, grown(poll_waits_, more / 2 + 1, kLiveReserve / 2));
+    g.any = g.events.capacity() || g.polls.capacity() || g.wakes.capacity() ||
+            g.markers.capacity() || g.poll_waits.capacity();
     return g;
 }
 
@@ -141,6 +145,8 @@ void TimelineModel::adopt(Growth&& g) {
         wakes_.swap(g.wakes);
     if (g.markers.capacity())
         markers_.swap(g.markers);
+    if (g.poll_waits.capacity())
+        poll_waits_.swap(g.poll_waits);
 }
 
 void TimelineModel::load(Trace t) {
@@ -163,6 +169,7 @@ void TimelineModel::load(Trace t) {
     wakes_.reserve(n(EventKind::Wake));
     markers_.reserve(n(EventKind::Spawn) + n(EventKind::Cancel) + n(EventKind::Fail) +
                      n(EventKind::Yield) + n(EventKind::Shutdown) + n(EventKind::Mark));
+    poll_waits_.reserve(n(EventKind::PollStart));
     for (const auto& e : events)
         index(e);
     settle_lods();
@@ -322,6 +329,10 @@ void TimelineModel::index(const Event& e) {
     case EventKind::ChannelSend:
     case EventKind::ChannelRecv:
         break;
+    case EventKind::Resource:
+        // Described once per recorder; a repeat (another recorder, a race) keeps the first.
+        resources_.try_emplace(e.arg, ResourceInfo{e.ts, e.arg2, e.flag});
+        break;
     }
 }
 
@@ -334,6 +345,7 @@ void TimelineModel::on_poll_start(const Event& e) {
     b.thread = e.thread;
     b.number = ++tl.poll_count;
     polls_.push_back(b);
+    poll_waits_.push_back(0);
     const bool in_order = tl.polls.empty() || polls_[tl.polls.back()].start <= e.ts;
     insert_poll(tl.polls, idx);
     insert_poll(thread_lane_for(e.thread).polls, idx);
@@ -376,7 +388,7 @@ void TimelineModel::on_poll_start(const Event& e) {
 void TimelineModel::link(Lane& lane, const WakeRec& w, std::uint32_t p, std::uint32_t from) {
     auto same = [&](const WakeRec& x) {
         return x.ts == w.ts && x.woken == w.woken && x.waker == w.waker && x.thread == w.thread &&
-               x.caused == from;
+               x.source == w.source && x.caused == from;
     };
     auto set_in = [&](std::vector<WakeRec>& v) {
         auto it = lower_bound_from_back(v, w.ts);
@@ -405,6 +417,7 @@ void TimelineModel::on_poll_end(const Event& e) {
     b.end = std::max(e.ts, b.start);
     b.outcome = e.outcome();
     b.site = e.arg;
+    poll_waits_[idx] = b.outcome == Outcome::Pending ? e.arg2 : 0;
     const int li = task_lane(e.task);
     auto& l = task_lanes_[std::size_t(li)];
     if (b.outcome != Outcome::Pending)
@@ -414,7 +427,7 @@ void TimelineModel::on_poll_end(const Event& e) {
 }
 
 void TimelineModel::on_wake(const Event& e) {
-    WakeRec w{e.ts, e.task, e.arg, kNoIndex, e.thread};
+    WakeRec w{e.ts, e.task, e.arg, kNoIndex, e.thread, static_cast<WakeSource>(e.flag)};
     auto& lane = task_lane_for(e.task, e.ts);
     // A wake that arrives after the poll it caused (another thread's events
     // came first): the first poll of the task starting after it. At the same
@@ -552,6 +565,25 @@ void TimelineModel::waits_before(std::uint32_t poll_index, std::vector<Wait>& ou
     }
     if (p.start > from)
         out.push_back({from, p.start, Wait::Kind::Scheduled});
+}
+
+std::uint32_t TimelineModel::waits_on(std::uint32_t poll_index) const {
+    return poll_index < poll_waits_.size() ? poll_waits_[poll_index] : 0;
+}
+
+const ResourceInfo* TimelineModel::resource(std::uint32_t id) const {
+    auto it = resources_.find(id);
+    return it == resources_.end() ? nullptr : &it->second;
+}
+
+std::string TimelineModel::waits_on_text(std::uint32_t poll_index) const {
+    if (poll_index >= polls_.size())
+        return {};
+    const auto& b = polls_[poll_index];
+    if (b.open() || b.outcome != Outcome::Pending)
+        return {};
+    const ResourceInfo* r = resource(waits_on(poll_index));
+    return r ? resource_text(*r, trace_) : std::string(kUnknownResourceText);
 }
 
 } // namespace pollscope::trace

@@ -53,6 +53,13 @@ struct PollBar {
     bool open() const noexcept { return end < 0; }
 };
 
+/// A resource tasks wait on (a Resource event; see event.h and resource_text.h).
+struct ResourceInfo {
+    std::int64_t ts = 0;   // when it was described (the first poll that waited on it)
+    std::uint32_t arg = 0; // by kind: time left, joined task, name's string id (event.h)
+    std::uint8_t kind = 0; // pollscope::ResourceKind
+};
+
 enum class MarkerKind : std::uint8_t { Spawn, Cancel, Yield, Shutdown, Mark, Fail };
 
 struct Marker {
@@ -69,6 +76,7 @@ struct WakeRec {
     std::uint32_t waker = 0;         // 0: a plain thread
     std::uint32_t caused = kNoIndex; // index in polls() of the poll it caused
     std::uint16_t thread = 0;
+    WakeSource source = WakeSource::Direct; // Timer: the timer driver, run by `thread`
 };
 
 /// A lane: polls (indexes into TimelineModel::polls()) sorted by start; a
@@ -124,6 +132,7 @@ public:
         std::vector<PollBar> polls;
         std::vector<WakeRec> wakes;
         std::vector<Marker> markers;
+        std::vector<std::uint32_t> poll_waits;
         bool any = false;
     };
     Growth prepare_growth(std::size_t more) const;
@@ -177,6 +186,14 @@ public:
     void waits_before(std::uint32_t poll_index, std::vector<Wait>& out) const;
     /// The poll of the same task before poll `index`, or kNoIndex.
     std::uint32_t previous_poll(std::uint32_t poll_index) const;
+    /// The resource id Pending poll `index` waits on (0: unknown; 0 for other polls).
+    std::uint32_t waits_on(std::uint32_t poll_index) const;
+    /// The resource described with this id, or nullptr.
+    const ResourceInfo* resource(std::uint32_t id) const;
+    /// What Pending poll `index` waits on, as a person reads it ("sleep until
+    /// 100 ms", "mpsc recv 'events' (0/16)", "join handle of task 3",
+    /// "unknown"); "" for a poll that is not Pending (or still open).
+    std::string waits_on_text(std::uint32_t poll_index) const;
 
 private:
     void index(const Event& e);
@@ -207,6 +224,8 @@ private:
     std::vector<WakeRec> wakes_;
     std::vector<Marker> markers_;
     std::vector<Marker> rare_markers_;
+    std::vector<std::uint32_t> poll_waits_; // per poll: waits_on()
+    std::unordered_map<std::uint32_t, ResourceInfo> resources_;
     std::vector<Lane> task_lanes_;
     std::vector<Lane> thread_lanes_;
     // Task id -> lane: a flat vector for the usual small ids, a map beyond.

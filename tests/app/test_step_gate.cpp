@@ -13,7 +13,7 @@ namespace {
 struct Counting : Hooks {
     std::atomic<int> starts{0}, ends{0}, wakes{0};
     void on_poll_start(TaskId) override { ++starts; }
-    void on_poll_end(TaskId, PollResult, std::source_location) override { ++ends; }
+    void on_poll_end(TaskId, PollResult, std::source_location, const Resource*) override { ++ends; }
     void on_wake(TaskId, TaskId) override { ++wakes; }
 };
 } // namespace
@@ -25,7 +25,7 @@ private slots:
         Counting c;
         StepGate g(&c);
         g.on_poll_start(1);
-        g.on_poll_end(1, PollResult::Pending, {});
+        g.on_poll_end(1, PollResult::Pending, {}, nullptr);
         g.on_wake(1, 2);
         QCOMPARE(c.starts.load(), 1);
         QCOMPARE(c.ends.load(), 1);

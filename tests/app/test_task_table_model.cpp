@@ -1,5 +1,9 @@
 // TaskTableModel: QAbstractItemModelTester (behind a proxy too), rows from
-// statistics, incremental growth.
+// statistics, incremental growth, what an idle task waits on (and the event
+// log's text for it).
+#include "event_log_model.h"
+#include "recorder.h"
+#include "resource.h"
 #include "synthetic.h"
 #include "task_sort_proxy.h"
 #include "task_table_model.h"
@@ -102,6 +106,44 @@ private slots:
         QCOMPARE(model.index(0, TaskTableModel::Busy).data().toString(), QStringLiteral("1.50 µs"));
         QCOMPARE(model.row_of(7), 0);
         QCOMPARE(model.row_of(8), -1);
+    }
+
+    void waiting_on_names_the_last_pending_polls_resource() {
+        // Task 1 ends a poll Pending on a named channel and stays idle; task 2 is done.
+        std::int64_t now = 0;
+        trace::TraceRecorder rec({0, [&] { return now += 100; }, true});
+        const std::string name = "events";
+        const Resource channel(ResourceKind::MpscRecv, name);
+        const auto loc = std::source_location::current();
+        rec.on_spawn({1, 0, "waiter", loc});
+        rec.on_spawn({2, 0, "done", loc});
+        rec.on_poll_start(1);
+        rec.on_poll_end(1, PollResult::Pending, loc, &channel);
+        rec.on_poll_start(2);
+        rec.on_poll_end(2, PollResult::Ready, loc, nullptr);
+        TraceStore store;
+        store.load(rec.snapshot());
+        TaskTableModel model;
+        model.set_stats(trace::compute_stats(store.trace()), &store);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(model.row_of(1), TaskTableModel::WaitingOn).data().toString(),
+                 QStringLiteral("mpsc recv 'events' (empty)"));
+        QCOMPARE(model.index(model.row_of(2), TaskTableModel::WaitingOn).data().toString(),
+                 QString());
+        QCOMPARE(model.headerData(TaskTableModel::WaitingOn, Qt::Horizontal).toString(),
+                 QStringLiteral("Waiting on"));
+        // The event log says it too, on the poll end and on the resource's description.
+        EventLogModel log(&store);
+        log.refresh();
+        QStringList details;
+        for (int r = 0; r < log.rowCount(); ++r)
+            details << log.index(r, EventLogModel::Details).data().toString();
+        QVERIFY2(details.contains(QStringLiteral("mpsc recv 'events' (empty)")),
+                 qPrintable(details.join('|')));
+        bool pending_says = false;
+        for (const auto& d : details)
+            pending_says |= d.startsWith("pending") && d.endsWith(", waits on mpsc recv 'events' (empty)");
+        QVERIFY2(pending_says, qPrintable(details.join('|')));
     }
 
     void format_ns_data() {

@@ -94,7 +94,7 @@ struct CountingHooks : Hooks {
         names.emplace_back(i.name);
     }
     void on_poll_start(TaskId) override { ++polls; }
-    void on_poll_end(TaskId, PollResult r, std::source_location) override {
+    void on_poll_end(TaskId, PollResult r, std::source_location, const Resource*) override {
         ++(r == PollResult::Pending ? pending : ready);
     }
     void on_wake(TaskId, TaskId) override { ++wakes; }

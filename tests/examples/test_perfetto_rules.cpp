@@ -7,8 +7,9 @@
 // - every flow id has exactly one start (ph s) and one end (ph f), the start
 //   no later than the end, each inside a slice of its own track;
 // - every track and process that has events is named by metadata (ph M);
-// and the model's promises: every Pending poll carries its await site, every
-// spawn its location, and a wake's arrow starts inside the waker's poll.
+// and the model's promises: every Pending poll carries its await site and
+// what it waits on (args.waits_on, never empty), every spawn its location,
+// and a wake's arrow starts inside the waker's poll.
 #include "chrome_json.h"
 #include "clock.h"
 #include "example_registry.h"
@@ -102,6 +103,12 @@ QString check(const QJsonObject& root) {
                 args.value(QStringLiteral("outcome")).toString() == QLatin1String("pending") &&
                 args.value(QStringLiteral("await")).toString().isEmpty())
                 return QStringLiteral("Pending poll of %1 at %2 without its await site")
+                    .arg(name)
+                    .arg(ts);
+            if (o.value(QStringLiteral("cat")).toString() == QLatin1String("poll") &&
+                args.value(QStringLiteral("outcome")).toString() == QLatin1String("pending") &&
+                args.value(QStringLiteral("waits_on")).toString().isEmpty())
+                return QStringLiteral("Pending poll of %1 at %2 without what it waits on")
                     .arg(name)
                     .arg(ts);
         } else if (ph == QLatin1String("s") || ph == QLatin1String("f")) {
@@ -229,6 +236,11 @@ private slots:
                      .isEmpty());
         QVERIFY(
             !check(with(R"({"ph":"X","pid":1,"tid":2,"ts":1.0,"dur":2.0,"name":"a"})")).isEmpty());
+        const char* pending = R"({"ph":"X","pid":1,"tid":1,"ts":1.0,"dur":1.0,"name":"a",)"
+                              R"("cat":"poll","args":{"outcome":"pending","await":"x.cpp:3")";
+        QVERIFY(check(with((std::string(pending) + R"(,"waits_on":"yield"}})").c_str())).isEmpty());
+        QVERIFY(!check(with((std::string(pending) + "}}").c_str())).isEmpty());
+        QVERIFY(!check(with((std::string(pending) + R"(,"waits_on":""}})").c_str())).isEmpty());
     }
 
     // Our writer's times survive Perfetto's truncation exactly.

@@ -3,6 +3,7 @@
 // under a mutex, so a test can assert the exact transitions of a task.
 
 #include "hooks.h"
+#include "resource.h"
 
 #include <mutex>
 #include <string>
@@ -17,19 +18,42 @@ public:
         TaskId task = 0;
         TaskId other = 0; // woken_by for wakes, parent for spawns
         std::string text; // name, outcome, await site "file:line", mark text
+        // Pending: what the poll waits on (kind Unknown and id 0 when none was noted)
+        ResourceKind waits_kind = ResourceKind::Unknown;
+        ResourceId waits_id = 0;
+        std::string waits_name;
+        std::int64_t waits_param = 0;
     };
 
     void on_spawn(const SpawnInfo& s) override {
         add({"spawn", s.id, s.parent, std::string(s.name)});
     }
     void on_poll_start(TaskId id) override { add({"poll", id, 0, {}}); }
-    void on_poll_end(TaskId id, PollResult r, std::source_location site) override {
+    void on_poll_end(TaskId id, PollResult r, std::source_location site,
+                     const Resource* waits_on) override {
         static const char* names[] = {"Pending", "Ready", "Failed"};
-        add({names[int(r)], id, 0,
-             site.line() ? std::string(site.file_name()) + ":" + std::to_string(site.line())
-                         : std::string()});
+        Entry e{names[int(r)], id, 0,
+                site.line() ? std::string(site.file_name()) + ":" + std::to_string(site.line())
+                            : std::string()};
+        if (waits_on) {
+            e.waits_kind = waits_on->kind();
+            e.waits_id = waits_on->id();
+            e.waits_name = std::string(waits_on->name());
+            e.waits_param = waits_on->param();
+        }
+        add(std::move(e));
     }
-    void on_wake(TaskId woken, TaskId by) override { add({"wake", woken, by, {}}); }
+    /// The Pending entries of one task, in order.
+    std::vector<Entry> pendings_of(TaskId id) const {
+        std::vector<Entry> out;
+        for (auto& e : entries())
+            if (e.task == id && e.kind == "Pending")
+                out.push_back(e);
+        return out;
+    }
+    void on_wake(TaskId woken, TaskId by) override {
+        add({"wake", woken, by, current_wake_source() == WakeSource::Timer ? "timer" : ""});
+    }
     void on_cancel(TaskId id) override { add({"cancel", id, 0, {}}); }
     void on_fail(TaskId id, std::exception_ptr) override { add({"fail", id, 0, {}}); }
     void on_yield(TaskId id) override { add({"yield", id, 0, {}}); }

@@ -47,15 +47,15 @@ Trace small_trace() {
     rec.on_spawn({2, 1, "", loc});
     rec.on_poll_start(1);
     rec.on_mark(1, "event 1");
-    rec.on_poll_end(1, PollResult::Pending, loc);
+    rec.on_poll_end(1, PollResult::Pending, loc, nullptr);
     rec.on_poll_start(2);
     rec.on_wake(1, 2);
-    rec.on_poll_end(2, PollResult::Ready, {});
+    rec.on_poll_end(2, PollResult::Ready, {}, nullptr);
     rec.on_poll_start(1);
-    rec.on_poll_end(1, PollResult::Pending, loc);
+    rec.on_poll_end(1, PollResult::Pending, loc, nullptr);
     rec.on_wake(1, 0);
     rec.on_poll_start(1);
-    rec.on_poll_end(1, PollResult::Ready, {});
+    rec.on_poll_end(1, PollResult::Ready, {}, nullptr);
     rec.on_shutdown_signal(0);
     return rec.snapshot();
 }
@@ -150,7 +150,8 @@ void TestExport::csvRows() {
         ++comments;
     QCOMPARE(
         lines[comments],
-        QString("ts_ns,thread,thread_name,kind,task,task_name,outcome,other_task,location,text"));
+        QString("ts_ns,thread,thread_name,kind,task,task_name,outcome,other_task,location,text,"
+                "waits_on"));
     QCOMPARE(lines.size() - comments - 1, qsizetype(t.events.size()));
     QVERIFY(csv.find("\"main \"\"loop\"\"\"") != std::string::npos); // RFC 4180 quoting
     QVERIFY(csv.find(",mark,1,") != std::string::npos);
@@ -188,7 +189,7 @@ void TestExport::malformed_data() {
     QTest::newRow("deep nesting") << "{\"a\":" + QByteArray(100000, '[') << "nesting deeper";
     QTest::newRow("wrong format") << replaced("pollscope-trace", "other-trace") << "unknown format";
     QTest::newRow("wrong version")
-        << replaced("\"version\":1", "\"version\":7") << "unsupported version 7";
+        << replaced("\"version\":2", "\"version\":7") << "unsupported version 7";
     QTest::newRow("missing events")
         << replaced("\"events\":", "\"evants\":") << "missing key \"events\"";
     QTest::newRow("event not array")

@@ -39,7 +39,7 @@ void TestRecorder::hooksBecomeEvents() {
     rec.on_spawn({7, 3, "sender", loc});
     rec.on_poll_start(7);
     rec.on_wake(9, 7);
-    rec.on_poll_end(7, PollResult::Pending, loc);
+    rec.on_poll_end(7, PollResult::Pending, loc, nullptr);
     rec.on_mark(7, "event 3 received");
     int chan = 0;
     rec.on_channel_send(ChannelKind::Mpsc, &chan);
@@ -84,7 +84,7 @@ void TestRecorder::awaitSitesInternedOnce() {
                                                   std::source_location::current()};
     for (int round = 0; round < 100; ++round)
         for (auto& s : sites)
-            rec.on_poll_end(1, PollResult::Pending, s);
+            rec.on_poll_end(1, PollResult::Pending, s, nullptr);
     Trace t = rec.snapshot();
     QCOMPARE(t.locations.size(), std::size_t(1 + 3)); // unknown + 3 distinct sites
     QCOMPARE(t.events.size(), std::size_t(300));
@@ -202,7 +202,7 @@ void TestRecorder::costPerEvent() {
     const double t0 = cpu_ns();
     for (int i = 0; i < n; ++i) {
         rec.on_poll_start(TaskId(i));
-        rec.on_poll_end(TaskId(i), PollResult::Pending, site);
+        rec.on_poll_end(TaskId(i), PollResult::Pending, site, nullptr);
     }
     const double per = (cpu_ns() - t0) / (2.0 * n);
     qInfo("recorder: %.1f ns per event (poll start/end pairs, steady clock, %zu bytes/event)", per,
@@ -317,7 +317,7 @@ void TestRecorder::realStampsInNanoseconds() {
     const auto start = std::chrono::steady_clock::now();
     rec.on_poll_start(1);
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
-    rec.on_poll_end(1, PollResult::Ready, {});
+    rec.on_poll_end(1, PollResult::Ready, {}, nullptr);
     std::vector<Event> first;
     ReadCursor cursor;
     rec.drain(cursor, first); // an anchor between the two sleeps
