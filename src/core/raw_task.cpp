@@ -65,7 +65,7 @@ RawTask::RunResult RawTask::run() noexcept {
     // The poll borrows the queue's reference: this waker is never dropped.
     Waker borrowed(&kTaskWakerVTable, this);
     Context cx(borrowed);
-    PollOutcome outcome;
+    PollResult outcome;
     std::source_location site;
     {
         detail::PollScope scope(hooks_, id_);
@@ -76,14 +76,11 @@ RawTask::RunResult RawTask::run() noexcept {
     }
     (void)borrowed.into_raw(); // forget without dropping
 
-    if (outcome != PollOutcome::Pending) {
+    if (outcome != PollResult::Pending) {
         if (hooks_) [[unlikely]] {
-            if (outcome == PollOutcome::Failed) {
-                hooks_->on_poll_end(id_, PollResult::Failed, site);
+            hooks_->on_poll_end(id_, outcome, site);
+            if (outcome == PollResult::Failed)
                 hooks_->on_fail(id_, stored_exception());
-            } else {
-                hooks_->on_poll_end(id_, PollResult::Ready, site);
-            }
         }
         complete();
         return RunResult::Done;
