@@ -5,6 +5,7 @@
 
 #include "stats_accumulator.h"
 #include "synthetic.h"
+#include "timeline_model.h"
 
 #include <QtTest>
 
@@ -127,18 +128,33 @@ std::vector<std::size_t> cuts_for(const QString& mode, std::size_t n, int param)
     return cuts;
 }
 
+/// A model that grows batch by batch, as the live feed grows it, and the
+/// accumulator that follows it.
+struct Follower {
+    TimelineModel model;
+    StatsAccumulator acc;
+    Follower(const Trace& tables, const StatsOptions& o)
+        : acc(o) {
+        model.merge_tables(tables);
+    }
+    void add(std::span<const Event> batch) {
+        model.append({batch.begin(), batch.end()});
+        acc.add(model, batch);
+    }
+};
+
 /// Feeds [0, n) in batches ending at `cuts` (empty batches included).
 StatsAccumulator feed(const Trace& t, const std::vector<std::size_t>& cuts, const StatsOptions& o) {
-    StatsAccumulator acc(o);
+    Follower f(t, o);
     std::span<const Event> all(t.events);
     std::size_t from = 0;
     for (auto c : cuts) {
-        acc.add(all.subspan(from, c - from), t);
-        acc.add({}, t);
+        f.add(all.subspan(from, c - from));
+        f.add({});
         from = c;
     }
-    acc.add(all.subspan(from), t);
-    return acc;
+    f.add(all.subspan(from));
+    return std::move(f.acc);
 }
 
 #define CHECK(call)                                                                                \
@@ -363,23 +379,24 @@ void TestStatsAccumulator::prefixSnapshots() {
     QFETCH(int, batch);
     const Trace t = make_trace(kind, n, tasks, seed);
     for (const auto& o : option_sets(t)) {
-        StatsAccumulator acc(o);
+        Follower f(t, o);
         Trace prefix = t;
         prefix.events.clear();
         for (std::size_t from = 0; from < t.events.size(); from += std::size_t(batch)) {
             const auto to = std::min(t.events.size(), from + std::size_t(batch));
             const std::span<const Event> b(t.events.data() + from, to - from);
-            acc.add(b, t);
+            f.add(b);
             prefix.events.insert(prefix.events.end(), b.begin(), b.end());
-            CHECK(compare(acc.snapshot(), compute_stats(prefix, o)));
+            CHECK(compare(f.acc.snapshot(), compute_stats(prefix, o)));
         }
     }
 }
 
 void TestStatsAccumulator::snapshotEnd() {
     const Trace t = make_synthetic_trace(30000, 50, 4, 21);
-    StatsAccumulator acc;
-    acc.add(t.events, t);
+    Follower f(t, {});
+    f.add(t.events);
+    const StatsAccumulator& acc = f.acc;
     for (std::int64_t end : {std::int64_t(0), t.events[100].ts, t.events.back().ts,
                              t.events.back().ts + 1'000'000'000}) {
         StatsOptions o;
@@ -389,37 +406,38 @@ void TestStatsAccumulator::snapshotEnd() {
     // options.end_ts is the default end.
     StatsOptions o;
     o.end_ts = t.events.back().ts + 77;
-    StatsAccumulator fixed(o);
-    fixed.add(t.events, t);
-    CHECK(compare(fixed.snapshot(), compute_stats(t, o)));
+    Follower fixed(t, o);
+    fixed.add(t.events);
+    CHECK(compare(fixed.acc.snapshot(), compute_stats(t, o)));
 }
 
 void TestStatsAccumulator::clearForgets() {
     const Trace a = make_synthetic_trace(5000, 20, 4, 1), b = make_synthetic_trace(3000, 9, 2, 2);
     StatsOptions o;
     o.long_poll_ns = 300;
-    StatsAccumulator acc(o);
-    acc.add(a.events, a);
+    Follower f(a, o);
+    f.add(a.events);
+    StatsAccumulator& acc = f.acc;
     acc.clear();
     QCOMPARE(acc.events(), 0u);
     QCOMPARE(acc.tasks(), std::size_t(0));
     CHECK(compare(acc.snapshot(), compute_stats(Trace{}, o)));
-    acc.add(b.events, b);
+    TimelineModel other; // a new trace: a new model
+    other.load(b);
+    acc.add(other, other.trace().events);
     CHECK(compare(acc.snapshot(), compute_stats(b, o)));
 }
 
 void TestStatsAccumulator::tablesOnlyInBatches() {
-    // As the GUI feeds it: each batch with tables that hold just what it needs
-    // (drain's tables grow; names and sites are resolved when their event comes).
+    // As the live feed grows the model: one event at a time, the tables
+    // first (names and sites are resolved from the model's tables).
     const Trace t = hand_trace(2);
-    Trace tables = t;
-    tables.events.clear();
-    StatsAccumulator acc;
+    Follower f(t, {});
     for (const Event& e : t.events)
-        acc.add(std::span<const Event>(&e, 1), tables);
-    CHECK(compare(acc.snapshot(), compute_stats(t)));
+        f.add(std::span<const Event>(&e, 1));
+    CHECK(compare(f.acc.snapshot(), compute_stats(t)));
     bool lost_waker_names_site = false;
-    for (const auto& w : acc.snapshot().warnings)
+    for (const auto& w : f.acc.snapshot().warnings)
         if (w.kind == WarningKind::LostWaker && w.message.find("a.cpp:42") != std::string::npos)
             lost_waker_names_site = true;
     QVERIFY(lost_waker_names_site);
