@@ -606,7 +606,7 @@ bool MainWindow::update_steps() {
         return false;
     if (steps_generation_ != store_->generation()) {
         steps_generation_ = store_->generation();
-        steps_store_->load(step_axis_.build(store_->trace()));
+        steps_store_->load(step_axis_.build(*store_));
     }
     ui_->timeline->set_step_axis(steps_store_.get(), &step_axis_, store_.get());
     return true;
@@ -660,14 +660,14 @@ void MainWindow::refresh_stats() {
     // computed whole (as open_trace() did on its worker thread).
     stats_dirty_ = false;
     stats_clock_.start();
-    show_stats(viewing_file_ ? trace::compute_stats(store_->trace()) : live_stats_->snapshot_now());
+    show_stats(viewing_file_ ? trace::compute_stats(*store_) : live_stats_->snapshot_now());
 }
 
 void MainWindow::show_stats(trace::TraceStats stats) {
     // The whole-trace scan's warnings (stuck, lost message, task flood), once
     // the run is over: one pass over the events, not on every live refresh.
     if (!runner_->running())
-        trace::add_scan_warnings(store_->trace(), stats);
+        trace::add_scan_warnings(*store_, stats);
     const int rows = task_model_->rowCount();
     task_model_->set_stats(std::move(stats), store_.get());
     // Columns fit their contents (values grow during a run: no "521.1 …").
@@ -986,9 +986,9 @@ void MainWindow::open_trace(const QString& path) {
         }
         progress->permille = 700;
         out.store = std::make_shared<TraceStore>();
-        out.stats = trace::compute_stats(*t);
-        progress->permille = 800;
         out.store->load(std::move(*t));
+        progress->permille = 800;
+        out.stats = trace::compute_stats(*out.store); // read off the model, not rebuilt
         progress->permille = 1000;
         return out;
     });
