@@ -421,14 +421,14 @@ void StatsAccumulator::add(const TimelineModel& model, std::span<const Event> ba
         events_ += batch.size();
     }
     ++adds_;
-    std::vector<Work*> touched;
+    touched_.clear();
     for (const Event& e : batch) {
         if (e.task == 0 || !about_its_task(e.kind))
             continue; // marks or shutdown from plain threads
         Work& w = task(e.task, e.ts);
         if (w.touched != adds_) {
             w.touched = adds_;
-            touched.push_back(&w);
+            touched_.push_back(&w);
         }
         auto& s = w.sum.s;
         switch (e.kind) {
@@ -496,9 +496,10 @@ void StatsAccumulator::add(const TimelineModel& model, std::span<const Event> ba
         waiting_polls_[kept++] = pw;
     }
     waiting_polls_.resize(kept);
-    std::stable_sort(tail_.begin(), tail_.end(),
-                     [](const PollFacts& a, const PollFacts& b) { return a.task < b.task; });
-    for (Work* w : touched)
+    std::sort(tail_.begin(), tail_.end(), [](const PollFacts& a, const PollFacts& b) {
+        return std::tie(a.task, a.index) < std::tie(b.task, b.index);
+    });
+    for (Work* w : touched_)
         refresh_woken(model, *w);
 }
 

@@ -143,18 +143,37 @@ struct Follower {
     }
 };
 
-/// Feeds [0, n) in batches ending at `cuts` (empty batches included).
-StatsAccumulator feed(const Trace& t, const std::vector<std::size_t>& cuts, const StatsOptions& o) {
-    Follower f(t, o);
+/// Feeds [0, n) in batches ending at `cuts` (empty batches included) to one
+/// model, followed by an accumulator per option set.
+std::vector<StatsAccumulator> feed(const Trace& t, const std::vector<std::size_t>& cuts,
+                                   const std::vector<StatsOptions>& options) {
+    TimelineModel model;
+    model.merge_tables(t);
+    std::vector<StatsAccumulator> accs(options.begin(), options.end());
+    auto add = [&](std::span<const Event> batch) {
+        model.append({batch.begin(), batch.end()});
+        for (auto& acc : accs)
+            acc.add(model, batch);
+    };
     std::span<const Event> all(t.events);
     std::size_t from = 0;
     for (auto c : cuts) {
-        f.add(all.subspan(from, c - from));
-        f.add({});
+        add(all.subspan(from, c - from));
+        add({});
         from = c;
     }
-    f.add(all.subspan(from));
-    return std::move(f.acc);
+    add(all.subspan(from));
+    return accs;
+}
+
+/// compute_stats() of the whole trace for each option set (one model).
+std::vector<TraceStats> whole_stats(const Trace& t, const std::vector<StatsOptions>& options) {
+    TimelineModel model;
+    model.load(t);
+    std::vector<TraceStats> out;
+    for (const auto& o : options)
+        out.push_back(compute_stats(model, o));
+    return out;
 }
 
 #define CHECK(call)                                                                                \
@@ -319,12 +338,13 @@ void TestStatsAccumulator::batchesEqualWhole() {
     QFETCH(int, param);
     const Trace t = make_trace(kind, n, tasks, seed);
     const auto cuts = cuts_for(mode, t.events.size(), param);
-    for (const auto& o : option_sets(t)) {
-        const TraceStats whole = compute_stats(t, o);
-        const StatsAccumulator acc = feed(t, cuts, o);
-        QCOMPARE(acc.events(), std::uint64_t(t.events.size()));
-        CHECK(compare(acc.snapshot(), whole));
-        CHECK(compare(acc.snapshot(o.end_ts), whole)); // snapshot() is repeatable
+    const auto options = option_sets(t);
+    const auto whole = whole_stats(t, options);
+    const auto accs = feed(t, cuts, options);
+    for (std::size_t i = 0; i < options.size(); ++i) {
+        QCOMPARE(accs[i].events(), std::uint64_t(t.events.size()));
+        CHECK(compare(accs[i].snapshot(), whole[i]));
+        CHECK(compare(accs[i].snapshot(options[i].end_ts), whole[i])); // repeatable
     }
 }
 
@@ -347,15 +367,18 @@ void TestStatsAccumulator::everyCutPoint() {
     QFETCH(int, seed);
     const Trace t = make_trace(kind, n, tasks, seed);
     const std::size_t size = t.events.size();
-    for (const auto& o : option_sets(t)) {
-        const TraceStats whole = compute_stats(t, o);
+    const auto options = option_sets(t);
+    const auto whole = whole_stats(t, options);
+    auto check = [&](const std::vector<StatsAccumulator>& accs) {
+        for (std::size_t i = 0; i < options.size(); ++i)
+            CHECK(compare(accs[i].snapshot(), whole[i]));
+    };
+    for (std::size_t c = 0; c <= size; ++c)
+        CHECK(check(feed(t, {c}, options)));
+    if (size <= 50)
         for (std::size_t c = 0; c <= size; ++c)
-            CHECK(compare(feed(t, {c}, o).snapshot(), whole));
-        if (size <= 50)
-            for (std::size_t c = 0; c <= size; ++c)
-                for (std::size_t d = c; d <= size; ++d)
-                    CHECK(compare(feed(t, {c, d}, o).snapshot(), whole));
-    }
+            for (std::size_t d = c; d <= size; ++d)
+                CHECK(check(feed(t, {c, d}, options)));
 }
 
 void TestStatsAccumulator::prefixSnapshots_data() {
