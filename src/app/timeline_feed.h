@@ -5,7 +5,7 @@
 // TraceStore in slices of at most kSliceEvents events, each under the
 // store's exclusive lock, so that a reader (the GUI thread, which holds the
 // lock shared while awake, see GuiReadLock) never waits longer than one
-// slice. Every applied slice also goes to LiveStats, in the same order.
+// slice. Every applied slice then goes to LiveStats, in the same order.
 // The GUI thread learns of progress through applied() (an atomic count).
 
 #include "recorder.h"

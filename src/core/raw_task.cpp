@@ -65,7 +65,7 @@ RawTask::RunResult RawTask::run() noexcept {
     // The poll borrows the queue's reference: this waker is never dropped.
     Waker borrowed(&kTaskWakerVTable, this);
     Context cx(borrowed);
-    PollOutcome outcome;
+    PollResult outcome;
     std::source_location site;
     const Resource* waits_on = nullptr;
     {
@@ -78,16 +78,13 @@ RawTask::RunResult RawTask::run() noexcept {
     }
     (void)borrowed.into_raw(); // forget without dropping
 
-    if (outcome != PollOutcome::Pending) {
+    if (outcome != PollResult::Pending) {
         // The end is recorded before the joiner is woken (complete()): whoever
         // sees the result also finds this poll's end in the trace.
         if (hooks_) [[unlikely]] {
-            if (outcome == PollOutcome::Failed) {
-                hooks_->on_poll_end(id_, PollResult::Failed, site, nullptr);
+            hooks_->on_poll_end(id_, outcome, site, nullptr);
+            if (outcome == PollResult::Failed)
                 hooks_->on_fail(id_, stored_exception());
-            } else {
-                hooks_->on_poll_end(id_, PollResult::Ready, site, nullptr);
-            }
         }
         complete();
         return RunResult::Done;

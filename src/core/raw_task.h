@@ -7,6 +7,7 @@
 #include "hooks.h"
 #include "task.h"
 #include "task_state.h"
+#include "unit.h"
 #include "waker.h"
 
 #include <atomic>
@@ -87,9 +88,8 @@ public:
     RawTask* owned_next = nullptr;
 
 protected:
-    enum class PollOutcome { Pending, Ready, Failed };
     /// Polls the future; on Ready/Failed the output (or exception) is stored.
-    virtual PollOutcome poll_future(Context& cx) noexcept = 0;
+    virtual PollResult poll_future(Context& cx) noexcept = 0;
     /// Destroys the future without running it further (cancellation).
     virtual void cancel_future() noexcept = 0;
     /// Drops the stored output (nobody will join).
@@ -115,8 +115,6 @@ private:
 };
 
 namespace detail {
-struct Unit {};
-template <class T> using OutputValue = std::conditional_t<std::is_void_v<T>, Unit, T>;
 struct CancelledOutput {};
 } // namespace detail
 
@@ -132,7 +130,7 @@ public:
     }
 
     /// Moves the output out; rethrows the task's exception or TaskCancelled.
-    detail::OutputValue<T> take_output() {
+    value_or_unit_t<T> take_output() {
         auto out = std::exchange(output_, std::monostate{});
         if (auto* e = std::get_if<std::exception_ptr>(&out))
             std::rethrow_exception(*e);
@@ -140,25 +138,25 @@ public:
             throw TaskCancelled();
         if (std::holds_alternative<std::monostate>(out))
             throw std::logic_error("pollscope: task output taken twice");
-        return std::move(std::get<detail::OutputValue<T>>(out));
+        return std::move(std::get<value_or_unit_t<T>>(out));
     }
 
 protected:
-    PollOutcome poll_future(Context& cx) noexcept override {
+    PollResult poll_future(Context& cx) noexcept override {
         try {
             auto p = task_.poll(cx);
             if (p.is_pending())
-                return PollOutcome::Pending;
+                return PollResult::Pending;
             if constexpr (std::is_void_v<T>)
-                output_.template emplace<detail::Unit>();
+                output_.template emplace<Unit>();
             else
                 output_.template emplace<T>(std::move(p.value()));
             task_.reset();
-            return PollOutcome::Ready;
+            return PollResult::Ready;
         } catch (...) {
             output_.template emplace<std::exception_ptr>(std::current_exception());
             task_.reset();
-            return PollOutcome::Failed;
+            return PollResult::Failed;
         }
     }
     void cancel_future() noexcept override {
@@ -173,8 +171,7 @@ protected:
 
 private:
     Task<T> task_;
-    std::variant<std::monostate, detail::OutputValue<T>, std::exception_ptr,
-                 detail::CancelledOutput>
+    std::variant<std::monostate, value_or_unit_t<T>, std::exception_ptr, detail::CancelledOutput>
         output_;
 };
 

@@ -7,6 +7,7 @@
 #include "recorded_run.h"
 #include "recorder.h"
 #include "stats_scan.h"
+#include "timeline_model.h"
 #include "trace_file.h"
 
 #include <QCommandLineParser>
@@ -74,6 +75,15 @@ const QStringList kQtFlagOptions = {QStringLiteral("reverse")};
 const QStringList kRunOptions = {QStringLiteral("workers"), QStringLiteral("virtual-time"),
                                  QStringLiteral("set"),     QStringLiteral("help-knobs"),
                                  QStringLiteral("export"),  QStringLiteral("format")};
+
+/// The statistics and the whole-trace scan's warnings, from one model of `t`.
+trace::TraceStats stats_with_warnings(const trace::Trace& t) {
+    trace::TimelineModel model;
+    model.load(t);
+    auto stats = trace::compute_stats(model);
+    trace::add_scan_warnings(model, stats);
+    return stats;
+}
 
 QString pad(const QString& s, int width, bool right = false) {
     return right ? s.rightJustified(width) : s.leftJustified(width);
@@ -172,8 +182,7 @@ int run_example(const QCommandLineParser& p, QTextStream& out, QTextStream& err)
         return 1;
     }
     const trace::Trace t = run.recorder().snapshot();
-    auto stats = trace::compute_stats(t);
-    trace::add_scan_warnings(t, stats);
+    auto stats = stats_with_warnings(t);
     out << task_table(t, stats);
     const QString w = warning_lines(t, stats);
     out << (w.isEmpty() ? QStringLiteral("\nno warnings\n") : QStringLiteral("\nwarnings:\n") + w);
@@ -203,8 +212,7 @@ int summary(const QString& path, QTextStream& out, QTextStream& err) {
 } // namespace
 
 QString summary_text(const QString& name, const trace::Trace& t) {
-    auto stats = trace::compute_stats(t);
-    trace::add_scan_warnings(t, stats);
+    auto stats = stats_with_warnings(t);
     QString text;
     QTextStream out(&text);
     out << name << ": " << t.events.size() << " events, " << stats.tasks.size() << " tasks, "

@@ -1,6 +1,7 @@
 #include "stats.h"
 
 #include "stats_accumulator.h"
+#include "timeline_model.h"
 
 #include <algorithm>
 
@@ -54,10 +55,16 @@ DurationSummary summarize(std::vector<std::int64_t>& samples) {
     return d.summary();
 }
 
-TraceStats compute_stats(const Trace& trace, const StatsOptions& options) {
+TraceStats compute_stats(const TimelineModel& model, const StatsOptions& options) {
     StatsAccumulator acc(options);
-    acc.add(trace.events, trace);
+    acc.add(model, model.trace().events);
     return acc.snapshot();
+}
+
+TraceStats compute_stats(const Trace& trace, const StatsOptions& options) {
+    TimelineModel model;
+    model.load(trace);
+    return compute_stats(model, options);
 }
 
 } // namespace pollscope::trace

@@ -1,6 +1,7 @@
 #pragma once
 // Statistics derived from a trace: per task counts and times (as tokio-console
-// shows them, and more) and warnings. Model-independent: it only reads Events.
+// shows them, and more) and warnings. The polls, and which wake made each
+// runnable, are the TimelineModel's records (timeline_model.h).
 //
 // Time accounting of one task, between spawn and its end (or the trace's end):
 //   scheduled  spawn -> first poll, and wake -> next poll (waiting for a worker)
@@ -111,9 +112,13 @@ struct TraceStats {
     friend bool operator==(const TraceStats&, const TraceStats&) = default;
 };
 
-/// Events must be in time order (Trace::events is; sort_events() otherwise).
-/// One StatsAccumulator::add() of all events and a snapshot() (stats_accumulator.h):
-/// a live trace's statistics are kept up to date batch by batch there instead.
+class TimelineModel;
+
+/// One StatsAccumulator::add() of the whole model and a snapshot()
+/// (stats_accumulator.h): a live trace's statistics are kept up to date
+/// drain by drain there instead.
+TraceStats compute_stats(const TimelineModel& model, const StatsOptions& options = {});
+/// The same of a model built from `trace` (its events in any order).
 TraceStats compute_stats(const Trace& trace, const StatsOptions& options = {});
 
 /// Summary of a set of durations (modifies the order of `samples`).

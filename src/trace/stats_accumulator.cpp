@@ -134,6 +134,18 @@ std::size_t rank_of(double q, std::size_t n) noexcept {
 
 } // namespace
 
+DurationSamples::DurationSamples(const DurationSamples& other)
+    : sum_(other.sum_)
+    , small_(other.small_)
+    , segments_(other.segments_ ? std::make_unique<std::array<MinMaxHeap, 4>>(*other.segments_)
+                                : nullptr) {}
+
+DurationSamples& DurationSamples::operator=(const DurationSamples& other) {
+    if (this != &other)
+        *this = DurationSamples(other);
+    return *this;
+}
+
 void DurationSamples::add(DurationSummary& d, std::int64_t v) {
     if (d.count == 0 || v < d.min)
         d.min = v;
@@ -224,30 +236,21 @@ std::string task_label(const TaskStats& s) {
     return l;
 }
 
-} // namespace
-
-void StatsAccumulator::Work::close(std::int64_t ts) {
-    const auto d = ts - since;
-    switch (s.state) {
-    case TaskState::Scheduled:
-        s.scheduled_ns += d;
-        scheduled.add(s.scheduled_times, d);
-        break;
-    case TaskState::Idle:
-        s.idle_ns += d;
-        break;
-    case TaskState::Running:
-        s.busy_ns += d;
-        break;
-    default:
-        break;
-    }
-    since = ts;
+/// Events that tell something about their task (a mark, a channel operation
+/// or a worker's start do not).
+bool about_its_task(EventKind k) noexcept {
+    return k != EventKind::ChannelSend && k != EventKind::ChannelRecv && k != EventKind::Mark &&
+           k != EventKind::Shutdown && k != EventKind::WorkerStart;
 }
 
-bool StatsAccumulator::Work::ended() const noexcept {
-    return s.state == TaskState::Done || s.state == TaskState::Cancelled ||
-           s.state == TaskState::Failed;
+} // namespace
+
+std::int64_t StatsAccumulator::Summary::ended_at() const noexcept {
+    std::int64_t t = -1;
+    for (const auto x : {end_poll_ts, cancel_ts, fail_ts})
+        if (x >= 0 && (t < 0 || x < t))
+            t = x;
+    return t;
 }
 
 StatsAccumulator::StatsAccumulator(const StatsOptions& options)
@@ -255,6 +258,17 @@ StatsAccumulator::StatsAccumulator(const StatsOptions& options)
 
 void StatsAccumulator::clear() {
     *this = StatsAccumulator(options_);
+}
+
+const StatsAccumulator::Work* StatsAccumulator::find(std::uint32_t id) const {
+    std::uint32_t slot = 0;
+    if (id < kDenseIds) {
+        if (id < dense_index_.size())
+            slot = dense_index_[id];
+    } else if (auto it = sparse_index_.find(id); it != sparse_index_.end()) {
+        slot = it->second;
+    }
+    return slot ? &work_[slot - 1] : nullptr;
 }
 
 StatsAccumulator::Work& StatsAccumulator::task(std::uint32_t id, std::int64_t ts) {
@@ -269,12 +283,13 @@ StatsAccumulator::Work& StatsAccumulator::task(std::uint32_t id, std::int64_t ts
     if (*slot == 0) {
         work_.emplace_back();
         auto& w = work_.back();
-        w.s.id = id;
-        w.s.spawned_at = ts; // until a Spawn says otherwise
-        w.since = ts;
+        w.sum.s.id = id;
+        w.sum.first_ts = ts;
         *slot = static_cast<std::uint32_t>(work_.size());
     }
-    return work_[*slot - 1];
+    auto& w = work_[*slot - 1];
+    w.sum.first_ts = std::min(w.sum.first_ts, ts);
+    return w;
 }
 
 void StatsAccumulator::remember_location(std::uint32_t id, const Trace& tables) {
@@ -290,119 +305,202 @@ void StatsAccumulator::remember_location(std::uint32_t id, const Trace& tables) 
     location_known_[id] = true;
 }
 
-void StatsAccumulator::add(std::span<const Event> batch, const Trace& tables) {
-    if (batch.empty())
-        return;
-    if (events_ == 0)
-        first_ts_ = batch.front().ts;
-    events_ += batch.size();
-    last_ts_ = batch.back().ts;
+StatsAccumulator::PollFacts StatsAccumulator::bar_facts(const TimelineModel& model,
+                                                        std::uint32_t index) {
+    const PollBar& b = model.polls()[index];
+    PollFacts p;
+    p.start = b.start;
+    p.end = b.end;
+    p.index = index;
+    p.task = b.task;
+    p.site = b.site;
+    p.thread = b.thread;
+    p.outcome = b.outcome;
+    return p;
+}
 
+StatsAccumulator::PollFacts StatsAccumulator::facts(const TimelineModel& model,
+                                                    std::uint32_t index) const {
+    PollFacts p = bar_facts(model, index);
+    const PollBar& b = model.polls()[index];
+    const std::uint32_t prev = model.previous_poll(index);
+    if (prev == kNoIndex) {
+        // The first poll: scheduled since the task's first event (its spawn).
+        const Work* w = find(b.task);
+        p.scheduled = std::max<std::int64_t>(0, b.start - (w ? w->sum.first_ts : b.start));
+        return p;
+    }
+    const PollBar& q = model.polls()[prev];
+    if (q.open())
+        return p; // it overlaps the previous poll: no stretch between them
+    // The model's stretches (waits_before), a scheduled one of zero length
+    // included: every poll after a wake (or a yield) is a latency sample.
+    const std::int64_t from = std::max(model.ready_at(index), q.end);
+    if (b.start < from)
+        return p;
+    if (q.outcome == Outcome::Pending)
+        p.waiting = from - q.end;
+    p.scheduled = b.start - from;
+    return p;
+}
+
+void StatsAccumulator::count_start(Summary& sum, DurationSamples& scheduled,
+                                   const PollFacts& p) const {
+    auto& s = sum.s;
+    ++s.polls;
+    if (p.thread >= 64 || !(sum.thread_mask & (std::uint64_t{1} << p.thread))) {
+        if (p.thread < 64)
+            sum.thread_mask |= std::uint64_t{1} << p.thread;
+        const auto at = std::lower_bound(s.threads.begin(), s.threads.end(), p.thread);
+        if (at == s.threads.end() || *at != p.thread)
+            s.threads.insert(at, p.thread);
+    }
+    s.idle_ns += p.waiting;
+    if (p.scheduled >= 0) {
+        s.scheduled_ns += p.scheduled;
+        scheduled.add(s.scheduled_times, p.scheduled);
+    }
+    if (!sum.has_latest ||
+        std::tie(p.start, p.index) > std::tie(sum.latest.start, sum.latest.index)) {
+        sum.latest = p;
+        sum.latest.end = -1; // its end counts in count_end()
+        sum.has_latest = true;
+    }
+}
+
+void StatsAccumulator::count_end(Summary& sum, DurationSamples& polls, const PollFacts& p,
+                                 std::vector<LongPoll>& long_polls) const {
+    auto& s = sum.s;
+    const auto d = p.end - p.start;
+    s.busy_ns += d;
+    polls.add(s.poll_times, d);
+    if (d > options_.long_poll_ns) {
+        s.warnings |= 1u << unsigned(WarningKind::LongPoll);
+        long_polls.push_back({p.start, d, s.id, p.index});
+    }
+    if (sum.latest.index == p.index)
+        sum.latest = p;
+    if (p.outcome == Outcome::Pending) {
+        ++s.pending_polls;
+        if (p.site && std::tie(p.end, p.index) >= std::tie(sum.pending_end, sum.pending_index)) {
+            sum.pending_end = p.end;
+            sum.pending_index = p.index;
+            s.last_await_site = p.site;
+        }
+    } else if (sum.end_poll_ts < 0 || p.end < sum.end_poll_ts) {
+        sum.end_poll_ts = p.end;
+    }
+    if (p.outcome == Outcome::Failed)
+        sum.end_poll_failed = true;
+}
+
+void StatsAccumulator::refresh_woken(const TimelineModel& model, Work& w) {
+    // The wakes no poll has taken yet (the model links each to the poll it
+    // caused) are the last ones of the task: it was woken after (or while)
+    // its latest poll ran.
+    w.sum.woken_at = -1;
+    if (w.sum.ended_at() >= 0)
+        return;
+    const int li = model.task_lane(w.sum.s.id);
+    if (li < 0)
+        return;
+    const Lane& lane = model.task_lanes()[std::size_t(li)];
+    if (lane.unlinked_wakes == 0)
+        return;
+    for (std::size_t k = lane.wakes.size(); k-- > 0 && lane.wakes[k].caused == kNoIndex;)
+        w.sum.woken_at = lane.wakes[k].ts;
+}
+
+void StatsAccumulator::add(const TimelineModel& model, std::span<const Event> batch) {
+    const Trace& tables = model.trace();
+    if (!batch.empty()) {
+        if (events_ == 0)
+            first_ts_ = batch.front().ts;
+        first_ts_ = std::min(first_ts_, batch.front().ts);
+        last_ts_ = events_ == 0 ? batch.back().ts : std::max(last_ts_, batch.back().ts);
+        events_ += batch.size();
+    }
+    ++adds_;
+    touched_.clear();
     for (const Event& e : batch) {
-        if (e.task == 0)
+        if (e.task == 0 || !about_its_task(e.kind))
             continue; // marks or shutdown from plain threads
-        if (e.kind == EventKind::ChannelSend || e.kind == EventKind::ChannelRecv ||
-            e.kind == EventKind::Mark || e.kind == EventKind::Shutdown ||
-            e.kind == EventKind::WorkerStart)
-            continue; // about the task but not its state
         Work& w = task(e.task, e.ts);
-        auto& s = w.s;
+        if (w.touched != adds_) {
+            w.touched = adds_;
+            touched_.push_back(&w);
+        }
+        auto& s = w.sum.s;
         switch (e.kind) {
         case EventKind::Spawn:
             s.parent = e.arg;
             s.spawn_location = e.arg2;
-            // With virtual time many events share a timestamp and the spawning
-            // thread's Spawn may sort after the worker's first poll: then it
-            // names the task but does not reset its state.
-            if (!w.seen_spawn && s.polls == 0 && !w.ended()) {
-                s.spawned_at = e.ts;
-                s.state = TaskState::Scheduled;
-                w.since = e.ts;
-            }
-            w.seen_spawn = true;
             break;
         case EventKind::TaskName:
             s.name = std::string(tables.string(e.arg));
             break;
-        case EventKind::PollStart:
-            if (w.ended())
-                break;
-            w.close(e.ts);
-            s.state = TaskState::Running;
-            w.woken_while_running = false;
-            ++s.polls;
-            if (e.thread >= 64 || !(w.thread_mask & (std::uint64_t{1} << e.thread))) {
-                if (e.thread < 64)
-                    w.thread_mask |= std::uint64_t{1} << e.thread;
-                const auto at = std::lower_bound(s.threads.begin(), s.threads.end(), e.thread);
-                if (at == s.threads.end() || *at != e.thread)
-                    s.threads.insert(at, e.thread);
-            }
-            break;
-        case EventKind::PollEnd: {
-            if (s.state != TaskState::Running)
-                break;
-            const auto d = e.ts - w.since;
-            w.polls.add(s.poll_times, d);
-            if (d > options_.long_poll_ns) {
-                s.warnings |= 1u << unsigned(WarningKind::LongPoll);
-                long_polls_.push_back({WarningKind::LongPoll, s.id, w.since, d,
-                                       task_label(s) + ": poll ran " + duration_text(d)});
-            }
-            w.close(e.ts);
-            switch (e.outcome()) {
-            case Outcome::Pending:
-                ++s.pending_polls;
-                if (e.arg) {
-                    s.last_await_site = e.arg;
-                    remember_location(e.arg, tables);
-                }
-                w.last_pending = e.ts;
-                s.state = w.woken_while_running ? TaskState::Scheduled : TaskState::Idle;
-                break;
-            case Outcome::Ready:
-                s.state = TaskState::Done;
-                s.ended_at = e.ts;
-                break;
-            case Outcome::Failed:
-                s.state = TaskState::Failed;
-                s.ended_at = e.ts;
-                break;
-            }
-            break;
-        }
         case EventKind::Wake:
             ++s.wakes;
             if (e.arg == e.task)
                 ++s.self_wakes;
-            if (s.state == TaskState::Idle) {
-                w.close(e.ts);
-                s.state = TaskState::Scheduled;
-            } else if (s.state == TaskState::Running) {
-                w.woken_while_running = true;
-            }
             break;
         case EventKind::Cancel:
-            if (w.ended())
-                break;
-            w.close(e.ts);
-            s.state = TaskState::Cancelled;
-            s.ended_at = e.ts;
+            if (w.sum.cancel_ts < 0 || e.ts < w.sum.cancel_ts)
+                w.sum.cancel_ts = e.ts;
             break;
         case EventKind::Fail:
-            if (s.state != TaskState::Failed) {
-                w.close(e.ts);
-                s.state = TaskState::Failed;
-                s.ended_at = e.ts;
-            }
+            if (w.sum.fail_ts < 0 || e.ts < w.sum.fail_ts)
+                w.sum.fail_ts = e.ts;
             break;
         case EventKind::Yield:
             ++s.yields;
             break;
         default:
-            break;
+            break; // polls: the model's records, below
         }
     }
+
+    // The model's polls. Before the last instant seen, nothing can change
+    // the stretch before a poll (the events are in time order): it counts
+    // then, and its end once it is closed.
+    const auto& polls = model.polls();
+    for (auto i = next_poll_; i < polls.size(); ++i)
+        if (polls[i].task != 0)
+            waiting_polls_.push_back({std::uint32_t(i), false});
+    next_poll_ = std::max<std::size_t>(next_poll_, polls.size());
+    const std::int64_t settled = last_ts_; // every event before it has come
+    tail_.clear();
+    std::size_t kept = 0;
+    for (auto pw : waiting_polls_) {
+        if (pw.index >= polls.size())
+            continue; // the model was cleared: clear() follows
+        const PollBar& b = polls[pw.index];
+        Work* w = nullptr;
+        if (!pw.started && b.start < settled) {
+            w = &task(b.task, b.start);
+            count_start(w->sum, w->scheduled, facts(model, pw.index));
+            pw.started = true;
+        }
+        if (!b.open()) {
+            if (b.outcome == Outcome::Pending && b.site)
+                remember_location(b.site, tables);
+            if (pw.started) {
+                if (!w)
+                    w = &task(b.task, b.start);
+                count_end(w->sum, w->polls, bar_facts(model, pw.index), long_polls_);
+                continue;
+            }
+        }
+        if (!pw.started)
+            tail_.push_back(facts(model, pw.index)); // counted by snapshot() only
+        waiting_polls_[kept++] = pw;
+    }
+    waiting_polls_.resize(kept);
+    std::sort(tail_.begin(), tail_.end(), [](const PollFacts& a, const PollFacts& b) {
+        return std::tie(a.task, a.index) < std::tie(b.task, b.index);
+    });
+    for (Work* w : touched_)
+        refresh_woken(model, *w);
 }
 
 TraceStats StatsAccumulator::snapshot(std::int64_t end_ts) const {
@@ -414,31 +512,68 @@ TraceStats StatsAccumulator::snapshot(std::int64_t end_ts) const {
     out.end_ts = end_ts >= 0 ? end_ts : events_ ? last_ts_ : 0;
     const std::int64_t end = out.end_ts;
 
-    out.warnings = long_polls_;
+    std::vector<LongPoll> long_polls = long_polls_;
     // By id without moving TaskStats around: ids usually come in ascending order.
     std::vector<std::pair<std::uint32_t, const Work*>> order;
     order.reserve(work_.size());
     for (const auto& w : work_)
-        order.emplace_back(w.s.id, &w);
+        order.emplace_back(w.sum.s.id, &w);
     if (!std::is_sorted(order.begin(), order.end()))
         std::sort(order.begin(), order.end());
     out.tasks.reserve(order.size());
     for (const auto& [id, work] : order) {
         const Work& w = *work;
-        TaskStats s = w.s;
-        if (!w.ended() && end > w.since) {
-            // Open interval up to the end; an unfinished wait is no sample.
-            const auto d = end - w.since;
-            if (s.state == TaskState::Scheduled)
-                s.scheduled_ns += d;
-            else if (s.state == TaskState::Idle)
-                s.idle_ns += d;
-            else if (s.state == TaskState::Running)
-                s.busy_ns += d;
+        Summary sum = w.sum;
+        DurationSummary poll_times, scheduled_times;
+        // The polls at the last instant: counted here, on copies.
+        auto t = std::lower_bound(tail_.begin(), tail_.end(), id,
+                                  [](const PollFacts& p, std::uint32_t x) { return p.task < x; });
+        if (t != tail_.end() && t->task == id) {
+            DurationSamples polls = w.polls, scheduled = w.scheduled;
+            for (; t != tail_.end() && t->task == id; ++t) {
+                count_start(sum, scheduled, *t);
+                if (!t->open())
+                    count_end(sum, polls, *t, long_polls);
+            }
+            poll_times = sum.s.poll_times;
+            scheduled_times = sum.s.scheduled_times;
+            polls.finish(poll_times);
+            scheduled.finish(scheduled_times);
+        } else {
+            poll_times = sum.s.poll_times;
+            scheduled_times = sum.s.scheduled_times;
+            w.polls.finish(poll_times);
+            w.scheduled.finish(scheduled_times);
         }
+        TaskStats s = std::move(sum.s);
+        s.poll_times = poll_times;
+        s.scheduled_times = scheduled_times;
+        s.spawned_at = sum.first_ts;
+        s.ended_at = sum.ended_at();
+        // After the latest poll, up to the task's end or the observation's:
+        // the state it is in, and that stretch (an unfinished wait is no sample).
+        const std::int64_t stop = s.ended_at >= 0 ? s.ended_at : end;
+        const auto& last = sum.latest;
+        TaskState state = TaskState::Scheduled;
+        if (!sum.has_latest) {
+            s.scheduled_ns += std::max<std::int64_t>(0, stop - s.spawned_at);
+        } else if (last.open()) {
+            state = TaskState::Running;
+            s.busy_ns += std::max<std::int64_t>(0, stop - last.start);
+        } else if (sum.woken_at >= 0) {
+            const std::int64_t ready = std::max(sum.woken_at, last.end);
+            s.idle_ns += std::max<std::int64_t>(0, std::min(ready, stop) - last.end);
+            s.scheduled_ns += std::max<std::int64_t>(0, stop - ready);
+        } else {
+            state = TaskState::Idle;
+            s.idle_ns += std::max<std::int64_t>(0, stop - last.end);
+        }
+        if (s.ended_at >= 0)
+            state = sum.fail_ts >= 0 || sum.end_poll_failed ? TaskState::Failed
+                    : sum.end_poll_ts == s.ended_at         ? TaskState::Done
+                                                            : TaskState::Cancelled;
+        s.state = state;
         s.total_ns = (s.ended_at >= 0 ? s.ended_at : std::max(end, s.spawned_at)) - s.spawned_at;
-        w.polls.finish(s.poll_times);
-        w.scheduled.finish(s.scheduled_times);
 
         if (s.pending_polls == 0 && s.busy_ns > options_.long_poll_ns) {
             s.warnings |= 1u << unsigned(WarningKind::NeverYielded);
@@ -455,7 +590,7 @@ TraceStats StatsAccumulator::snapshot(std::int64_t end_ts) const {
                                         "% of " + std::to_string(s.wakes) + " wakes"});
         }
         if (s.state == TaskState::Idle) {
-            const auto idle = end - w.last_pending;
+            const auto idle = end - last.end;
             s.warnings |= 1u << unsigned(WarningKind::LostWaker);
             const std::string& site =
                 s.last_await_site < location_known_.size() && location_known_[s.last_await_site]
@@ -467,6 +602,16 @@ TraceStats StatsAccumulator::snapshot(std::int64_t end_ts) const {
                      " and not woken for " + duration_text(idle) + " (lost waker?)"});
         }
         out.tasks.push_back(std::move(s));
+    }
+    // LongPoll warnings in poll order (they are counted as polls close),
+    // named as their task is now.
+    std::sort(long_polls.begin(), long_polls.end(),
+              [](const LongPoll& a, const LongPoll& b) { return a.index < b.index; });
+    for (const auto& lp : long_polls) {
+        auto t = std::lower_bound(out.tasks.begin(), out.tasks.end(), lp.task,
+                                  [](const TaskStats& s, std::uint32_t id) { return s.id < id; });
+        out.warnings.push_back({WarningKind::LongPoll, lp.task, lp.ts, lp.value,
+                                task_label(*t) + ": poll ran " + duration_text(lp.value)});
     }
     std::stable_sort(out.warnings.begin(), out.warnings.end(),
                      [](const Warning& a, const Warning& b) {

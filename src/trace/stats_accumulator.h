@@ -1,18 +1,22 @@
 #pragma once
-// Incremental statistics: StatsAccumulator takes a trace's events in batches
+// Incremental statistics: StatsAccumulator follows a TimelineModel as it grows
 // (successive drains of a recorder) and gives at any moment the TraceStats that
-// compute_stats() gives on all the events added so far. compute_stats() is one
-// add() of the whole trace followed by snapshot(): every statistic has this one
-// definition (see stats.h for what each means).
+// compute_stats() gives on all the events added so far. It matches no poll
+// ends itself: the polls, and which wake made each runnable, are the model's
+// records.
+// compute_stats() is one add() of a model of the whole trace followed by
+// snapshot(): every statistic has this one definition (see stats.h).
 //
-// Costs: add() is O(batch) (a table look-up per event, and O(log polls) per
-// poll and per wake for the exact percentiles); snapshot() is O(tasks log tasks + warnings log
+// Costs: add() is O(batch + new polls) (a table look-up per event, the
+// model's ready_at() and O(log polls) per poll for the exact percentiles) plus
+// the polls still open; snapshot() is O(tasks log tasks + warnings log
 // warnings) and does not depend on how many events were added. Memory: a
 // TaskStats and the samples of its two duration distributions per task (8
 // bytes per poll and per scheduled interval, the price of exact percentiles),
 // plus the LongPoll warnings.
 
 #include "stats.h"
+#include "timeline_model.h"
 
 #include <array>
 #include <cstdint>
@@ -51,6 +55,12 @@ private:
 /// heaps split at the three ranks (each sample kept once, O(log n) per sample).
 class DurationSamples {
 public:
+    DurationSamples() = default;
+    DurationSamples(const DurationSamples& other);
+    DurationSamples& operator=(const DurationSamples& other);
+    DurationSamples(DurationSamples&&) noexcept = default;
+    DurationSamples& operator=(DurationSamples&&) noexcept = default;
+    ~DurationSamples() = default;
     /// Adds v: updates count, min, max and buckets of `running` and keeps v.
     void add(DurationSummary& running, std::int64_t v);
     /// Sets mean, p50, p90 and p99 of `d` (whose count is this one's) in O(1).
@@ -85,23 +95,34 @@ private:
 class StatsAccumulator {
 public:
     /// The thresholds (long_poll_ns, self_wake_ratio, min_wakes) hold for the
-    /// accumulator's life: LongPoll is decided poll by poll as events arrive.
+    /// accumulator's life: LongPoll is decided poll by poll as they close.
     /// options.end_ts is the default end for snapshot().
     explicit StatsAccumulator(const StatsOptions& options = {});
 
-    /// Adds the next events: a batch continues the previous ones (the
-    /// statistics are those of the concatenation of all batches, which should
-    /// be in time order, as successive TraceRecorder::drain() results are).
-    /// `tables` resolves the batch's task names and await-site locations (the
-    /// trace or drain tables that hold at least the ids the batch uses).
-    void add(std::span<const Event> batch, const Trace& tables);
+    /// Takes in what `model` has gained since the last call. `batch` is the
+    /// events the model took in since then (successive drains: in time order
+    /// from one call to the next); only per-event counts come from it
+    /// (spawns, names, wakes, yields, cancels, failures). Polls, and the
+    /// waiting and scheduled stretches before each, are the model's records
+    /// (polls(), ready_at()), read by a cursor: a poll counts for good once
+    /// it is closed and an event after its start has come (no wake or poll
+    /// can link to it any more: in time order, nothing earlier can arrive);
+    /// the polls still open or at the last instant are kept aside and
+    /// re-read on every call. The model must be the same one from call to
+    /// call (clear() before another).
+    ///
+    /// Fed a live recorder's drains, another thread's events can come one
+    /// drain late: a wake delivered after the poll it caused has counted
+    /// still counts as a wake, but that poll's idle/scheduled split was taken
+    /// without it (compute_stats() of the finished trace has it exactly).
+    void add(const TimelineModel& model, std::span<const Event> batch);
 
     /// The statistics of everything added so far, observed up to `end_ts`
     /// (-1: options().end_ts, and when that is -1 too, the last event's ts).
     /// Equal to compute_stats() of the concatenated batches with the same options.
     TraceStats snapshot(std::int64_t end_ts = -1) const;
 
-    /// Forgets every event (a new trace); keeps the options.
+    /// Forgets every event and the model's cursor (a new trace); keeps the options.
     void clear();
 
     const StatsOptions& options() const noexcept { return options_; }
@@ -109,20 +130,59 @@ public:
     std::size_t tasks() const noexcept { return work_.size(); }
 
 private:
-    struct Work {
-        TaskStats s;            // poll_times, scheduled_times: count, min, max, buckets so far
-        std::int64_t since = 0; // start of the current state's interval
-        bool woken_while_running = false;
-        bool seen_spawn = false;
-        std::int64_t last_pending = -1; // time of the last Pending poll end
-        std::uint64_t thread_mask = 0;  // threads < 64 already in s.threads
-        DurationSamples polls, scheduled;
+    /// One poll as the statistics take it from the model.
+    struct PollFacts {
+        std::int64_t start = 0, end = -1; // end -1: open
+        std::int64_t waiting = 0;         // idle before it (Pending end .. ready)
+        std::int64_t scheduled = -1;      // ready .. start; -1: no sample
+        std::uint32_t index = 0;          // in model.polls()
+        std::uint32_t task = 0, site = 0;
+        std::uint16_t thread = 0;
+        Outcome outcome = Outcome::Pending;
+        bool open() const noexcept { return end < 0; }
+    };
+    /// What snapshot() needs of a task besides its samples (cheap to copy).
+    struct Summary {
+        TaskStats s;                   // counts and times of the polls counted so far
+        std::uint64_t thread_mask = 0; // threads < 64 already in s.threads
+        std::int64_t first_ts = 0;     // its first event (Spawn or any): spawned_at
+        std::int64_t cancel_ts = -1, fail_ts = -1;
+        std::int64_t end_poll_ts = -1; // end of its first Ready/Failed poll
+        bool end_poll_failed = false;
+        // The latest poll (by start, then index): the task's state at the end.
+        bool has_latest = false;
+        PollFacts latest;
+        std::int64_t pending_end = -1; // latest Pending poll with a site (last_await_site)
+        std::uint32_t pending_index = 0;
+        std::int64_t woken_at = -1; // its earliest wake no poll took yet (model), -1: none
 
-        void close(std::int64_t ts);
-        bool ended() const noexcept;
+        std::int64_t ended_at() const noexcept;
+    };
+    struct Work {
+        Summary sum;
+        DurationSamples polls, scheduled;
+        std::uint64_t touched = 0; // the add() that last saw an event of it
+    };
+    struct LongPoll { // a LongPoll warning; its message is made by snapshot()
+        std::int64_t ts = 0, value = 0;
+        std::uint32_t task = 0, index = 0; // index: the poll's in the model
+    };
+    struct WaitingPoll { // a poll seen and not counted whole yet
+        std::uint32_t index = 0;
+        bool started = false; // its start (and the stretch before it) counted
     };
     Work& task(std::uint32_t id, std::int64_t ts);
+    const Work* find(std::uint32_t id) const;
     void remember_location(std::uint32_t id, const Trace& tables);
+    /// The poll's own facts; facts() adds the stretch before it.
+    static PollFacts bar_facts(const TimelineModel& model, std::uint32_t index);
+    PollFacts facts(const TimelineModel& model, std::uint32_t index) const;
+    /// Counts a poll's start: the poll, its thread, the stretch before it.
+    void count_start(Summary& sum, DurationSamples& scheduled, const PollFacts& p) const;
+    /// Counts a closed poll's end: busy time, its duration, its outcome.
+    void count_end(Summary& sum, DurationSamples& polls, const PollFacts& p,
+                   std::vector<LongPoll>& long_polls) const;
+    static void refresh_woken(const TimelineModel& model, Work& w);
 
     StatsOptions options_;
     std::uint64_t events_ = 0;
@@ -131,7 +191,14 @@ private:
     // Task id -> index in work_ + 1 (0: none) for small ids, a map beyond.
     std::vector<std::uint32_t> dense_index_;
     std::unordered_map<std::uint32_t, std::uint32_t> sparse_index_;
-    std::vector<Warning> long_polls_; // LongPoll warnings in the order found
+    std::vector<LongPoll> long_polls_; // LongPoll warnings of the polls counted
+    // The model's cursor: polls before next_poll_ were seen; of those, the
+    // ones not counted yet (open, or at the last instant), by index.
+    std::size_t next_poll_ = 0;
+    std::vector<WaitingPoll> waiting_polls_;
+    std::uint64_t adds_ = 0;
+    std::vector<Work*> touched_; // tasks with events in this add() (its scratch)
+    std::vector<PollFacts> tail_; // their facts as of the last add(), by task
     // location_text() of the await sites seen (LostWaker messages), by id.
     std::vector<std::string> location_text_;
     std::vector<bool> location_known_;

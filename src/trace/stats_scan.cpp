@@ -1,105 +1,140 @@
 #include "stats_scan.h"
 
+#include "timeline_model.h"
+
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 
 namespace pollscope::trace {
 
 namespace {
 
-struct TaskScan {
-    std::uint32_t parent = 0;
-    bool alive = false;
-    bool idle = false;           // last poll ended Pending and no wake since
-    std::int64_t idle_since = 0; // that poll's end
-    bool received = false;       // a channel receive in its last poll
-};
-
 std::string ms_text(std::int64_t ns) {
     return std::to_string(ns / 1'000'000) + " ms";
 }
 
+/// The task's last poll starting at or before ts (model.polls() index), or kNoIndex.
+std::uint32_t last_poll_by(const TimelineModel& model, const Lane& lane, std::int64_t ts) {
+    const auto& polls = model.polls();
+    auto it = std::upper_bound(lane.polls.begin(), lane.polls.end(), ts,
+                               [&](std::int64_t t, std::uint32_t i) { return t < polls[i].start; });
+    return it == lane.polls.begin() ? kNoIndex : *(it - 1);
+}
+
+/// Peak number of a parent's children alive at once, and when it was reached.
+struct Peak {
+    std::uint32_t count = 0;
+    std::int64_t at = 0;
+};
+
 } // namespace
 
-std::vector<Warning> scan_warnings(const Trace& trace, const ScanOptions& options) {
+std::vector<Warning> scan_warnings(const TimelineModel& model, const ScanOptions& options) {
     std::vector<Warning> out;
-    std::unordered_map<std::uint32_t, TaskScan> tasks;
-    std::unordered_map<std::uint32_t, std::uint32_t> live_children, peak_children;
-    std::unordered_map<std::uint32_t, std::int64_t> peak_at;
-    auto end_task = [&](TaskScan& t) {
-        if (!t.alive)
-            return;
-        t.alive = false;
-        if (t.parent)
-            --live_children[t.parent];
-    };
-    for (const auto& e : trace.events) {
-        auto& t = tasks[e.task];
-        switch (e.kind) {
-        case EventKind::Spawn:
-            t = {};
-            t.parent = e.arg;
-            t.alive = true;
-            if (e.arg) {
-                const auto n = ++live_children[e.arg];
-                if (n > peak_children[e.arg]) {
-                    peak_children[e.arg] = n;
-                    peak_at[e.arg] = e.ts;
-                }
-            }
-            break;
-        case EventKind::PollStart:
-            t.idle = false;
-            t.received = false;
-            break;
-        case EventKind::PollEnd:
-            if (e.outcome() == Outcome::Pending) {
-                t.idle = true;
-                t.idle_since = e.ts;
-            } else {
-                end_task(t);
-            }
-            break;
-        case EventKind::Wake:
-            t.idle = false;
-            break;
-        case EventKind::ChannelRecv:
-            t.received = true;
-            break;
-        case EventKind::Cancel:
-            if (t.idle && e.ts - t.idle_since >= options.stuck_ns)
-                out.push_back({WarningKind::Stuck, e.task, e.ts, e.ts - t.idle_since,
-                               "waited " + ms_text(e.ts - t.idle_since) +
+    const auto& polls = model.polls();
+
+    // Channel receives of the tasks that were cancelled (LostMessage), by time.
+    std::unordered_map<std::uint32_t, std::vector<std::int64_t>> received;
+    for (const auto& m : model.rare_markers())
+        if (m.kind == MarkerKind::Cancel)
+            received.try_emplace(m.task);
+    if (!received.empty())
+        for (const auto& e : model.trace().events)
+            if (e.kind == EventKind::ChannelRecv)
+                if (auto it = received.find(e.task); it != received.end())
+                    it->second.push_back(e.ts);
+
+    for (const auto& m : model.rare_markers()) {
+        if (m.kind != MarkerKind::Cancel)
+            continue;
+        const int li = model.task_lane(m.task);
+        if (li < 0)
+            continue;
+        const Lane& lane = model.task_lanes()[std::size_t(li)];
+        const std::uint32_t last = last_poll_by(model, lane, m.ts);
+        // Stuck: its last poll returned Pending and no wake came after it.
+        if (last != kNoIndex) {
+            const PollBar& p = polls[last];
+            auto w = std::lower_bound(lane.wakes.begin(), lane.wakes.end(), p.end,
+                                      [](const WakeRec& x, std::int64_t t) { return x.ts < t; });
+            const bool woken = w != lane.wakes.end() && w->ts <= m.ts;
+            if (!p.open() && p.outcome == Outcome::Pending && p.end <= m.ts && !woken &&
+                m.ts - p.end >= options.stuck_ns)
+                out.push_back({WarningKind::Stuck, m.task, m.ts, m.ts - p.end,
+                               "waited " + ms_text(m.ts - p.end) +
                                    " with nothing to wake it, then was cancelled: nothing "
                                    "was ever going to wake it"});
-            if (t.received)
-                out.push_back({WarningKind::LostMessage, e.task, e.ts, 0,
-                               "received from a channel, then was cancelled before it "
-                               "finished: what it took is lost (a cancel-unsafe branch)"});
-            end_task(t);
-            break;
-        case EventKind::Fail:
-            end_task(t);
-            break;
-        default:
-            break;
         }
+        // LostMessage: a receive since its last poll started.
+        const auto& recv = received[m.task];
+        const std::int64_t since = last == kNoIndex ? INT64_MIN : polls[last].start;
+        auto r = std::lower_bound(recv.begin(), recv.end(), since);
+        if (r != recv.end() && *r <= m.ts)
+            out.push_back({WarningKind::LostMessage, m.task, m.ts, 0,
+                           "received from a channel, then was cancelled before it "
+                           "finished: what it took is lost (a cancel-unsafe branch)"});
     }
-    for (const auto& [parent, peak] : peak_children)
-        if (peak > options.flood_children)
-            out.push_back({WarningKind::TaskFlood, parent, peak_at[parent], std::int64_t(peak),
-                           std::to_string(peak) +
+
+    // TaskFlood: each spawned task is alive from its spawn to its end (the
+    // model's lifetime); a parent's children counted over time.
+    struct Step {
+        std::int64_t ts;
+        int delta; // -1 (an end) sorts before +1 (a spawn) at one instant
+        std::uint32_t parent;
+    };
+    std::vector<Step> steps;
+    for (const auto& lane : model.task_lanes()) {
+        if (!lane.spawned || lane.parent == 0)
+            continue;
+        steps.push_back({lane.first, +1, lane.parent});
+        if (lane.last >= 0)
+            steps.push_back({std::max(lane.last, lane.first), -1, lane.parent});
+    }
+    std::sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) {
+        return std::tie(a.ts, a.delta) < std::tie(b.ts, b.delta);
+    });
+    std::unordered_map<std::uint32_t, std::uint32_t> live;
+    std::unordered_map<std::uint32_t, Peak> peaks;
+    for (const auto& st : steps) {
+        auto& n = live[st.parent];
+        if (st.delta < 0) {
+            n -= n > 0;
+            continue;
+        }
+        auto& peak = peaks[st.parent];
+        if (++n > peak.count)
+            peak = {n, st.ts};
+    }
+    for (const auto& [parent, peak] : peaks)
+        if (peak.count > options.flood_children)
+            out.push_back({WarningKind::TaskFlood, parent, peak.at, std::int64_t(peak.count),
+                           std::to_string(peak.count) +
                                " tasks it spawned were alive at once: nothing bounds them "
                                "(a bounded channel would make the sender wait)"});
     std::stable_sort(out.begin(), out.end(), [](const Warning& a, const Warning& b) {
-        return a.ts != b.ts ? a.ts < b.ts : a.task < b.task;
+        return std::tie(a.ts, a.task, a.kind) < std::tie(b.ts, b.task, b.kind);
     });
     return out;
 }
 
+std::vector<Warning> scan_warnings(const Trace& trace, const ScanOptions& options) {
+    TimelineModel model;
+    model.load(trace);
+    return scan_warnings(model, options);
+}
+
 void add_scan_warnings(const Trace& trace, TraceStats& stats, const ScanOptions& options) {
-    auto found = scan_warnings(trace, options);
+    TimelineModel model;
+    model.load(trace);
+    add_scan_warnings(model, stats, options);
+}
+
+void add_scan_warnings(const TimelineModel& model, TraceStats& stats, const ScanOptions& options) {
+    auto found = scan_warnings(model, options);
     if (found.empty())
         return;
     for (const auto& w : found)

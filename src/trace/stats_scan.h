@@ -27,9 +27,16 @@ struct ScanOptions {
     std::uint32_t flood_children = 200;
 };
 
-/// The scan's warnings, by time. Events must be in time order.
+class TimelineModel;
+
+/// The scan's warnings, by time: read from the model's polls, wakes,
+/// markers and lifetimes (and the trace's channel receives).
+std::vector<Warning> scan_warnings(const TimelineModel& model, const ScanOptions& options = {});
+/// The same of a model built from `trace`.
 std::vector<Warning> scan_warnings(const Trace& trace, const ScanOptions& options = {});
 /// Adds scan_warnings() to `stats` (warnings kept by time, task bits set).
+void add_scan_warnings(const TimelineModel& model, TraceStats& stats,
+                       const ScanOptions& options = {});
 void add_scan_warnings(const Trace& trace, TraceStats& stats, const ScanOptions& options = {});
 
 } // namespace pollscope::trace

@@ -1,6 +1,10 @@
 #include "step_axis.h"
 
+#include "timeline_model.h"
+
 #include <algorithm>
+#include <climits>
+#include <utility>
 
 namespace pollscope::trace {
 
@@ -12,7 +16,8 @@ bool takes_a_step(EventKind k) {
 }
 } // namespace
 
-Trace StepAxis::build(const Trace& t) {
+Trace StepAxis::build(const TimelineModel& model) {
+    const Trace& t = model.trace();
     pos_.clear();
     real_.clear();
     breaks_.clear();
@@ -25,6 +30,15 @@ Trace StepAxis::build(const Trace& t) {
     out.events.reserve(t.events.size());
     pos_.reserve(t.events.size());
     real_.reserve(t.events.size());
+    // The model's polls by start, each with its end (open: never): a gap
+    // after instant T has a poll running when one started by T ends after it.
+    std::vector<std::pair<std::int64_t, std::int64_t>> runs;
+    runs.reserve(model.polls().size());
+    for (const auto& p : model.polls())
+        runs.emplace_back(p.start, p.open() ? INT64_MAX : p.end);
+    std::sort(runs.begin(), runs.end());
+    std::size_t next_run = 0;
+    std::int64_t running_until = INT64_MIN; // latest end of the polls started so far
     std::int64_t pos = 0;
     bool first = true;
     std::int64_t last_real = 0;
@@ -32,13 +46,17 @@ Trace StepAxis::build(const Trace& t) {
     // that is long for this trace: a hundredth of it, and at least kBreakAfterNs.
     const std::int64_t span = t.events.empty() ? 0 : t.events.back().ts - t.events.front().ts;
     const std::int64_t threshold = std::max(kBreakAfterNs, span / 100);
-    int running = 0;
     for (const Event& e : t.events) {
         if (!first && takes_a_step(e.kind)) {
             const std::int64_t gap = e.ts - last_real;
-            if (gap > threshold && running == 0) {
-                breaks_.push_back({pos + kStep / 2, pos + kStep / 2 + kBreakSteps * kStep, gap});
-                pos += kBreakSteps * kStep;
+            if (gap > threshold) {
+                for (; next_run < runs.size() && runs[next_run].first <= last_real; ++next_run)
+                    running_until = std::max(running_until, runs[next_run].second);
+                if (running_until <= last_real) {
+                    breaks_.push_back(
+                        {pos + kStep / 2, pos + kStep / 2 + kBreakSteps * kStep, gap});
+                    pos += kBreakSteps * kStep;
+                }
             }
             pos += kStep;
         }
@@ -46,10 +64,6 @@ Trace StepAxis::build(const Trace& t) {
             first = false;
             last_real = e.ts;
         }
-        if (e.kind == EventKind::PollStart)
-            ++running;
-        else if (e.kind == EventKind::PollEnd && running > 0)
-            --running;
         Event w = e;
         w.ts = pos;
         out.events.push_back(w);

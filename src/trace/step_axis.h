@@ -19,6 +19,8 @@
 
 namespace pollscope::trace {
 
+class TimelineModel;
+
 class StepAxis {
 public:
     /// Units of warped time per step.
@@ -33,8 +35,9 @@ public:
         std::int64_t real_gap = 0;       // ns of real (or virtual) time it stands for
     };
 
-    /// The trace on the step axis (events in `t`'s order, tables as they are).
-    Trace build(const Trace& t);
+    /// The model's trace on the step axis (events in its order, tables as
+    /// they are); whether a poll runs across a gap is read from its polls.
+    Trace build(const TimelineModel& model);
 
     /// Real time at a warped position (interpolated inside a step).
     std::int64_t real_time(std::int64_t pos) const;

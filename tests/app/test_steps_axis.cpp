@@ -32,7 +32,9 @@ private slots:
         ev(100'000'000, trace::EventKind::PollStart);
         ev(100'000'100, trace::EventKind::PollEnd);
         StepAxis axis;
-        const auto w = axis.build(t);
+        trace::TimelineModel model;
+        model.load(t);
+        const auto w = axis.build(model);
         QCOMPARE(w.events.size(), t.events.size());
         // Same instant, one step each; the name shares its spawn's step.
         QCOMPARE(w.events[0].ts, std::int64_t(0));
@@ -63,7 +65,7 @@ private slots:
         real.load(run.recorder().snapshot());
         StepAxis axis;
         TraceStore steps;
-        steps.load(axis.build(real.trace()));
+        steps.load(axis.build(real));
         QCOMPARE(steps.polls().size(), real.polls().size());
 
         TimelineView view;
