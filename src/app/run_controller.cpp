@@ -95,8 +95,14 @@ RunController::Start RunController::start(bool paused) {
     clear();
     discard_run_ = false;
     emit starting();
-    // Paused: the first poll waits at the gate for a step.
-    if (!runner_->start(*r.example, r.knobs, paused)) {
+    // Paused: the first poll waits at the gate for a step. A short run on
+    // the virtual clock may be over before start() returns (the runner
+    // then reports it at once): its end is handled once the feed runs.
+    ++starts_;
+    starting_run_ = true;
+    const bool started = runner_->start(*r.example, r.knobs, paused);
+    starting_run_ = false;
+    if (!started) {
         emit error_reported(paused ? tr("Cannot step") : tr("Cannot run"),
                             tr("The previous run of this example is still stopping."));
         return Start::Refused;
@@ -104,6 +110,14 @@ RunController::Start RunController::start(bool paused) {
     feed_->start(runner_->shared_recorder());
     tick_->start();
     emit state_changed();
+    if (early_end_) {
+        // After the caller has shown the start; not if another run started since.
+        QTimer::singleShot(0, this,
+                           [this, end = *std::exchange(early_end_, std::nullopt), run = starts_] {
+                               if (run == starts_)
+                                   on_finished(end.first, end.second);
+                           });
+    }
     return Start::Started;
 }
 
@@ -222,6 +236,10 @@ void RunController::on_tick() {
 }
 
 void RunController::on_finished(const QString& id, const QString& result) {
+    if (starting_run_) {
+        early_end_.emplace(id, result);
+        return;
+    }
     tick_->stop();
     const bool shown = !discard_run_;
     if (shown) {

@@ -19,6 +19,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 
 class QTimer;
 
@@ -139,7 +141,10 @@ private:
     enum class Pending { None, Run, Step };
     Pending pending_ = Pending::None; // pressed while the last run was stopping
     int pending_steps_ = 1;
-    bool discard_run_ = false; // events of a reset run are not drained
+    bool discard_run_ = false;                             // events of a reset run are not drained
+    bool starting_run_ = false;                            // inside runner_->start()
+    std::uint64_t starts_ = 0;                             // runs started so far
+    std::optional<std::pair<QString, QString>> early_end_; // reported inside start()
 };
 
 } // namespace pollscope::app
