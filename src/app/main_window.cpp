@@ -138,13 +138,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(run_.get(), &RunController::blocked, this, &MainWindow::on_blocked);
     connect(run_.get(), &RunController::state_changed, this, &MainWindow::update_actions);
     connect(run_.get(), &RunController::run_finished, this, &MainWindow::on_run_finished);
-    connect(run_.get(), &RunController::queued_done, this,
-            [this](RunController::Start s, int steps) {
-                if (steps == 0)
-                    show_run_start(s);
-                else
-                    show_step_start(s, steps);
-            });
+    connect(run_.get(), &RunController::queued_done, this, &MainWindow::show_start);
     connect(run_.get(), &RunController::error_reported, this, &MainWindow::report_error);
     setup_views();
     setup_actions();
@@ -425,28 +419,7 @@ void MainWindow::clear_views() {
 }
 
 void MainWindow::run() {
-    show_run_start(run_->run());
-}
-
-void MainWindow::show_run_start(RunController::Start s) {
-    using Start = RunController::Start;
-    switch (s) {
-    case Start::Nothing:
-    case Start::Refused: // error_reported says why
-        return;
-    case Start::Queued:
-        status_label_->setText(tr("Starting as soon as the previous run has stopped…"));
-        return;
-    case Start::Resumed:
-        ui_->timeline->set_waiting_task(0);
-        status_label_->setText(tr("Running %1").arg(current_example_id()));
-        return;
-    case Start::Started:
-        ui_->timeline->set_follow_live(true);
-        update_events_sent();
-        status_label_->setText(tr("Running %1").arg(current_example_id()));
-        return;
-    }
+    show_start(run_->run(), 0);
 }
 
 void MainWindow::pause() {
@@ -462,26 +435,27 @@ void MainWindow::toggle_run() {
 }
 
 void MainWindow::step(int n) {
-    show_step_start(run_->step(n), n);
+    show_start(run_->step(n), n);
 }
 
-void MainWindow::show_step_start(RunController::Start s, int n) {
+void MainWindow::show_start(RunController::Start s, int steps) {
     using Start = RunController::Start;
-    switch (s) {
-    case Start::Nothing:
-    case Start::Refused: // error_reported says why
+    if (s == Start::Nothing || s == Start::Refused) // (error_reported says why)
         return;
-    case Start::Queued:
-        status_label_->setText(tr("Stepping as soon as the previous run has stopped…"));
-        return;
-    case Start::Started:
-        ui_->timeline->set_follow_live(true);
-        [[fallthrough]];
-    case Start::Resumed:
-        ui_->timeline->set_waiting_task(0);
-        status_label_->setText(n == 1 ? tr("Stepping one poll") : tr("Stepping %1 polls").arg(n));
+    if (s == Start::Queued) {
+        status_label_->setText(steps == 0
+                                   ? tr("Starting as soon as the previous run has stopped…")
+                                   : tr("Stepping as soon as the previous run has stopped…"));
         return;
     }
+    if (s == Start::Started) {
+        ui_->timeline->set_follow_live(true);
+        update_events_sent();
+    }
+    ui_->timeline->set_waiting_task(0);
+    status_label_->setText(steps == 0   ? tr("Running %1").arg(current_example_id())
+                           : steps == 1 ? tr("Stepping one poll")
+                                        : tr("Stepping %1 polls").arg(steps));
 }
 
 void MainWindow::reset() {
@@ -637,8 +611,7 @@ void MainWindow::update_log_task_filter() {
     ui_->logTaskFilter->addItem(tr("all tasks"), 0);
     for (const auto& t : tasks)
         if (t.id != 0)
-            ui_->logTaskFilter->addItem(
-                QStringLiteral("%1 (#%2)").arg(store_->task_label(t.id)).arg(t.id), t.id);
+            ui_->logTaskFilter->addItem(store_->task_title(t.id), t.id);
     const int i = ui_->logTaskFilter->findData(current);
     ui_->logTaskFilter->setCurrentIndex(std::max(0, i));
     if (i < 0 && current != 0)

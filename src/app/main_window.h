@@ -112,9 +112,8 @@ private:
     void load_knobs(const ExampleInfo& example);
     void show_example_of_trace();
     void update_actions();
-    /// Shows what Run or Step did (also when done after a queue).
-    void show_run_start(RunController::Start s);
-    void show_step_start(RunController::Start s, int n);
+    /// Shows what Run (`steps` 0) or Step did (also when done after a queue).
+    void show_start(RunController::Start s, int steps);
     /// Shows what the run controller added to the store.
     void show_fed();
     void on_tick();

@@ -63,6 +63,12 @@ std::string Trace::location_text(std::uint32_t id) const {
     return s;
 }
 
+std::string Trace::short_location_text(std::uint32_t id) const {
+    std::string s = location_text(id);
+    const auto slash = s.find_last_of("/\\");
+    return slash == std::string::npos ? s : s.substr(slash + 1);
+}
+
 void sort_events(std::vector<Event>& events) {
     std::stable_sort(events.begin(), events.end(),
                      [](const Event& a, const Event& b) { return a.ts < b.ts; });

@@ -1,5 +1,7 @@
 #include "stats_scan.h"
 
+#include "duration_text.h"
+
 #include <algorithm>
 #include <string>
 #include <unordered_map>
@@ -15,10 +17,6 @@ struct TaskScan {
     std::int64_t idle_since = 0; // that poll's end
     bool received = false;       // a channel receive in its last poll
 };
-
-std::string ms_text(std::int64_t ns) {
-    return std::to_string(ns / 1'000'000) + " ms";
-}
 
 } // namespace
 
@@ -70,7 +68,7 @@ std::vector<Warning> scan_warnings(const Trace& trace, const ScanOptions& option
         case EventKind::Cancel:
             if (t.idle && e.ts - t.idle_since >= options.stuck_ns)
                 out.push_back({WarningKind::Stuck, e.task, e.ts, e.ts - t.idle_since,
-                               "waited " + ms_text(e.ts - t.idle_since) +
+                               "waited " + duration_text(e.ts - t.idle_since) +
                                    " with nothing to wake it, then was cancelled: nothing "
                                    "was ever going to wake it"});
             if (t.received)
