@@ -51,7 +51,7 @@ void SelectionSync::select_task(std::uint32_t task, int poll) {
     sync_log();
 }
 
-void SelectionSync::sync_table() {
+void SelectionSync::sync_table() const {
     const int row = v_.model->row_of(task_);
     if (row < 0)
         return;
@@ -64,7 +64,7 @@ void SelectionSync::sync_table() {
     }
 }
 
-void SelectionSync::sync_log() {
+void SelectionSync::sync_log() const {
     // The event row of the clicked poll (its PollStart: the first row at
     // its start time that belongs to the task).
     const auto& polls = store_.polls();
@@ -82,7 +82,7 @@ void SelectionSync::sync_log() {
     }
 }
 
-void SelectionSync::sync_code() {
+void SelectionSync::sync_code() const {
     std::uint32_t site = 0;
     const auto& polls = store_.polls();
     if (poll_ >= 0 && std::size_t(poll_) < polls.size()) {

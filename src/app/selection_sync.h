@@ -53,13 +53,13 @@ public:
     bool follows() const noexcept { return task_ == 0 || auto_; }
 
     /// The table's current row to the selected task (after the table's rows changed).
-    void sync_table();
+    void sync_table() const;
     /// The code panel to the selected poll's await site, else to where the
     /// selected task last stopped.
-    void sync_code();
+    void sync_code() const;
 
 private:
-    void sync_log();
+    void sync_log() const;
 
     const TraceStore& store_;
     Views v_;
