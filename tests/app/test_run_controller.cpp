@@ -148,9 +148,11 @@ private slots:
         const Start s = c.run();
         // (The stopped run may already be gone: then it starts at once.)
         QCOMPARE(s, stopping ? Start::Queued : Start::Started);
-        QVERIFY(run_until([&] { return !done.isEmpty(); }));
-        QVERIFY(!done.first().at(2).toBool());
+        // (A stopped run that ended before run() and was replaced by the new
+        // one is not reported: the runner drops an old run's end.)
         if (s == Start::Queued) {
+            QVERIFY(run_until([&] { return !done.isEmpty(); }));
+            QVERIFY(!done.first().at(2).toBool());
             QVERIFY(run_until([&] { return queued.count() == 1; }));
             QCOMPARE(queued.first().at(0).value<Start>(), Start::Started);
             QCOMPARE(queued.first().at(1).toInt(), 0); // a Run, not a Step
