@@ -129,11 +129,7 @@ QString EventLogModel::waits_on(std::uint32_t resource) const {
 
 QString EventLogModel::details(const Event& e) const {
     const auto& t = store_->trace();
-    auto loc = [&t](std::uint32_t id) {
-        QString s = qs(t.location_text(id));
-        const int slash = s.lastIndexOf(QLatin1Char('/'));
-        return slash >= 0 ? s.mid(slash + 1) : s;
-    };
+    auto loc = [&t](std::uint32_t id) { return qs(t.short_location_text(id)); };
     switch (e.kind) {
     case EventKind::Spawn:
         return e.arg ? QStringLiteral("by %1 at %2").arg(store_->task_label(e.arg), loc(e.arg2))

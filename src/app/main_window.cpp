@@ -1,16 +1,14 @@
 #include "main_window.h"
 
 #include "about_dialog.h"
-#include "gui_read_lock.h"
 #include "recent_files.h"
+#include "selection_sync.h"
 #include "step_axis.h"
-#include "timeline_feed.h"
 #include "timeline_palette.h"
 
 #include "event_log_model.h"
 #include "example_panel.h"
 #include "example_runner.h"
-#include "live_stats.h"
 #include "stats.h"
 #include "stats_scan.h"
 #include "task_sort_proxy.h"
@@ -24,7 +22,6 @@
 #include <QCloseEvent>
 #include <QCoroFuture>
 #include <QCoroTask>
-#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -43,7 +40,6 @@
 #include <QStandardItemModel>
 #include <QSvgGenerator>
 #include <QThread>
-#include <QThreadPool>
 #include <QTimer>
 #include <QtConcurrent>
 
@@ -121,27 +117,31 @@ QIcon themed(const char* name, QStyle::StandardPixmap fallback, QWidget* w) {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , ui_(std::make_unique<Ui::MainWindow>())
-    , store_(std::make_unique<TraceStore>())
-    , read_lock_(std::make_unique<GuiReadLock>(store_->mutex()))
-    , live_stats_(std::make_unique<LiveStats>())
-    , feed_(std::make_unique<TimelineFeed>(*store_, live_stats_.get())) {
+    , run_(std::make_unique<RunController>([this] {
+        // What Run and Step start: the panel's example with its knobs.
+        RunController::Request r;
+        r.example = ui_->examplePanel->example();
+        if (r.example)
+            r.knobs = ui_->examplePanel->knob_values();
+        return r;
+    }))
+    , store_(&run_->store()) {
     init_resources();
     ui_->setupUi(this);
     setWindowIcon(QIcon(QStringLiteral(":/icons/pollscope.svg")));
-    runner_ = new ExampleRunner(this);
-    tick_ = new QTimer(this);
-    tick_->setInterval(TimelineView::kLiveRefreshMs);
-    connect(tick_, &QTimer::timeout, this, &MainWindow::on_tick);
-    connect(runner_, &ExampleRunner::finished, this, &MainWindow::on_run_finished);
-    connect(runner_, &ExampleRunner::blocked, this, [this](quint64 task) {
-        drain_now();
-        ui_->timeline->set_waiting_task(std::uint32_t(task));
-        status_label_->setText(tr("Paused before polling %1 — Step (S) lets it run one poll")
-                                   .arg(store_->task_label(std::uint32_t(task))));
-        // Follow the waiting task unless the person picked one.
-        if (selected_task_ == 0 || auto_selected_ || selected_task_ == task)
-            auto_select(std::uint32_t(task));
+    connect(run_.get(), &RunController::store_reset, this, &MainWindow::clear_views);
+    connect(run_.get(), &RunController::starting, this, [this] {
+        viewing_file_ = false;
+        save_knobs();
     });
+    connect(run_.get(), &RunController::fed, this, &MainWindow::show_fed);
+    connect(run_.get(), &RunController::stats_ready, this, &MainWindow::show_stats);
+    connect(run_.get(), &RunController::ticked, this, &MainWindow::on_tick);
+    connect(run_.get(), &RunController::blocked, this, &MainWindow::on_blocked);
+    connect(run_.get(), &RunController::state_changed, this, &MainWindow::update_actions);
+    connect(run_.get(), &RunController::run_finished, this, &MainWindow::on_run_finished);
+    connect(run_.get(), &RunController::queued_done, this, &MainWindow::show_start);
+    connect(run_.get(), &RunController::error_reported, this, &MainWindow::report_error);
     setup_views();
     setup_actions();
 
@@ -159,9 +159,9 @@ MainWindow::MainWindow(QWidget* parent)
         if (ui_->examplePanel->example() == &e)
             return;
         save_knobs();
-        if (runner_->running())
+        if (run_->running())
             reset();
-        clear_trace();
+        run_->clear();
         ui_->examplePanel->set_example(&e);
         load_knobs(e);
         viewing_file_ = false;
@@ -193,11 +193,7 @@ MainWindow::MainWindow(QWidget* parent)
     update_actions();
 }
 
-MainWindow::~MainWindow() {
-    feed_->stop();
-    runner_->stop();
-    runner_->wait(5000);
-}
+MainWindow::~MainWindow() = default; // the controller stops the feed and the run
 
 TimelineView* MainWindow::timeline() const {
     return ui_->timeline;
@@ -332,8 +328,6 @@ void MainWindow::setup_views() {
     connect(ui_->timeline, &TimelineView::follow_live_changed, ui_->followLive,
             &QCheckBox::setChecked);
     connect(ui_->fitButton, &QPushButton::clicked, ui_->timeline, &TimelineView::fit);
-    connect(ui_->timeline, &TimelineView::task_clicked, this,
-            [this](quint64 task, int poll) { select_task(std::uint32_t(task), poll); });
 
     task_model_ = new TaskTableModel(this);
     task_proxy_ = new TaskSortProxy(task_model_, this);
@@ -348,16 +342,8 @@ void MainWindow::setup_views() {
     ui_->taskTable->setAlternatingRowColors(true);
     connect(ui_->taskFilter, &QLineEdit::textChanged, task_proxy_,
             &QSortFilterProxyModel::setFilterFixedString);
-    connect(ui_->taskTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& cur) {
-                if (!cur.isValid())
-                    return;
-                const auto task = std::uint32_t(cur.data(TaskTableModel::TaskIdRole).toULongLong());
-                if (task != selected_task_)
-                    select_task(task);
-            });
 
-    log_model_ = new EventLogModel(store_.get(), this);
+    log_model_ = new EventLogModel(store_, this);
     ui_->eventLog->setModel(log_model_);
     ui_->eventLog->setSelectionBehavior(QAbstractItemView::SelectRows);
     ui_->eventLog->verticalHeader()->hide();
@@ -377,6 +363,16 @@ void MainWindow::setup_views() {
     connect(ui_->logTaskFilter, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int) {
         log_model_->set_task_filter(std::uint32_t(ui_->logTaskFilter->currentData().toUInt()));
     });
+
+    SelectionSync::Views views;
+    views.timeline = ui_->timeline;
+    views.table = ui_->taskTable;
+    views.proxy = task_proxy_;
+    views.model = task_model_;
+    views.log = ui_->eventLog;
+    views.log_model = log_model_;
+    views.code = ui_->examplePanel;
+    selection_ = new SelectionSync(*store_, views, this);
 }
 
 QString MainWindow::current_example_id() const {
@@ -394,25 +390,19 @@ bool MainWindow::select_example(const QString& id) {
 }
 
 bool MainWindow::running() const {
-    return runner_->running();
+    return run_->running();
 }
 
-void MainWindow::clear_trace() {
-    feed_->stop();
-    auto old = std::make_shared<TraceStore>(); // freed on a worker, as in open_trace()
-    {
-        GuiReadLock::Exclusive x(*read_lock_);
-        *old = std::move(*store_);
-        store_->clear();
-    }
-    QThreadPool::globalInstance()->start([old = std::move(old)]() mutable { old.reset(); });
-    applied_seen_ = 0;
-    live_stats_->clear();
-    stats_dirty_ = false;
-    stats_clock_.invalidate();
-    selected_task_ = 0;
-    selected_poll_ = -1;
-    auto_selected_ = false;
+std::uint32_t MainWindow::selected_task() const {
+    return selection_->selected_task();
+}
+
+void MainWindow::select_task(std::uint32_t task, int poll) {
+    selection_->select_task(task, poll);
+}
+
+void MainWindow::clear_views() {
+    selection_->clear();
     task_model_->clear();
     log_model_->refresh();
     ui_->timeline->set_waiting_task(0);
@@ -423,130 +413,82 @@ void MainWindow::clear_trace() {
 }
 
 void MainWindow::run() {
-    if (runner_->stopping()) {
-        // Reset (or a switch) just stopped the last run: start when it is gone.
-        pending_ = Pending::Run;
-        status_label_->setText(tr("Starting as soon as the previous run has stopped…"));
-        return;
-    }
-    if (runner_->running()) {
-        runner_->resume();
-        ui_->timeline->set_waiting_task(0);
-        status_label_->setText(tr("Running %1").arg(current_example_id()));
-        update_actions();
-        return;
-    }
-    const auto* e = ui_->examplePanel->example();
-    if (!e)
-        return;
-    clear_trace();
-    viewing_file_ = false;
-    discard_run_ = false;
-    save_knobs();
-    if (!runner_->start(*e, ui_->examplePanel->knob_values())) {
-        report_error(tr("Cannot run"), tr("The previous run of this example is still stopping."));
-        return;
-    }
-    feed_->start(runner_->shared_recorder());
-    ui_->timeline->set_follow_live(true);
-    ui_->examplePanel->set_events_sent(runner_->state()->control.events_sent());
-    tick_->start();
-    status_label_->setText(tr("Running %1").arg(e->id));
-    update_actions();
+    show_start(run_->run(), 0);
 }
 
 void MainWindow::pause() {
-    if (!runner_->running())
-        return;
-    runner_->pause();
-    status_label_->setText(tr("Pausing at the next poll…"));
-    update_actions();
+    if (run_->pause())
+        status_label_->setText(tr("Pausing at the next poll…"));
 }
 
 void MainWindow::toggle_run() {
-    if (runner_->running() && !runner_->stopping() && !runner_->paused())
+    if (run_->can_pause())
         pause();
     else
         run();
 }
 
 void MainWindow::step(int n) {
-    if (runner_->stopping()) {
-        pending_ = Pending::Step;
-        pending_steps_ = n;
-        status_label_->setText(tr("Stepping as soon as the previous run has stopped…"));
+    show_start(run_->step(n), n);
+}
+
+void MainWindow::show_start(RunController::Start s, int steps) {
+    using Start = RunController::Start;
+    if (s == Start::Nothing || s == Start::Refused) // (error_reported says why)
+        return;
+    if (s == Start::Queued) {
+        status_label_->setText(steps == 0
+                                   ? tr("Starting as soon as the previous run has stopped…")
+                                   : tr("Stepping as soon as the previous run has stopped…"));
         return;
     }
-    if (!runner_->running()) {
-        const auto* e = ui_->examplePanel->example();
-        if (!e)
-            return;
-        clear_trace();
-        viewing_file_ = false;
-        discard_run_ = false;
-        save_knobs();
-        // Start paused: the first poll waits at the gate for this step.
-        if (!runner_->start(*e, ui_->examplePanel->knob_values(), true)) {
-            report_error(tr("Cannot step"),
-                         tr("The previous run of this example is still stopping."));
-            return;
-        }
-        feed_->start(runner_->shared_recorder());
+    if (s == Start::Started) {
         ui_->timeline->set_follow_live(true);
-        tick_->start();
+        update_events_sent();
     }
     ui_->timeline->set_waiting_task(0);
-    runner_->step(n);
-    status_label_->setText(n == 1 ? tr("Stepping one poll") : tr("Stepping %1 polls").arg(n));
-    update_actions();
+    status_label_->setText(steps == 0   ? tr("Running %1").arg(current_example_id())
+                           : steps == 1 ? tr("Stepping one poll")
+                                        : tr("Stepping %1 polls").arg(steps));
 }
 
 void MainWindow::reset() {
-    pending_ = Pending::None;
-    if (runner_->running()) {
-        discard_run_ = true;
-        feed_->stop();
-        runner_->stop();
-    }
-    tick_->stop();
-    clear_trace();
+    run_->reset();
     status_label_->setText(tr("Reset"));
-    update_actions();
 }
 
 void MainWindow::shutdown() {
-    if (!runner_->shutdown())
+    if (!run_->shutdown())
         status_label_->setText(tr("This example has no shutdown signal"));
     else
-        status_label_->setText(runner_->paused()
+        status_label_->setText(run_->paused()
                                    ? tr("Shutdown sent: Step or Run to watch the tasks exit")
                                    : tr("Shutdown sent: the loops finish what they hold and exit"));
-    update_actions();
 }
 
 void MainWindow::send_events(int n) {
     // After Shutdown the buttons are off: the loop is finishing what it holds.
-    const auto* st = runner_->state();
-    if (st && st->control.shutdown_requested() && runner_->running()) {
+    const auto* st = runner()->state();
+    if (st && st->control.shutdown_requested() && run_->running()) {
         status_label_->setText(tr("Not sent: Shutdown was sent, the event loop is finishing"));
         return;
     }
-    if (!runner_->send_events(n))
-        status_label_->setText(runner_->running() ? tr("Not sent: the event loop is shutting down")
-                                                  : tr("Not sent: the example is not running"));
+    if (!run_->send_events(n))
+        status_label_->setText(run_->running() ? tr("Not sent: the event loop is shutting down")
+                                               : tr("Not sent: the example is not running"));
     update_events_sent();
 }
 
 void MainWindow::update_events_sent() {
     // The counter is the control's count: exactly the events the example took.
-    if (const auto* st = runner_->state())
+    if (const auto* st = runner()->state())
         ui_->examplePanel->set_events_sent(st->control.events_sent());
 }
 
 void MainWindow::update_actions() {
     // A run that is stopping (Reset) counts as gone: Run and Step queue.
-    const bool run = runner_->running() && !runner_->stopping();
-    const bool paused = runner_->paused();
+    const bool run = run_->running() && !run_->stopping();
+    const bool paused = run_->paused();
     const bool has_example = ui_->examplePanel->example() != nullptr;
     ui_->actionRun->setEnabled(has_example && (!run || paused));
     ui_->actionPause->setEnabled(run && !paused);
@@ -554,7 +496,7 @@ void MainWindow::update_actions() {
     ui_->actionStepN->setEnabled(has_example);
     ui_->actionReset->setEnabled(run || !store_->empty());
     const auto* e = ui_->examplePanel->example();
-    const bool shutting_down = run && runner_->state()->control.shutdown_requested();
+    const bool shutting_down = run && runner()->state()->control.shutdown_requested();
     ui_->actionShutdown->setEnabled(run && e && e->has_shutdown && !shutting_down);
     ui_->actionExport->setEnabled(!store_->empty());
     ui_->actionRun->setText(run && paused ? tr("Resume") : tr("Run"));
@@ -563,23 +505,11 @@ void MainWindow::update_actions() {
 }
 
 void MainWindow::drain_now() {
-    if (discard_run_)
-        return;
-    {
-        // The feed needs the store's lock to apply what is left.
-        GuiReadLock::Unlocked unlocked(*read_lock_);
-        feed_->flush();
-    }
-    show_fed();
+    run_->drain_now();
 }
 
 void MainWindow::show_fed() {
     // The feed built the model on its thread; this one only shows it.
-    const auto applied = feed_->applied();
-    if (discard_run_ || applied == applied_seen_)
-        return;
-    applied_seen_ = applied;
-    stats_dirty_ = true;
     log_model_->refresh();
     if (!update_steps())
         ui_->timeline->store_changed();
@@ -597,7 +527,7 @@ void MainWindow::set_steps_axis(bool on) {
 
 void MainWindow::attach_timeline() {
     if (!steps_ || !update_steps())
-        ui_->timeline->set_step_axis(nullptr, nullptr, store_.get());
+        ui_->timeline->set_step_axis(nullptr, nullptr, store_);
 }
 
 bool MainWindow::update_steps() {
@@ -609,28 +539,11 @@ bool MainWindow::update_steps() {
         steps_generation_ = store_->generation();
         steps_store_->load(step_axis_.build(*store_));
     }
-    ui_->timeline->set_step_axis(steps_store_.get(), &step_axis_, store_.get());
+    ui_->timeline->set_step_axis(steps_store_.get(), &step_axis_, store_);
     return true;
 }
 
 void MainWindow::on_tick() {
-    show_fed();
-    ++ticks_;
-    // The task table: LiveStats accumulates every drained batch and takes
-    // its snapshots on its own thread; this thread asks for one at most every
-    // 250 ms (and while the real clock runs even without new events, so Idle
-    // and Total grow as tasks wait) and shows it when it is ready.
-    if (auto s = live_stats_->take())
-        show_stats(std::move(*s));
-    const auto* st = runner_->state();
-    const bool live =
-        st && st->recorded && !st->virtual_clock && runner_->running() && !runner_->paused();
-    if ((stats_dirty_ || live) && !live_stats_->pending() &&
-        (!stats_clock_.isValid() || stats_clock_.elapsed() >= 250)) {
-        stats_dirty_ = false;
-        stats_clock_.start();
-        live_stats_->request(live ? std::max(st->now(), store_->end_ts()) : -1);
-    }
     update_events_sent();
     follow_now();
 }
@@ -639,15 +552,13 @@ void MainWindow::follow_now() {
     // Follow live keeps moving with the clock while the run is live, even
     // when no event arrives (an idle example must not look frozen). The
     // virtual clock stands still while nothing happens; a paused run too.
-    const auto* st = runner_->state();
     auto* tl = ui_->timeline;
-    const bool live = st && st->recorded && !st->virtual_clock && runner_->running() &&
-                      !runner_->paused() && !store_->empty() && !ui_->timeline->steps_mode();
+    const bool live = run_->live() && !store_->empty() && !ui_->timeline->steps_mode();
     // Waiting tasks' lines reach the present while the run is live.
-    tl->set_live_now(live ? st->now() : -1);
+    tl->set_live_now(live ? run_->now() : -1);
     if (!live || !tl->follow_live())
         return;
-    const std::int64_t now = std::max(st->now(), store_->end_ts());
+    const std::int64_t now = std::max(run_->now(), store_->end_ts());
     TimeMapping m = tl->mapping();
     if (now - store_->start_ts() < 20'000'000'000LL)
         m.fit(store_->start_ts(), now); // grow with the run for its first seconds
@@ -659,10 +570,8 @@ void MainWindow::follow_now() {
 void MainWindow::refresh_stats() {
     // A trace opened from a file has no accumulator behind it: its numbers
     // were computed whole, once, beside the model (open_trace()).
-    stats_dirty_ = false;
-    stats_clock_.start();
     if (!viewing_file_)
-        show_stats(live_stats_->snapshot_now());
+        show_stats(run_->stats_now());
     else if (file_stats_) // computed once, off this thread (receive_file_stats)
         show_stats(*file_stats_);
 }
@@ -671,36 +580,23 @@ void MainWindow::show_stats(trace::TraceStats stats) {
     // The whole-trace scan's warnings (stuck, lost message, task flood), once
     // the run is over: one pass over the events, not on every live refresh
     // (an opened file's come with its statistics).
-    if (!runner_->running() && !viewing_file_)
+    if (!run_->running() && !viewing_file_)
         trace::add_scan_warnings(*store_, stats);
     const int rows = task_model_->rowCount();
-    task_model_->set_stats(std::move(stats), store_.get());
+    task_model_->set_stats(std::move(stats), store_);
     // Columns fit their contents (values grow during a run: no "521.1 …").
     if (task_model_->rowCount() < 300 && (task_model_->rowCount() != rows || ++refreshes_ % 4 == 0))
         ui_->taskTable->resizeColumnsToContents();
     // Keep a task selected while the run goes on (the first, the example's
     // main task, unless the person picked one): the table row, and the
     // code line it waits at now.
-    if (selected_task_ == 0 && runner_->running() && !store_->task_lanes().empty())
-        auto_select(store_->task_lanes().front().key);
-    else if (selected_task_ != 0)
-        select_in_table(selected_task_);
-    update_code_highlight();
+    if (selection_->selected_task() == 0 && run_->running() && !store_->task_lanes().empty())
+        selection_->auto_select(store_->task_lanes().front().key);
+    else if (selection_->selected_task() != 0)
+        selection_->sync_table();
+    selection_->sync_code();
     update_log_task_filter();
     update_actions();
-}
-
-void MainWindow::select_in_table(std::uint32_t task) {
-    const int row = task_model_->row_of(task);
-    if (row < 0)
-        return;
-    const QModelIndex pi = task_proxy_->mapFromSource(task_model_->index(row, 0));
-    if (pi.isValid() && ui_->taskTable->currentIndex().row() != pi.row()) {
-        QSignalBlocker b(ui_->taskTable->selectionModel());
-        ui_->taskTable->selectionModel()->setCurrentIndex(pi, QItemSelectionModel::ClearAndSelect |
-                                                                  QItemSelectionModel::Rows);
-        ui_->taskTable->scrollTo(pi);
-    }
 }
 
 void MainWindow::update_log_task_filter() {
@@ -718,8 +614,7 @@ void MainWindow::update_log_task_filter() {
     ui_->logTaskFilter->addItem(tr("all tasks"), 0);
     for (std::size_t i = 0; i < listed; ++i)
         if (const auto id = tasks[i].id; id != 0)
-            ui_->logTaskFilter->addItem(
-                QStringLiteral("%1 (#%2)").arg(store_->task_label(id)).arg(id), id);
+            ui_->logTaskFilter->addItem(store_->task_title(id), id);
     if (tasks.size() > listed) {
         ui_->logTaskFilter->addItem(tr("… %1 more tasks not listed").arg(tasks.size() - listed),
                                     QVariant());
@@ -733,12 +628,18 @@ void MainWindow::update_log_task_filter() {
         log_model_->set_task_filter(0);
 }
 
-void MainWindow::on_run_finished(const QString& id, const QString& result) {
-    tick_->stop();
+void MainWindow::on_blocked(std::uint32_t task) {
+    ui_->timeline->set_waiting_task(task);
+    status_label_->setText(tr("Paused before polling %1 — Step (S) lets it run one poll")
+                               .arg(store_->task_label(task)));
+    // Follow the waiting task unless the person picked one.
+    if (selection_->follows() || selection_->selected_task() == task)
+        selection_->auto_select(task);
+}
+
+void MainWindow::on_run_finished(const QString& id, const QString& result, bool shown) {
     ui_->timeline->set_live_now(-1);
-    if (!discard_run_) {
-        drain_now();
-        feed_->stop();
+    if (shown) {
         refresh_stats();
         if (task_model_->rowCount() < 300)
             ui_->taskTable->resizeColumnsToContents();
@@ -749,66 +650,12 @@ void MainWindow::on_run_finished(const QString& id, const QString& result) {
         update_events_sent();
         // Nothing selected: show where the first task (the example's main
         // task) waited, so the code panel points into the example.
-        if ((selected_task_ == 0 || auto_selected_) && !store_->task_lanes().empty())
-            auto_select(store_->task_lanes().front().key);
+        if (selection_->follows() && !store_->task_lanes().empty())
+            selection_->auto_select(store_->task_lanes().front().key);
         status_label_->setText(tr("%1 finished: %2").arg(id, result));
     }
-    discard_run_ = false;
     update_actions();
     emit run_finished(id, result);
-    // Run or Step pressed while the previous run was stopping.
-    const auto pending = std::exchange(pending_, Pending::None);
-    if (pending == Pending::Run)
-        run();
-    else if (pending == Pending::Step)
-        step(pending_steps_);
-}
-
-void MainWindow::auto_select(std::uint32_t task) {
-    select_task(task);
-    auto_selected_ = true;
-}
-
-void MainWindow::select_task(std::uint32_t task, int poll) {
-    selected_task_ = task;
-    selected_poll_ = poll;
-    auto_selected_ = false;
-    ui_->timeline->set_selected_task(task);
-    select_in_table(task);
-    update_code_highlight();
-    const auto& polls = store_->polls();
-    // Log: the event row of that poll (or the task's first event).
-    if (poll >= 0 && std::size_t(poll) < polls.size()) {
-        int r = log_model_->row_at_time(polls[std::size_t(poll)].start);
-        for (int k = 0; r >= 0 && k < 64 && r + k < log_model_->rowCount(); ++k) {
-            const auto idx = log_model_->index(r + k, 0);
-            if (idx.data(EventLogModel::TaskIdRole).toUInt() == task) {
-                ui_->eventLog->setCurrentIndex(idx);
-                ui_->eventLog->scrollTo(idx, QAbstractItemView::PositionAtCenter);
-                break;
-            }
-        }
-    }
-}
-
-void MainWindow::update_code_highlight() {
-    // The await site of the clicked poll, else where the task last stopped.
-    std::uint32_t site = 0;
-    const auto& polls = store_->polls();
-    if (selected_poll_ >= 0 && std::size_t(selected_poll_) < polls.size()) {
-        site = polls[std::size_t(selected_poll_)].site;
-    } else if (const int li = store_->task_lane(selected_task_); li >= 0 && selected_task_ != 0) {
-        const auto& lane = store_->task_lanes()[std::size_t(li)];
-        for (auto it = lane.polls.rbegin(); it != lane.polls.rend() && site == 0; ++it)
-            site = polls[*it].site;
-    }
-    const auto& t = store_->trace();
-    if (site != 0 && site < t.locations.size()) {
-        const auto& loc = t.locations[site];
-        ui_->examplePanel->highlight_site(qs(t.string(loc.file)), int(loc.line));
-    } else {
-        ui_->examplePanel->highlight_site({}, 0);
-    }
 }
 
 void MainWindow::report_error(const QString& title, const QString& message) {
@@ -958,6 +805,17 @@ void MainWindow::export_to(const QString& path, std::optional<ExportFormat> form
     });
 }
 
+void MainWindow::receive_file_stats(QFuture<trace::TraceStats> stats, std::uint64_t generation) {
+    auto done = qCoro(stats).waitForFinished();
+    QCoro::connect(std::move(done), this, [this, generation](trace::TraceStats s) {
+        // Another file or a run replaced the trace meanwhile: not its numbers.
+        if (!viewing_file_ || store_->generation() != generation)
+            return;
+        file_stats_ = std::make_shared<const trace::TraceStats>(std::move(s));
+        show_stats(*file_stats_);
+    });
+}
+
 void MainWindow::open_dialog() {
     QSettings s;
     const QString path = QFileDialog::getOpenFileName(
@@ -1008,33 +866,16 @@ void MainWindow::open_trace(const QString& path) {
             self->status_label_->setText(tr("Could not open %1").arg(QFileInfo(p).fileName()));
             return;
         }
-        if (self->runner_->running()) {
-            self->discard_run_ = true;
-            self->runner_->stop();
-            self->tick_->stop();
-        }
-        self->feed_->stop();
-        // The previous trace is freed on a worker (half a million lanes'
-        // arrays take ~0.3 s to free), not here.
-        auto old = std::make_shared<TraceStore>();
-        {
-            GuiReadLock::Exclusive x(*self->read_lock_);
-            *old = std::move(*self->store_);
-            *self->store_ = std::move(*loaded.store);
-        }
-        QThreadPool::globalInstance()->start([old = std::move(old)]() mutable { old.reset(); });
-        self->live_stats_->clear();
-        self->selected_task_ = 0;
-        self->selected_poll_ = -1;
-        self->auto_selected_ = false;
+        self->run_->replace_store(std::move(*loaded.store));
+        self->selection_->clear();
         self->viewing_file_ = true;
         self->show_example_of_trace();
         self->on_store_replaced();
         self->file_stats_.reset();
-        self->task_model_->set_stats({}, self->store_.get());
+        self->task_model_->set_stats({}, self->store_);
         self->receive_file_stats(std::move(loaded.stats), self->store_->generation());
         if (!self->store_->task_lanes().empty())
-            self->auto_select(self->store_->task_lanes().front().key);
+            self->selection_->auto_select(self->store_->task_lanes().front().key);
         self->update_log_task_filter();
         self->setWindowTitle(tr("Pollscope — %1").arg(QFileInfo(p).fileName()));
         self->status_label_->setText(tr("Viewing %1: %2 events, %3 tasks")
@@ -1044,17 +885,6 @@ void MainWindow::open_trace(const QString& path) {
         self->recent_->add(p);
         self->update_actions();
         emit self->trace_opened(p);
-    });
-}
-
-void MainWindow::receive_file_stats(QFuture<trace::TraceStats> stats, std::uint64_t generation) {
-    auto done = qCoro(stats).waitForFinished();
-    QCoro::connect(std::move(done), this, [this, generation](trace::TraceStats s) {
-        // Another file or a run replaced the trace meanwhile: not its numbers.
-        if (!viewing_file_ || store_->generation() != generation)
-            return;
-        file_stats_ = std::make_shared<const trace::TraceStats>(std::move(s));
-        show_stats(*file_stats_);
     });
 }
 
@@ -1146,7 +976,7 @@ void MainWindow::showEvent(QShowEvent* event) {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     save_settings();
-    runner_->stop();
+    run_->stop();
     QMainWindow::closeEvent(event);
 }
 

@@ -2,15 +2,16 @@
 // MainWindow: examples on the left, the timeline in the middle with the task
 // table and event log below it, the selected example's panel on the right,
 // and the toolbar (Run/Pause, Step, Reset, Shutdown, Open, Export). Runs
-// examples through ExampleRunner (worker threads), drains their recorder on a
-// timer, and exports/opens traces off the GUI thread.
+// examples through a RunController (which owns the run and the store and
+// pumps them), keeps the views' selection in step through a SelectionSync,
+// and exports/opens traces off the GUI thread.
 
 #include "example_catalog.h"
+#include "run_controller.h"
 #include "stats.h"
 #include "step_axis.h"
 #include "trace_store.h"
 
-#include <QElapsedTimer>
 #include <QFuture>
 #include <QMainWindow>
 #include <QString>
@@ -33,13 +34,11 @@ namespace pollscope::app {
 class EventLogModel;
 class ExamplePanel;
 class ExampleRunner;
-class LiveStats;
 class RecentFiles;
+class SelectionSync;
 class TaskTableModel;
 class TimelineView;
 class TraceStore;
-class GuiReadLock;
-class TimelineFeed;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -82,15 +81,16 @@ public:
     void set_quiet_errors(bool quiet) { quiet_errors_ = quiet; }
 
     const TraceStore& store() const { return *store_; }
+    RunController* run_controller() const { return run_.get(); }
     TaskTableModel* task_model() const { return task_model_; }
     EventLogModel* log_model() const { return log_model_; }
     TimelineView* timeline() const;
     ExamplePanel* example_panel() const;
-    ExampleRunner* runner() const { return runner_; }
+    ExampleRunner* runner() const { return run_->runner(); }
     RecentFiles* recent_files() const { return recent_; }
     QSortFilterProxyModel* task_proxy() const { return task_proxy_; }
     /// The task selected in the table/timeline (0: none).
-    std::uint32_t selected_task() const { return selected_task_; }
+    std::uint32_t selected_task() const;
     void select_task(std::uint32_t task, int poll = -1);
 
 signals:
@@ -113,9 +113,11 @@ private:
     void load_knobs(const ExampleInfo& example);
     void show_example_of_trace();
     void update_actions();
-    void on_tick();
-    /// Shows what the feed added to the store since the last look.
+    /// Shows what Run (`steps` 0) or Step did (also when done after a queue).
+    void show_start(RunController::Start s, int steps);
+    /// Shows what the run controller added to the store.
     void show_fed();
+    void on_tick();
     /// The timeline's axis: steps (true) or real time.
     void set_steps_axis(bool on);
     /// Gives the timeline the store (or, in steps mode, its step model).
@@ -129,14 +131,12 @@ private:
     void receive_file_stats(QFuture<trace::TraceStats> stats, std::uint64_t generation);
     void follow_now();
     void update_events_sent();
-    void on_run_finished(const QString& id, const QString& result);
+    void on_blocked(std::uint32_t task);
+    void on_run_finished(const QString& id, const QString& result, bool shown);
     void on_store_replaced();
     void update_log_task_filter();
-    /// Selects a task on the window's own initiative (a person's click wins).
-    void auto_select(std::uint32_t task);
-    void select_in_table(std::uint32_t task);
-    void update_code_highlight();
-    void clear_trace();
+    /// The views of an empty store (the controller cleared it).
+    void clear_views();
     void export_dialog();
     void open_dialog();
     /// A job on a worker thread: its progress (permille).
@@ -148,39 +148,25 @@ private:
     void clear_busy();
 
     std::unique_ptr<Ui::MainWindow> ui_;
-    std::unique_ptr<TraceStore> store_;
-    std::unique_ptr<GuiReadLock> read_lock_; // this thread reads store_ while awake
-    std::unique_ptr<LiveStats> live_stats_;
-    std::unique_ptr<TimelineFeed> feed_; // builds store_ during a run
-    std::uint64_t applied_seen_ = 0;     // feed_->applied() last shown
+    std::unique_ptr<RunController> run_; // the run and the store it builds
+    const TraceStore* store_ = nullptr;  // run_'s
+    SelectionSync* selection_ = nullptr;
     std::unique_ptr<TraceStore> steps_store_ = std::make_unique<TraceStore>();
     trace::StepAxis step_axis_;
     bool steps_ = true;
     std::uint64_t steps_generation_ = ~std::uint64_t(0);
     QComboBox* axis_box_ = nullptr;
-    ExampleRunner* runner_ = nullptr;
     RecentFiles* recent_ = nullptr;
     TaskTableModel* task_model_ = nullptr;
     QSortFilterProxyModel* task_proxy_ = nullptr;
     EventLogModel* log_model_ = nullptr;
-    QTimer* tick_ = nullptr;
     QLabel* status_label_ = nullptr;
     QProgressBar* progress_ = nullptr;
-    int ticks_ = 0;
-    bool stats_dirty_ = false;
-    QElapsedTimer stats_clock_; // since the last snapshot asked for
     int refreshes_ = 0;
-    enum class Pending { None, Run, Step };
-    Pending pending_ = Pending::None; // pressed while the last run was stopping
-    int pending_steps_ = 1;
     bool quiet_errors_ = false;
-    bool discard_run_ = false; // events of a reset run are not drained
     bool viewing_file_ = false;
     // An opened file's statistics, once its worker thread has them.
     std::shared_ptr<const trace::TraceStats> file_stats_;
-    std::uint32_t selected_task_ = 0;
-    int selected_poll_ = -1;     // the clicked poll (-1: follow the task's latest)
-    bool auto_selected_ = false; // selected_task_ was picked by the window
     int busy_jobs_ = 0;
     QTimer* progress_timer_ = nullptr;
     std::shared_ptr<JobProgress> job_progress_; // shown by the progress bar

@@ -49,15 +49,9 @@ void TaskTableModel::set_stats(trace::TraceStats stats, const TraceStore* store)
             ws << (paren > 0 ? label.left(paren) : label);
         }
         workers.push_back(ws.join(QStringLiteral(", ")));
-        QString loc;
-        if (store) {
-            const auto s = store->trace().location_text(t.spawn_location);
-            loc = QString::fromStdString(s);
-            const int slash = loc.lastIndexOf(QLatin1Char('/'));
-            if (slash >= 0)
-                loc = loc.mid(slash + 1);
-        }
-        locations.push_back(loc);
+        locations.push_back(
+            store ? QString::fromStdString(store->trace().short_location_text(t.spawn_location))
+                  : QString());
     }
     const int old_rows = int(stats_.tasks.size());
     const int new_rows = int(stats.tasks.size());

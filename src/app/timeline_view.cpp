@@ -1004,10 +1004,7 @@ QString TimelineView::tooltip_at(QPoint pos) const {
     const auto& b = real->polls()[std::size_t(rpi)];
     const auto& t = real->trace();
     QString outcome = b.open() ? tr("running") : qs(trace::outcome_name(b.outcome));
-    QString site = b.site ? qs(t.location_text(b.site)) : tr("—");
-    const int slash = site.lastIndexOf(QLatin1Char('/'));
-    if (slash >= 0)
-        site = site.mid(slash + 1);
+    const QString site = b.site ? qs(t.short_location_text(b.site)) : tr("—");
     QString woken = tr("— (first poll)");
     if (const WakeRec* w = real->cause_of(std::uint32_t(rpi))) {
         woken = w->waker ? real->task_label(w->waker) : real->thread_label(w->thread);

@@ -35,6 +35,8 @@ public:
 
     /// Name of a task: its name, or "task N".
     QString task_label(std::uint32_t task) const;
+    /// Name of a task with its id: "name #N", or "task N".
+    QString task_title(std::uint32_t task) const;
     /// Name of a thread: a worker's is one name with its index ("worker 2").
     QString thread_label(std::uint16_t thread) const;
 

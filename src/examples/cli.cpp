@@ -11,7 +11,6 @@
 #include "trace_file.h"
 
 #include <QCommandLineParser>
-#include <QFileInfo>
 #include <QSaveFile>
 
 #include <cstdio>
@@ -90,8 +89,8 @@ QString pad(const QString& s, int width, bool right = false) {
 }
 
 QString short_location(const trace::Trace& t, std::uint32_t id) {
-    const QString text = QString::fromStdString(t.location_text(id));
-    return text.isEmpty() ? QStringLiteral("-") : QFileInfo(text).fileName();
+    const QString text = QString::fromStdString(t.short_location_text(id));
+    return text.isEmpty() ? QStringLiteral("-") : text;
 }
 
 QString warning_names(std::uint32_t bits) {

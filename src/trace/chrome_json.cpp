@@ -139,7 +139,7 @@ public:
             for (const auto& lane : m_.task_lanes()) {
                 begin("M", kTaskPid, lane.key, -1, "thread_name");
                 w_.raw(",\"args\":{\"name\":");
-                w_.str(track_name(lane.key));
+                w_.str(m_.task_title(lane.key));
                 w_.raw("}}");
                 begin("M", kTaskPid, lane.key, -1, "thread_sort_index");
                 w_.raw(",\"args\":{\"sort_index\":");
@@ -163,9 +163,6 @@ public:
     }
 
 private:
-    std::string track_name(std::uint32_t task) const {
-        return m_.task_label(task) + (m_.task_name(task) ? " #" + std::to_string(task) : "");
-    }
     std::uint32_t task_tid(std::uint32_t task, std::uint16_t thread) const {
         return o_.per_worker ? std::uint32_t(thread) + 1 : task;
     }
@@ -252,7 +249,7 @@ private:
         }
         std::string& label = labels_[b.task];
         if (label.empty())
-            label = track_name(b.task);
+            label = m_.task_title(b.task);
         begin("X", kTaskPid, task_tid(b.task, b.thread), b.start, label);
         w_.raw(",\"cat\":\"poll\",\"dur\":");
         w_.us(b.end - b.start);

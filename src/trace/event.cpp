@@ -89,6 +89,12 @@ std::string Trace::location_text(std::uint32_t id) const {
     return s;
 }
 
+std::string Trace::short_location_text(std::uint32_t id) const {
+    std::string s = location_text(id);
+    const auto slash = s.find_last_of("/\\");
+    return slash == std::string::npos ? s : s.substr(slash + 1);
+}
+
 void sort_events(std::vector<Event>& events) {
     const auto by_ts = [](const Event& a, const Event& b) { return a.ts < b.ts; };
     if (std::is_sorted(events.begin(), events.end(), by_ts))

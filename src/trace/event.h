@@ -104,6 +104,9 @@ struct Trace {
     }
     /// "file:line", or "" for the unknown location.
     std::string location_text(std::uint32_t id) const;
+    /// location_text() without the file's directory ("main.cpp:12"): what
+    /// tables, the log and tooltips show.
+    std::string short_location_text(std::uint32_t id) const;
     friend bool operator==(const Trace&, const Trace&) = default;
 };
 

@@ -1,5 +1,6 @@
 #include "stats_scan.h"
 
+#include "duration_text.h"
 #include "timeline_model.h"
 
 #include <algorithm>
@@ -12,10 +13,6 @@
 namespace pollscope::trace {
 
 namespace {
-
-std::string ms_text(std::int64_t ns) {
-    return std::to_string(ns / 1'000'000) + " ms";
-}
 
 /// The task's last poll starting at or before ts (model.polls() index), or kNoIndex.
 std::uint32_t last_poll_by(const TimelineModel& model, const Lane& lane, std::int64_t ts) {
@@ -65,7 +62,7 @@ std::vector<Warning> scan_warnings(const TimelineModel& model, const ScanOptions
             if (!p.open() && p.outcome == Outcome::Pending && p.end <= m.ts && !woken &&
                 m.ts - p.end >= options.stuck_ns)
                 out.push_back({WarningKind::Stuck, m.task, m.ts, m.ts - p.end,
-                               "waited " + ms_text(m.ts - p.end) +
+                               "waited " + duration_text(m.ts - p.end) +
                                    " with nothing to wake it, then was cancelled: nothing "
                                    "was ever going to wake it"});
         }

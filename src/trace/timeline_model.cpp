@@ -466,6 +466,10 @@ std::string TimelineModel::task_label(std::uint32_t task) const {
     return name.empty() ? "task " + std::to_string(task) : std::string(name);
 }
 
+std::string TimelineModel::task_title(std::uint32_t task) const {
+    return task_label(task) + (task_name(task) ? " #" + std::to_string(task) : "");
+}
+
 std::string TimelineModel::thread_label(std::uint16_t thread) const {
     if (thread < trace_.threads.size()) {
         const auto& t = trace_.threads[thread];

@@ -170,6 +170,8 @@ public:
     std::uint32_t task_name(std::uint32_t task) const;
     /// A task's name, or "task N" when it has none ("(thread)" for 0).
     std::string task_label(std::uint32_t task) const;
+    /// task_label() that also tells the id: "name #N", or "task N".
+    std::string task_title(std::uint32_t task) const;
     /// A thread's name; a worker's is one name with its index ("worker 2").
     std::string thread_label(std::uint16_t thread) const;
     /// Index in polls() of the first poll of `task` starting at or after ts, or -1.

@@ -147,6 +147,29 @@ private slots:
         QCOMPARE(self->caused, 2u);
     }
 
+    void labels_and_locations_have_one_format() {
+        // The one place task titles and source locations are written (the
+        // views, the log, the CLI and the Chrome export all call these).
+        Trace t = tables(1);
+        t.strings = {"", "/src/examples/example_stream.cpp", "main_loop"};
+        t.locations.resize(1); // id 0: unknown
+        SourceLoc l;
+        l.file = 1;
+        l.line = 42;
+        t.locations.push_back(l);
+        QCOMPARE(t.location_text(1), std::string("/src/examples/example_stream.cpp:42"));
+        QCOMPARE(t.short_location_text(1), std::string("example_stream.cpp:42"));
+        QCOMPARE(t.short_location_text(0), std::string());
+        QCOMPARE(t.short_location_text(7), std::string()); // unknown id
+        TimelineModel m;
+        m.merge_tables(t);
+        m.append({spawn(0, 1, 0), ev(0, EventKind::TaskName, 1, 0, 2), spawn(1, 2, 0)});
+        QCOMPARE(m.task_label(1), std::string("main_loop"));
+        QCOMPARE(m.task_title(1), std::string("main_loop #1"));
+        QCOMPARE(m.task_label(2), std::string("task 2"));
+        QCOMPARE(m.task_title(2), std::string("task 2")); // the id is in the label already
+    }
+
     void batches_give_the_model_of_the_whole() {
         const Trace whole = make_synthetic_trace(20000, 40, 3);
         TimelineModel all;

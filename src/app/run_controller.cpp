@@ -1,0 +1,267 @@
+#include "run_controller.h"
+
+#include "example_runner.h"
+#include "gui_read_lock.h"
+#include "live_stats.h"
+#include "timeline_feed.h"
+#include "timeline_view.h"
+#include "trace_store.h"
+
+#include <QThreadPool>
+#include <QTimer>
+
+#include <algorithm>
+#include <utility>
+
+namespace pollscope::app {
+
+RunController::RunController(RequestSource source, QObject* parent)
+    : QObject(parent)
+    , source_(std::move(source))
+    , store_(std::make_unique<TraceStore>())
+    , read_lock_(std::make_unique<GuiReadLock>(store_->mutex()))
+    , live_stats_(std::make_unique<LiveStats>())
+    , feed_(std::make_unique<TimelineFeed>(*store_, live_stats_.get())) {
+    runner_ = new ExampleRunner(this);
+    tick_ = new QTimer(this);
+    tick_->setInterval(TimelineView::kLiveRefreshMs);
+    connect(tick_, &QTimer::timeout, this, &RunController::on_tick);
+    connect(runner_, &ExampleRunner::finished, this, &RunController::on_finished);
+    connect(runner_, &ExampleRunner::blocked, this, [this](quint64 task) {
+        drain_now();
+        emit blocked(std::uint32_t(task));
+    });
+}
+
+RunController::~RunController() {
+    feed_->stop();
+    runner_->stop();
+    runner_->wait(5000);
+}
+
+bool RunController::running() const {
+    return runner_->running();
+}
+
+bool RunController::paused() const {
+    return runner_->paused();
+}
+
+bool RunController::stopping() const {
+    return runner_->stopping();
+}
+
+bool RunController::live() const {
+    const auto* st = runner_->state();
+    return st && st->recorded && !st->virtual_clock && runner_->running() && !runner_->paused();
+}
+
+std::int64_t RunController::now() const {
+    const auto* st = runner_->state();
+    return st && st->recorded ? st->now() : -1;
+}
+
+void RunController::clear() {
+    feed_->stop();
+    // The old trace is freed on a worker (half a million lanes' arrays take
+    // ~0.3 s to free), not on the GUI thread.
+    auto old = std::make_shared<TraceStore>();
+    {
+        GuiReadLock::Exclusive x(*read_lock_);
+        *old = std::move(*store_);
+        store_->clear();
+    }
+    QThreadPool::globalInstance()->start([old = std::move(old)]() mutable { old.reset(); });
+    applied_seen_ = 0;
+    live_stats_->clear();
+    stats_dirty_ = false;
+    stats_clock_.invalidate();
+    emit store_reset();
+}
+
+void RunController::replace_store(TraceStore&& loaded) {
+    if (runner_->running()) {
+        discard_run_ = true;
+        runner_->stop();
+        tick_->stop();
+    }
+    feed_->stop();
+    auto old = std::make_shared<TraceStore>(); // freed on a worker, as in clear()
+    {
+        GuiReadLock::Exclusive x(*read_lock_);
+        *old = std::move(*store_);
+        *store_ = std::move(loaded);
+    }
+    QThreadPool::globalInstance()->start([old = std::move(old)]() mutable { old.reset(); });
+    live_stats_->clear();
+}
+
+RunController::Start RunController::start(bool paused) {
+    const Request r = source_ ? source_() : Request{};
+    if (!r.example)
+        return Start::Nothing;
+    clear();
+    discard_run_ = false;
+    emit starting();
+    // Paused: the first poll waits at the gate for a step. A short run on
+    // the virtual clock may be over before start() returns (the runner
+    // then reports it at once): its end is handled once the feed runs.
+    ++starts_;
+    starting_run_ = true;
+    const bool started = runner_->start(*r.example, r.knobs, paused);
+    starting_run_ = false;
+    if (!started) {
+        emit error_reported(paused ? tr("Cannot step") : tr("Cannot run"),
+                            tr("The previous run of this example is still stopping."));
+        return Start::Refused;
+    }
+    feed_->start(runner_->shared_recorder());
+    tick_->start();
+    emit state_changed();
+    if (early_end_) {
+        // After the caller has shown the start; not if another run started since.
+        QTimer::singleShot(0, this,
+                           [this, end = *std::exchange(early_end_, std::nullopt), run = starts_] {
+                               if (run == starts_)
+                                   on_finished(end.first, end.second);
+                           });
+    }
+    return Start::Started;
+}
+
+RunController::Start RunController::run() {
+    if (runner_->stopping()) {
+        // Reset (or a switch) just stopped the last run: start when it is gone.
+        pending_ = Pending::Run;
+        return Start::Queued;
+    }
+    if (runner_->running()) {
+        runner_->resume();
+        emit state_changed();
+        return Start::Resumed;
+    }
+    return start(false);
+}
+
+bool RunController::pause() {
+    if (!runner_->running())
+        return false;
+    runner_->pause();
+    emit state_changed();
+    return true;
+}
+
+bool RunController::can_pause() const {
+    return runner_->running() && !runner_->stopping() && !runner_->paused();
+}
+
+RunController::Start RunController::step(int n) {
+    if (runner_->stopping()) {
+        pending_ = Pending::Step;
+        pending_steps_ = n;
+        return Start::Queued;
+    }
+    Start s = Start::Resumed;
+    if (!runner_->running()) {
+        s = start(true);
+        if (s != Start::Started)
+            return s;
+    }
+    runner_->step(n);
+    emit state_changed();
+    return s;
+}
+
+void RunController::reset() {
+    pending_ = Pending::None;
+    if (runner_->running()) {
+        discard_run_ = true;
+        feed_->stop();
+        runner_->stop();
+    }
+    tick_->stop();
+    clear();
+    emit state_changed();
+}
+
+bool RunController::shutdown() {
+    const bool sent = runner_->shutdown();
+    emit state_changed();
+    return sent;
+}
+
+bool RunController::send_events(int n) {
+    return runner_->send_events(n);
+}
+
+void RunController::stop() {
+    runner_->stop();
+}
+
+void RunController::drain_now() {
+    if (discard_run_)
+        return;
+    {
+        // The feed needs the store's lock to apply what is left.
+        GuiReadLock::Unlocked unlocked(*read_lock_);
+        feed_->flush();
+    }
+    show_fed();
+}
+
+void RunController::show_fed() {
+    // The feed built the model on its thread; this one only announces it.
+    const auto applied = feed_->applied();
+    if (discard_run_ || applied == applied_seen_)
+        return;
+    applied_seen_ = applied;
+    stats_dirty_ = true;
+    emit fed();
+}
+
+trace::TraceStats RunController::stats_now() {
+    stats_dirty_ = false;
+    stats_clock_.start();
+    return live_stats_->snapshot_now();
+}
+
+void RunController::on_tick() {
+    show_fed();
+    // LiveStats accumulates every drained batch and takes its snapshots on
+    // its own thread; this thread asks for one at most every 250 ms (and
+    // while the real clock runs even without new events, so Idle and Total
+    // grow as tasks wait) and announces it when it is ready.
+    if (auto s = live_stats_->take())
+        emit stats_ready(std::move(*s));
+    const bool is_live = live();
+    if ((stats_dirty_ || is_live) && !live_stats_->pending() &&
+        (!stats_clock_.isValid() || stats_clock_.elapsed() >= 250)) {
+        stats_dirty_ = false;
+        stats_clock_.start();
+        live_stats_->request(is_live ? std::max(now(), store_->end_ts()) : -1);
+    }
+    emit ticked();
+}
+
+void RunController::on_finished(const QString& id, const QString& result) {
+    if (starting_run_) {
+        early_end_.emplace(id, result);
+        return;
+    }
+    tick_->stop();
+    const bool shown = !discard_run_;
+    if (shown) {
+        drain_now();
+        feed_->stop();
+    }
+    discard_run_ = false;
+    emit run_finished(id, result, shown);
+    // Run or Step pressed while the previous run was stopping.
+    const auto pending = std::exchange(pending_, Pending::None);
+    if (pending == Pending::Run)
+        emit queued_done(run(), 0);
+    else if (pending == Pending::Step)
+        emit queued_done(step(pending_steps_), pending_steps_);
+}
+
+} // namespace pollscope::app
