@@ -9,6 +9,8 @@
 #include <QColor>
 #include <QPalette>
 
+#include <cmath>
+
 namespace pollscope::app::palette {
 
 inline const QColor kPending(0x4a, 0x7f, 0xd0);
@@ -31,7 +33,7 @@ inline QColor outcome(trace::Outcome o) {
 
 /// `a` moved `t` (0..1) of the way to `b`.
 inline QColor blend(const QColor& a, const QColor& b, double t) {
-    const auto mix = [t](int x, int y) { return int(x + (y - x) * t + 0.5); };
+    const auto mix = [t](int x, int y) { return int(std::lround(x + (y - x) * t)); };
     return QColor(mix(a.red(), b.red()), mix(a.green(), b.green()), mix(a.blue(), b.blue()));
 }
 
