@@ -1007,17 +1007,24 @@ QString TimelineView::tooltip_at(QPoint pos) const {
     const QString site = b.site ? qs(t.short_location_text(b.site)) : tr("—");
     QString woken = tr("— (first poll)");
     if (const WakeRec* w = real->cause_of(std::uint32_t(rpi))) {
-        woken = w->waker ? real->task_label(w->waker) : real->thread_label(w->thread);
+        woken = w->source == WakeSource::Timer
+                    ? tr("the timer (on %1)").arg(real->thread_label(w->thread))
+                : w->waker ? real->task_label(w->waker)
+                           : real->thread_label(w->thread);
         woken += tr(", %1 before").arg(TaskTableModel::format_ns(b.start - w->ts));
     }
     const auto dur = (b.open() ? real->end_ts() : b.end) - b.start;
-    return tr("<b>%1</b> #%2<br>poll %3: <b>%4</b><br>duration %5<br>at %6<br>"
-              "on %7<br>woken by %8")
-        .arg(store_->task_label(b.task).toHtmlEscaped())
-        .arg(b.task)
-        .arg(b.number)
-        .arg(outcome, TaskTableModel::format_ns(dur), site.toHtmlEscaped(),
-             store_->thread_label(b.thread).toHtmlEscaped(), woken.toHtmlEscaped());
+    QString tip = tr("<b>%1</b> #%2<br>poll %3: <b>%4</b><br>duration %5<br>at %6<br>"
+                     "on %7<br>woken by %8")
+                      .arg(store_->task_label(b.task).toHtmlEscaped())
+                      .arg(b.task)
+                      .arg(b.number)
+                      .arg(outcome, TaskTableModel::format_ns(dur), site.toHtmlEscaped(),
+                           store_->thread_label(b.thread).toHtmlEscaped(), woken.toHtmlEscaped());
+    // What a Pending poll left the task waiting on (its innermost future's resource).
+    if (const auto waits = real->waits_on_text(std::uint32_t(rpi)); !waits.empty())
+        tip += tr("<br>waits on <b>%1</b>").arg(qs(waits).toHtmlEscaped());
+    return tip;
 }
 
 bool TimelineView::event(QEvent* e) {

@@ -72,6 +72,9 @@ public:
     int lane_count() const;
     /// Poll index (TraceStore::polls) under a widget position, or -1.
     int poll_at(QPoint pos) const;
+    /// The tooltip at a widget position (HTML; empty: none): a poll's task,
+    /// outcome, duration, site, thread, waker and what a Pending one waits on.
+    QString tooltip_at(QPoint pos) const;
     /// Time (ms) the last paint took.
     double last_paint_ms() const noexcept { return last_paint_ms_; }
     /// A tick of the time axis: where it is and what the ruler says there
@@ -118,7 +121,6 @@ private:
     int lane_of_task(std::uint32_t task, std::uint16_t thread) const;
     int visible_lanes() const;
     void update_geometry();
-    QString tooltip_at(QPoint pos) const;
     /// A lane's label elided to `width` (task names keep their "#id").
     QString lane_label(const QFontMetrics& fm, std::uint32_t key, int width) const;
     void paint_ruler(QPainter& p, const QRect& area) const;

@@ -100,6 +100,48 @@ private slots:
                                           .arg(b.task)));
         }
     }
+
+    void tooltip_says_what_a_pending_poll_waits_on_data() { every_poll_visible_at_fit_data(); }
+    void tooltip_says_what_a_pending_poll_waits_on() {
+        QFETCH(QString, id);
+        const auto* e = examples::find_example(id);
+        QVERIFY(e);
+        auto knobs = examples::default_knobs(*e);
+        knobs[examples::kVirtualTimeKnob] = 1;
+        examples::RecordedRun run(*e, knobs);
+        run.run();
+        TraceStore real;
+        real.load(run.recorder().snapshot());
+        StepAxis axis;
+        TraceStore steps;
+        steps.load(axis.build(real));
+        TimelineView view;
+        view.resize(1200, TimelineView::kRulerHeight +
+                              int(steps.task_lanes().size() + 1) * TimelineView::kLaneHeight);
+        view.set_step_axis(&steps, &axis, &real);
+        view.fit();
+        const auto& m = view.mapping();
+        int pending = 0;
+        for (std::uint32_t i = 0; i < steps.polls().size(); ++i) {
+            const auto& b = steps.polls()[i];
+            const QPoint at(int((m.to_x(b.start) + m.to_x(b.end)) / 2),
+                            TimelineView::kRulerHeight +
+                                steps.task_lane(b.task) * TimelineView::kLaneHeight +
+                                TimelineView::kLaneHeight / 2);
+            QCOMPARE(view.poll_at(at), int(i));
+            const QString tip = view.tooltip_at(at);
+            const QString waits = QString::fromStdString(real.waits_on_text(i));
+            if (b.outcome == trace::Outcome::Pending) {
+                ++pending;
+                QVERIFY2(!waits.isEmpty(), qPrintable(tip));
+                QVERIFY2(tip.contains(QStringLiteral("waits on <b>") + waits.toHtmlEscaped()),
+                         qPrintable(tip));
+            } else {
+                QVERIFY2(!tip.contains(QStringLiteral("waits on")), qPrintable(tip));
+            }
+        }
+        QVERIFY(pending > 0);
+    }
 };
 
 QTEST_MAIN(TestStepsAxis)
