@@ -59,11 +59,10 @@ QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
-/// A loaded trace, indexed on a worker thread; its statistics follow from a
-/// second one (they are not needed for the first frame).
+/// A loaded trace, indexed and summarised on a worker thread.
 struct Loaded {
     std::shared_ptr<TraceStore> store;
-    QFuture<trace::TraceStats> stats;
+    trace::TraceStats stats;
     QString error;
 };
 
@@ -572,7 +571,7 @@ void MainWindow::refresh_stats() {
     // were computed whole, once, beside the model (open_trace()).
     if (!viewing_file_)
         show_stats(run_->stats_now());
-    else if (file_stats_) // computed once, off this thread (receive_file_stats)
+    else if (file_stats_) // computed with the model, off this thread (open_trace)
         show_stats(*file_stats_);
 }
 
@@ -805,17 +804,6 @@ void MainWindow::export_to(const QString& path, std::optional<ExportFormat> form
     });
 }
 
-void MainWindow::receive_file_stats(QFuture<trace::TraceStats> stats, std::uint64_t generation) {
-    auto done = qCoro(stats).waitForFinished();
-    QCoro::connect(std::move(done), this, [this, generation](trace::TraceStats s) {
-        // Another file or a run replaced the trace meanwhile: not its numbers.
-        if (!viewing_file_ || store_->generation() != generation)
-            return;
-        file_stats_ = std::make_shared<const trace::TraceStats>(std::move(s));
-        show_stats(*file_stats_);
-    });
-}
-
 void MainWindow::open_dialog() {
     QSettings s;
     const QString path = QFileDialog::getOpenFileName(
@@ -840,19 +828,14 @@ void MainWindow::open_trace(const QString& path) {
             return out;
         }
         progress->permille = 700;
-        // The statistics on the other core, from a copy (a tenth of a second
-        // for 10M events), while this thread builds the timeline model.
-        // (The model of the copy is the statistics' own: the window's moves
-        // into the store the GUI thread reads.)
-        out.stats = QtConcurrent::run([copy = std::make_shared<trace::Trace>(*t)] {
-            trace::TimelineModel model;
-            model.load(std::move(*copy));
-            auto stats = trace::compute_stats(model);
-            trace::add_scan_warnings(model, stats);
-            return stats;
-        });
         out.store = std::make_shared<TraceStore>();
         out.store->load(std::move(*t));
+        progress->permille = 850;
+        // Read off the model before the GUI thread sees it (no second model).
+        // (Not on a second thread: ThreadSanitizer cannot see QThreadPool's
+        // own locking when a pool thread queues work.)
+        out.stats = trace::compute_stats(*out.store);
+        trace::add_scan_warnings(*out.store, out.stats);
         progress->permille = 1000;
         return out;
     });
@@ -871,9 +854,8 @@ void MainWindow::open_trace(const QString& path) {
         self->viewing_file_ = true;
         self->show_example_of_trace();
         self->on_store_replaced();
-        self->file_stats_.reset();
-        self->task_model_->set_stats({}, self->store_);
-        self->receive_file_stats(std::move(loaded.stats), self->store_->generation());
+        self->file_stats_ = std::make_shared<const trace::TraceStats>(std::move(loaded.stats));
+        self->show_stats(*self->file_stats_);
         if (!self->store_->task_lanes().empty())
             self->selection_->auto_select(self->store_->task_lanes().front().key);
         self->update_log_task_filter();

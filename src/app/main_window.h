@@ -12,7 +12,6 @@
 #include "step_axis.h"
 #include "trace_store.h"
 
-#include <QFuture>
 #include <QMainWindow>
 #include <QString>
 
@@ -126,9 +125,6 @@ private:
     /// timeline is in real time (or the trace too big for steps).
     bool update_steps();
     void show_stats(trace::TraceStats stats);
-    /// Shows an opened file's statistics when its worker thread has them,
-    /// unless the trace (store generation) changed meanwhile.
-    void receive_file_stats(QFuture<trace::TraceStats> stats, std::uint64_t generation);
     void follow_now();
     void update_events_sent();
     void on_blocked(std::uint32_t task);
@@ -165,7 +161,7 @@ private:
     int refreshes_ = 0;
     bool quiet_errors_ = false;
     bool viewing_file_ = false;
-    // An opened file's statistics, once its worker thread has them.
+    // An opened file's statistics (computed with its model, off this thread).
     std::shared_ptr<const trace::TraceStats> file_stats_;
     int busy_jobs_ = 0;
     QTimer* progress_timer_ = nullptr;

@@ -7,7 +7,6 @@
 #include "timeline_view.h"
 #include "trace_store.h"
 
-#include <QThreadPool>
 #include <QTimer>
 
 #include <algorithm>
@@ -63,15 +62,10 @@ std::int64_t RunController::now() const {
 
 void RunController::clear() {
     feed_->stop();
-    // The old trace is freed on a worker (half a million lanes' arrays take
-    // ~0.3 s to free), not on the GUI thread.
-    auto old = std::make_shared<TraceStore>();
     {
         GuiReadLock::Exclusive x(*read_lock_);
-        *old = std::move(*store_);
         store_->clear();
     }
-    QThreadPool::globalInstance()->start([old = std::move(old)]() mutable { old.reset(); });
     applied_seen_ = 0;
     live_stats_->clear();
     stats_dirty_ = false;
@@ -86,13 +80,10 @@ void RunController::replace_store(TraceStore&& loaded) {
         tick_->stop();
     }
     feed_->stop();
-    auto old = std::make_shared<TraceStore>(); // freed on a worker, as in clear()
     {
         GuiReadLock::Exclusive x(*read_lock_);
-        *old = std::move(*store_);
         *store_ = std::move(loaded);
     }
-    QThreadPool::globalInstance()->start([old = std::move(old)]() mutable { old.reset(); });
     live_stats_->clear();
 }
 
