@@ -58,9 +58,9 @@ std::string_view channel_kind_name(std::uint8_t kind) noexcept {
 
 std::string_view resource_kind_name(std::uint8_t kind) noexcept {
     static constexpr std::string_view names[] = {
-        "unknown",      "sleep",       "timer_future", "mpsc_recv", "mpsc_send", "broadcast_recv",
-        "oneshot_recv", "join_handle", "yield",        "mutex",     "task_queue", "blocking",
-        "local_set"};
+        "unknown",        "sleep",        "timer_future", "mpsc_recv", "mpsc_send",
+        "broadcast_recv", "oneshot_recv", "join_handle",  "yield",     "mutex",
+        "task_queue",     "blocking",     "local_set"};
     static_assert(std::size(names) == kResourceKindCount);
     return kind < kResourceKindCount ? names[kind] : std::string_view("?");
 }

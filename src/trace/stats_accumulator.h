@@ -197,7 +197,7 @@ private:
     std::size_t next_poll_ = 0;
     std::vector<WaitingPoll> waiting_polls_;
     std::uint64_t adds_ = 0;
-    std::vector<Work*> touched_; // tasks with events in this add() (its scratch)
+    std::vector<Work*> touched_;  // tasks with events in this add() (its scratch)
     std::vector<PollFacts> tail_; // their facts as of the last add(), by task
     // location_text() of the await sites seen (LostWaker messages), by id.
     std::vector<std::string> location_text_;

@@ -142,7 +142,8 @@ private slots:
                  qPrintable(details.join('|')));
         bool pending_says = false;
         for (const auto& d : details)
-            pending_says |= d.startsWith("pending") && d.endsWith(", waits on mpsc recv 'events' (empty)");
+            pending_says |=
+                d.startsWith("pending") && d.endsWith(", waits on mpsc recv 'events' (empty)");
         QVERIFY2(pending_says, qPrintable(details.join('|')));
     }
 
