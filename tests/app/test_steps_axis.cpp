@@ -15,6 +15,21 @@ using namespace pollscope;
 using namespace pollscope::app;
 using trace::StepAxis;
 
+/// Runs example `id` on the virtual clock into `real`, and its steps axis
+/// into `axis` and `steps`; false if there is no such example.
+bool record_on_steps(const QString& id, TraceStore& real, StepAxis& axis, TraceStore& steps) {
+    const auto* e = examples::find_example(id);
+    if (!e)
+        return false;
+    auto knobs = examples::default_knobs(*e);
+    knobs[examples::kVirtualTimeKnob] = 1;
+    examples::RecordedRun run(*e, knobs);
+    run.run();
+    real.load(run.recorder().snapshot());
+    steps.load(axis.build(real));
+    return true;
+}
+
 class TestStepsAxis : public QObject {
     Q_OBJECT
 private slots:
@@ -55,17 +70,9 @@ private slots:
     }
     void every_poll_visible_at_fit() {
         QFETCH(QString, id);
-        const auto* e = examples::find_example(id);
-        QVERIFY(e);
-        auto knobs = examples::default_knobs(*e);
-        knobs[examples::kVirtualTimeKnob] = 1;
-        examples::RecordedRun run(*e, knobs);
-        run.run();
-        TraceStore real;
-        real.load(run.recorder().snapshot());
+        TraceStore real, steps;
         StepAxis axis;
-        TraceStore steps;
-        steps.load(axis.build(real));
+        QVERIFY(record_on_steps(id, real, axis, steps));
         QCOMPARE(steps.polls().size(), real.polls().size());
 
         TimelineView view;
@@ -104,17 +111,9 @@ private slots:
     void tooltip_says_what_a_pending_poll_waits_on_data() { every_poll_visible_at_fit_data(); }
     void tooltip_says_what_a_pending_poll_waits_on() {
         QFETCH(QString, id);
-        const auto* e = examples::find_example(id);
-        QVERIFY(e);
-        auto knobs = examples::default_knobs(*e);
-        knobs[examples::kVirtualTimeKnob] = 1;
-        examples::RecordedRun run(*e, knobs);
-        run.run();
-        TraceStore real;
-        real.load(run.recorder().snapshot());
+        TraceStore real, steps;
         StepAxis axis;
-        TraceStore steps;
-        steps.load(axis.build(real));
+        QVERIFY(record_on_steps(id, real, axis, steps));
         TimelineView view;
         view.resize(1200, TimelineView::kRulerHeight +
                               int(steps.task_lanes().size() + 1) * TimelineView::kLaneHeight);
