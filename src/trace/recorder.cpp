@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <queue>
 #include <thread>
+#include <tuple>
 
 namespace pollscope::trace {
 
@@ -600,44 +601,52 @@ void TraceRecorder::deliver(std::vector<Span>& spans, const void* records_buf,
         }
     }
 
-    // Merge the threads' runs (each in stamp order) by stamp, then give each
-    // event its time. Equal stamps: lower thread index first.
+    // Merge the threads' runs by time, then stamp (equal: lower thread index
+    // first). On a virtual clock the time is each event's virtual time: a
+    // thread's virtual times and stamps both only grow, so its run is in that
+    // order already, and an event's time never depends on which drain read it
+    // (a merge by stamp alone would have to raise a time that a preempted
+    // writer read before another thread's). Otherwise the stamps decide and
+    // the times, converted per anchor, are raised where rounding steps back.
     TickMap to_ns(std::move(anchors), tail_rate);
     out.reserve(out.size() + total);
     std::int64_t last = INT64_MIN;
     auto emit = [&](Run& run) {
         Event e = run.events[run.pos];
-        if (virt)
+        if (virt) {
             e.ts = run.vts[run.pos];
-        else if (mode_ == TimeMode::Ticks)
-            e.ts = to_ns(e.ts) - ns_base_;
-        e.ts = std::max(e.ts, last); // virtual times along real order; rounding
-        last = e.ts;
+        } else {
+            if (mode_ == TimeMode::Ticks)
+                e.ts = to_ns(e.ts) - ns_base_;
+            e.ts = std::max(e.ts, last);
+            last = e.ts;
+        }
         ++run.pos;
         out.push_back(e);
     };
-    using Head = std::pair<std::int64_t, std::size_t>; // (stamp, thread)
+    using Head = std::tuple<std::int64_t, std::int64_t, std::size_t>; // (time, stamp, thread)
+    auto head_of = [&](std::size_t i) {
+        const Run& run = runs[i];
+        return Head{virt ? run.vts[run.pos] : 0, run.events[run.pos].ts, i};
+    };
     std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
     for (std::size_t i = 0; i < runs.size(); ++i)
         if (!runs[i].events.empty())
-            heads.emplace(runs[i].events.front().ts, i);
+            heads.push(head_of(i));
     while (!heads.empty()) {
-        const std::size_t i = heads.top().second;
+        const std::size_t i = std::get<2>(heads.top());
         heads.pop();
         Run& run = runs[i];
-        auto earliest = [&] { // is run i still first? (equal stamps: lower thread first)
+        auto earliest = [&] { // is run i still first?
             if (run.pos >= run.events.size())
                 return false;
-            if (heads.empty())
-                return true;
-            const auto ts = run.events[run.pos].ts;
-            return ts < heads.top().first || (ts == heads.top().first && i < heads.top().second);
+            return heads.empty() || head_of(i) < heads.top();
         };
         do // stay on this run while it is still the earliest
             emit(run);
         while (earliest());
         if (run.pos < run.events.size())
-            heads.emplace(run.events[run.pos].ts, i);
+            heads.push(head_of(i));
     }
 }
 
