@@ -5,79 +5,75 @@
 #include "live_stats.h"
 #include "trace_store.h"
 
-#include <QCoroFuture>
-#include <QCoroTask>
-#include <QMetaObject>
-#include <QPointer>
 #include <QTimer>
-#include <QtConcurrent>
 
-#include <algorithm>
 #include <chrono>
 #include <exception>
 
 namespace pollscope::app {
 
-namespace {
-/// Waits for the run without blocking the GUI thread, then reports it. A
-/// free coroutine: everything it uses is a parameter (owned by its frame).
-QCoro::Task<> await_run(QPointer<ExampleRunner> self, QFuture<QString> run,
-                        std::function<void(const QString&)> done) {
-    const QString result = co_await run;
-    if (self)
-        done(result);
-}
-} // namespace
-
 ExampleRunner::ExampleRunner(QObject* parent)
     : QObject(parent) {
-    pool_.setMaxThreadCount(4);
-    blocked_poll_ = new QTimer(this);
-    blocked_poll_->setInterval(10);
-    connect(blocked_poll_, &QTimer::timeout, this, &ExampleRunner::poll_blocked);
+    poll_timer_ = new QTimer(this);
+    poll_timer_->setInterval(10);
+    connect(poll_timer_, &QTimer::timeout, this, &ExampleRunner::poll);
 }
 
-void ExampleRunner::poll_blocked() {
+void ExampleRunner::poll() {
     if (!state_)
         return;
     const auto seq = state_->blocked_seq.load(std::memory_order_acquire);
-    if (seq == blocked_seen_)
+    if (seq != blocked_seen_) {
+        blocked_seen_ = seq;
+        emit blocked(quint64(state_->blocked_task.load(std::memory_order_relaxed)));
+    }
+    if (finish_reported_ || !state_->done.load(std::memory_order_acquire))
         return;
-    blocked_seen_ = seq;
-    emit blocked(quint64(state_->blocked_task.load(std::memory_order_relaxed)));
+    finish_reported_ = true;
+    poll_timer_->stop();
+    join_run();
+    QString result;
+    {
+        std::lock_guard lock(state_->result_mutex);
+        result = state_->result;
+    }
+    emit finished(id_, result);
+}
+
+void ExampleRunner::join_run() {
+    if (run_thread_.joinable())
+        run_thread_.join();
 }
 
 ExampleRunner::~ExampleRunner() {
     stop();
-    pool_.waitForDone();
+    join_run();
 }
 
 bool ExampleRunner::start(const ExampleInfo& example, const KnobValues& knobs, bool paused) {
     if (running() || !example.run)
         return false;
+    join_run(); // the last run is done; its finish, if not reported yet, never is
     auto state = std::make_shared<RunState>();
     state->recorded = std::make_unique<examples::RecordedRun>(example, knobs);
     state->virtual_clock = state->recorded->virtual_clock();
     state->gate = std::make_unique<StepGate>(&state->recorder());
     // A worker stopped at the gate: noted in atomics, which the GUI
-    // thread's blocked_poll_ timer reads (a functor queued to the GUI thread
-    // passes through Qt's event queue, whose locks ThreadSanitizer cannot see).
+    // thread's poll timer reads (a functor queued to the GUI thread passes
+    // through Qt's event queue, whose locks ThreadSanitizer cannot see).
     state->gate->on_blocked = [st = state.get()](TaskId task) {
         st->blocked_task.store(std::uint64_t(task), std::memory_order_relaxed);
         st->blocked_seq.fetch_add(1, std::memory_order_release);
     };
     blocked_seen_ = 0;
-    blocked_poll_->start();
-    QPointer<ExampleRunner> self(this);
+    finish_reported_ = false;
     if (paused)
         state->gate->pause();
     state_ = state;
     id_ = example.id;
-    const auto gen = ++generation_;
 
     const RunSetup setup = state->recorded->setup(state->gate.get(), &state->control);
-    auto fn = example.run;
-    QFuture<QString> fut = QtConcurrent::run(&pool_, [state, setup, fn]() -> QString {
+    run_thread_ = std::thread([state, setup, fn = example.run] {
         QString result;
         try {
             result = QString::fromStdString(fn(setup));
@@ -86,20 +82,16 @@ bool ExampleRunner::start(const ExampleInfo& example, const KnobValues& knobs, b
         } catch (...) {
             result = QStringLiteral("failed: unknown exception");
         }
-        state->done = true;
-        return result;
+        {
+            std::lock_guard lock(state->result_mutex);
+            state->result = std::move(result);
+            state->done.store(true, std::memory_order_release);
+        }
+        state->result_ready.notify_all();
     });
+    poll_timer_->start();
     emit started(example.id);
-    await_run(self, std::move(fut),
-              [self, gen](const QString& r) { self->on_run_finished(gen, r); });
     return true;
-}
-
-void ExampleRunner::on_run_finished(std::uint64_t generation, const QString& result) {
-    if (generation != generation_)
-        return; // a newer run replaced it
-    blocked_poll_->stop();
-    emit finished(id_, result);
 }
 
 void ExampleRunner::pause() {
@@ -146,7 +138,11 @@ void ExampleRunner::stop() {
 }
 
 bool ExampleRunner::wait(int ms) {
-    return pool_.waitForDone(ms);
+    if (!state_)
+        return true;
+    std::unique_lock lock(state_->result_mutex);
+    return state_->result_ready.wait_for(lock, std::chrono::milliseconds(ms),
+                                         [this] { return state_->done.load(); });
 }
 
 } // namespace pollscope::app

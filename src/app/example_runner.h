@@ -1,10 +1,11 @@
 #pragma once
 // ExampleRunner: runs one example at a time off the GUI thread and exposes
 // what the GUI needs: the recorder to drain, the step gate, the example's
-// control (shutdown, events, abort). The run is a QtConcurrent task on the
-// runner's own pool, co_awaited with QCoro, so the GUI thread never blocks;
-// stopping a run (which joins the example's runtime threads) happens on a
-// thread of its own too.
+// control (shutdown, events, abort). The run has a std::thread of its own and
+// hands its result over under a std::mutex that a GUI-thread timer checks
+// (Qt's pool and event queue synchronize with locks ThreadSanitizer cannot
+// see), so the GUI thread never blocks; stopping a run (which joins the
+// example's runtime threads) happens on a thread of its own too.
 
 #include "example_catalog.h"
 #include "recorded_run.h"
@@ -13,12 +14,13 @@
 
 #include <QObject>
 #include <QString>
-#include <QThreadPool>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -33,6 +35,10 @@ struct RunState {
     std::unique_ptr<StepGate> gate;
     ExampleControl control;
     std::atomic<bool> done{false};
+    /// The run's one-line summary, set (under result_mutex) before `done`.
+    std::mutex result_mutex;
+    std::condition_variable result_ready;
+    QString result;
     /// The task a worker stopped at the step gate for, and how many stops so far.
     std::atomic<std::uint64_t> blocked_task{0};
     std::atomic<std::uint64_t> blocked_seq{0};
@@ -89,6 +95,8 @@ public:
     void stop();
     /// Blocks until the current run's thread is done (tests, shutdown).
     bool wait(int ms = 10000);
+    /// Reports a finished run and a worker stopped at the gate (GUI timer).
+    void poll();
 
 signals:
     void started(const QString& id);
@@ -99,15 +107,15 @@ signals:
 
 private:
     friend struct RunnerAccess;
-    void on_run_finished(std::uint64_t generation, const QString& result);
-    void poll_blocked();
+    /// Joins the last run's thread; it has finished or is about to.
+    void join_run();
 
-    QThreadPool pool_;
-    QTimer* blocked_poll_ = nullptr; // emits blocked() for the gate's stops
+    QTimer* poll_timer_ = nullptr; // emits blocked() and finished()
     std::uint64_t blocked_seen_ = 0;
+    bool finish_reported_ = true;
     std::shared_ptr<RunState> state_;
+    std::thread run_thread_;
     QString id_;
-    std::uint64_t generation_ = 0;
 };
 
 } // namespace pollscope::app
