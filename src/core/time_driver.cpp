@@ -224,9 +224,7 @@ Poll<void> Sleep::poll(Context& cx) {
         return Pending;
     bool ready = entry_.fired.load(std::memory_order_acquire);
     if (!ready && !armed_) {
-        const Instant now = driver_->clock().now();
-        ready = now >= deadline_;
-        resource_.set_param((deadline_ - now).count()); // a trace shows the time left
+        ready = driver_->clock().now() >= deadline_;
     }
     if (ready || !driver_->arm(entry_, deadline_, cx.waker())) {
         coop::made_progress();

@@ -103,7 +103,7 @@ public:
     Sleep(Instant deadline, TimeDriver* driver) noexcept
         : deadline_(deadline)
         , driver_(driver)
-        , resource_(ResourceKind::Sleep) {}
+        , resource_(ResourceKind::Sleep, {}, deadline.count()) {}
     Sleep(Sleep&& o) noexcept
         : deadline_(o.deadline_)
         , driver_(o.driver_)
@@ -120,7 +120,7 @@ private:
     TimeDriver* driver_;
     bool armed_ = false; // touched only by the polling task
     detail::TimerEntry entry_;
-    Resource resource_; // param: the time left at the first Pending, ns
+    Resource resource_; // param: the deadline (the clock's ns); a recorder shows the time left
 };
 
 /// Sleeps on the current executor's timer wheel (throws std::logic_error outside one).

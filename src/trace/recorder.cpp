@@ -1,6 +1,7 @@
 #include "recorder.h"
 
 #include "clock.h"
+#include "time_driver.h"
 
 #include <pthread.h>
 #include <sys/syscall.h>
@@ -413,10 +414,16 @@ std::uint32_t TraceRecorder::resource_id(ThreadSlot& t, const Resource& r) {
         // First time for this recorder: describe it, stamped as the poll (no clock read).
         std::uint32_t arg2 = 0;
         switch (r.kind()) {
-        case ResourceKind::Sleep:
-            arg2 = static_cast<std::uint32_t>(
-                std::clamp<std::int64_t>(r.param() / 1000, 0, 0xffff'ffff));
+        case ResourceKind::Sleep: {
+            // The time left now (µs), which the trace adds to this event's
+            // time: the Sleep knows its deadline on its runtime's clock.
+            const TimeDriver* driver = TimeDriver::current();
+            const std::int64_t left =
+                driver ? r.param() - driver->clock().now().count() : r.param();
+            arg2 =
+                static_cast<std::uint32_t>(std::clamp<std::int64_t>(left / 1000, 0, 0xffff'ffff));
             break;
+        }
         case ResourceKind::JoinHandle:
             arg2 = static_cast<std::uint32_t>(r.param());
             break;

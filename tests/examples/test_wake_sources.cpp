@@ -125,6 +125,22 @@ private slots:
         QVERIFY(timer_wakes >= 1);
     }
 
+    void joinWaitsOnEachSleepUntilItsOwnDeadline() {
+        // join polls its three futures in one task; after each wake it waits
+        // on the next sleep still pending, whose deadline (100, 200, 300 ms on
+        // the virtual clock) the label states, however late it is described.
+        const Trace t = record(QStringLiteral("join"), true);
+        QStringList waits;
+        for (const auto& v : trace_events(t)) {
+            const auto args = v.toObject().value(QStringLiteral("args")).toObject();
+            if (args.value(QStringLiteral("outcome")).toString() == QLatin1String("pending"))
+                waits << args.value(QStringLiteral("waits_on")).toString();
+        }
+        QCOMPARE(waits, (QStringList{QStringLiteral("sleep until 100.0 ms"),
+                                     QStringLiteral("sleep until 200.0 ms"),
+                                     QStringLiteral("sleep until 300.0 ms")}));
+    }
+
     void spawnedSelectWinnerWakesTheSelectAndLosersAreCancelled_data() {
         QTest::addColumn<bool>("virtual_clock");
         QTest::newRow("virtual") << true;
