@@ -1,5 +1,6 @@
 #include "timeline_view.h"
 
+#include "label_space.h"
 #include "step_axis.h"
 #include "task_table_model.h"
 #include "timeline_palette.h"
@@ -111,14 +112,40 @@ std::size_t gallop(std::size_t from, std::size_t n, std::int64_t t, const Key& k
     return lo;
 }
 
+/// Narrowest poll glyph (px): a poll shorter than this still shows, in its
+/// outcome's colour; polls that start within kGroupPx of a glyph's left edge
+/// merge into it (one pixel stays free between glyphs).
+constexpr int kGlyphPx = 4;
+constexpr int kGroupPx = kGlyphPx + 1;
+/// A merged glyph's count and a waiting line's label need this much room.
+constexpr int kCountLabelMinRoom = 10;
+constexpr int kWaitLabelMinRoom = 60;
+/// At most this many waiting labels are shaped per paint.
+constexpr std::size_t kMaxLabelRequests = 600;
+/// No poll (a glyph of the level of detail stands for polls of many buckets).
+constexpr std::uint32_t kNoPoll = 0xffffffffu;
+
 } // namespace
 
+/// A label the lanes asked for, placed after the Mark labels (LabelSpace).
+struct LabelRequest {
+    enum Kind { Count, Waiting } kind;
+    int lane; // relative to the first visible lane
+    int x0, x1;
+    std::uint32_t value; // Count: polls; Waiting: the Pending poll's index
+};
+
 /// One lane's rectangles: consecutive ones of the same colour that touch are
-/// merged before they go into their colour's batch.
+/// merged before they go into their colour's batch. Each glyph (a poll, or
+/// polls merged into one) goes into the scene when it is recorded, and a
+/// group's count and a Pending poll's waiting gap become label requests.
 struct LaneRects {
     std::array<QVector<QRect>, kBatchCount>* out;
     int y, h;
     int min_x, max_x; // clamp (the visible columns and a little more)
+    int lane = 0;
+    TimelineScene* scene = nullptr; // record glyphs (tests)
+    std::vector<LabelRequest>* labels = nullptr;
     int colour = -1, x0 = 0, x1 = 0;
 
     void add(int c, int a, int b) {
@@ -134,6 +161,23 @@ struct LaneRects {
         colour = c;
         x0 = a;
         x1 = b;
+    }
+    /// A poll's glyph (or `polls` merged ones, the first `first_poll`);
+    /// `room` pixels are free on its right before the lane's next glyph.
+    void glyph(int c, int a, int b, std::uint32_t polls, std::uint32_t first_poll, int room) {
+        add(c, a, b);
+        if (scene && b > min_x && a < max_x)
+            scene->glyphs.push_back(
+                {lane, QRect(a, y, b - a, h), batch_colour(c), int(polls), first_poll});
+        if (labels && polls > 1 && room >= kCountLabelMinRoom && b > min_x && a < max_x)
+            labels->push_back({LabelRequest::Count, lane, b + 1, b + room, polls});
+    }
+    /// A task waits from x `a` to `b` after Pending poll `poll`.
+    void waiting(int a, int b, std::uint32_t poll) {
+        a = std::max(a, min_x);
+        b = std::min(b, max_x);
+        if (labels && b - a >= kWaitLabelMinRoom)
+            labels->push_back({LabelRequest::Waiting, lane, a, b, poll});
     }
     void flush() {
         if (colour >= 0)
@@ -152,27 +196,25 @@ void TimelineView::paint_lane_lod(const Lane& lane, LaneRects& rects) const {
                                [](const LodBucket& b, std::int64_t t) { return b.last_end < t; });
     int col = std::numeric_limits<int>::min();
     LodBucket run;
-    auto flush = [&] {
+    // The buckets starting within kGroupPx of `col` make one glyph.
+    auto flush = [&](int next_col) {
         if (run.polls == 0)
             return;
         const int right = std::max(
-            col + 1, int(std::ceil(std::min(map_.to_x(run.last_end), double(rects.max_x)))));
+            col + kGlyphPx, int(std::ceil(std::min(map_.to_x(run.last_end), double(rects.max_x)))));
         int c;
-        if (run.polls == 1) {
+        if (run.polls == 1)
             c = run.failed ? kBFailed : run.ready ? kBReady : kBPending;
-            rects.add(c, col, std::max(right, col + 2));
-            return;
-        }
-        if (run.failed)
+        else if (run.failed)
             c = kBFailed;
         else
             c = dense_batch(double(run.busy) / (double(right - col) * npp));
-        rects.add(c, col, right);
+        rects.glyph(c, col, right, run.polls, kNoPoll, next_col - right - 1);
     };
     for (; it != lv.end() && it->first <= t1; ++it) {
         const int c = map_.to_column(it->first);
-        if (c != col) {
-            flush();
+        if (c >= col + kGroupPx || col == std::numeric_limits<int>::min()) {
+            flush(c);
             col = c;
             run = *it;
             continue;
@@ -183,13 +225,14 @@ void TimelineView::paint_lane_lod(const Lane& lane, LaneRects& rects) const {
         run.ready = std::uint16_t(std::min(65535, run.ready + it->ready));
         run.failed = std::uint16_t(std::min(65535, run.failed + it->failed));
     }
-    flush();
+    flush(it != lv.end() ? map_.to_column(it->first) : rects.max_x);
     // The level of detail holds closed polls: a running one is the lane's last.
     if (!lane.polls.empty()) {
         const PollBar& b = store_->polls()[lane.polls.back()];
         if (b.open() && b.start <= t1) {
             const int a = map_.to_column(b.start);
-            rects.add(kBRunning, a, std::max(a + 2, map_.to_column(store_->end_ts()) + 1));
+            rects.glyph(kBRunning, a, std::max(a + kGlyphPx, map_.to_column(store_->end_ts()) + 1),
+                        1, lane.polls.back(), 0);
         }
     }
 }
@@ -200,41 +243,44 @@ void TimelineView::paint_lane_polls(const Lane& lane, LaneRects& rects) const {
     const std::int64_t t0 = map_.start, t1 = map_.end;
     const std::int64_t now = store_->end_ts();
     const double npp = map_.ns_per_pixel();
+    const bool tasks = mode_ == LaneMode::Tasks;
     // First poll that ends at or after t0 (open polls end "now").
     auto it = std::lower_bound(v.begin(), v.end(), t0, [&](std::uint32_t i, std::int64_t t) {
         const auto& b = polls[i];
         return (b.open() ? now : b.end) < t;
     });
     const auto start_of = [&](std::size_t q) { return polls[v[q]].start; };
+    const auto end_x = [&](const PollBar& b) {
+        return std::min(map_.to_x(b.open() ? now : b.end), 1e9);
+    };
+    // Where the task's waiting line ends (it ended, or now: a live run's clock).
+    const int lane_end =
+        int(std::min(map_.to_x(lane.last >= 0 ? lane.last : std::max(now, live_now_)), 1e9));
+    // Where the lane's next glyph starts (the right edge when none is in view).
+    const auto next_x = [&](std::size_t q) {
+        return q < v.size() && polls[v[q]].start <= t1
+                   ? int(std::floor(std::max(map_.to_x(polls[v[q]].start), -1e9)))
+                   : rects.max_x;
+    };
     std::size_t i = std::size_t(it - v.begin());
     while (i < v.size()) {
         const PollBar& b = polls[v[i]];
         if (b.start > t1)
             break;
-        const std::int64_t end = b.open() ? now : b.end;
-        const double xa = map_.to_x(b.start), xb = map_.to_x(end);
+        const double xa = map_.to_x(b.start), xb = end_x(b);
+        const int a = int(std::floor(std::max(xa, -1e9)));
         if (b.open()) {
-            const int a = int(std::floor(xa));
-            rects.add(kBRunning, a, std::max(a + 2, int(std::ceil(std::min(xb, 1e9)))));
+            rects.glyph(kBRunning, a, std::max(a + kGlyphPx, int(std::ceil(xb))), 1, v[i], 0);
             ++i;
             continue;
         }
-        if (xb - xa >= 2.0) {
-            const int a = int(std::floor(std::max(xa, -1e9)));
-            const int c = b.outcome == trace::Outcome::Pending ? kBPending
-                          : b.outcome == trace::Outcome::Ready ? kBReady
-                                                               : kBFailed;
-            rects.add(c, a, std::max(a + 3, int(std::ceil(std::min(xb, 1e9)))));
-            ++i;
-            continue;
-        }
-        // Sub-pixel poll: merge every poll starting in this pixel column.
-        const int col = int(std::floor(xa));
-        const std::int64_t col_end = map_.to_time(col + 1);
-        const std::size_t j = gallop(i + 1, v.size(), col_end, start_of);
+        // The polls starting within kGroupPx of this one merge with it,
+        // unless it is long enough to show on its own.
+        const std::size_t j = xb - xa >= kGlyphPx
+                                  ? i + 1
+                                  : gallop(i + 1, v.size(), map_.to_time(a + kGroupPx), start_of);
         const PollBar& lastb = polls[v[j - 1]];
-        const int right = std::max(
-            col + 2, int(std::ceil(std::min(map_.to_x(lastb.open() ? now : lastb.end), 1e9))));
+        const int right = std::max(a + kGlyphPx, int(std::ceil(end_x(lastb))));
         int c = kBPending;
         if (j - i == 1) {
             if (b.outcome != trace::Outcome::Pending)
@@ -247,16 +293,25 @@ void TimelineView::paint_lane_polls(const Lane& lane, LaneRects& rects) const {
                 busy += (x.open() ? now : x.end) - x.start;
                 failed = failed || x.outcome == trace::Outcome::Failed;
             }
-            c = failed ? kBFailed : dense_batch(double(busy) / (double(right - col) * npp));
+            // A task lane's Ready is its last poll: the group ends the task.
+            if (failed)
+                c = kBFailed;
+            else if (tasks && lastb.outcome == trace::Outcome::Ready)
+                c = kBReady;
+            else if (j - i > 3)
+                c = dense_batch(double(busy) / (double(right - a) * npp));
         } else {
             c = kBDense3;
         }
-        rects.add(c, col, right);
+        const int next = next_x(j);
+        rects.glyph(c, a, right, std::uint32_t(j - i), v[i], next - right - 1);
+        if (tasks && !lastb.open() && lastb.outcome == trace::Outcome::Pending)
+            rects.waiting(right + 2, std::min(next, lane_end) - 2, v[j - 1]);
         i = j;
     }
 }
 
-void TimelineView::paint_wakes(QPainter& p, int first, int last) const {
+void TimelineView::paint_wakes(QPainter& p, int first, int last, TimelineScene* scene) const {
     // Wake arrows: from the waker's lane at the wake to the poll it caused.
     // Only wakes touching a visible lane count, one per lane and pixel
     // column. When there are too many for arrows, each pixel column with a
@@ -308,6 +363,7 @@ void TimelineView::paint_wakes(QPainter& p, int first, int last) const {
     struct Arrow {
         int from_lane, to_lane;
         double x1, x2;
+        std::uint32_t wake;
     };
     std::vector<Arrow> arrows;
     std::vector<int> last_col(lanes_n, std::numeric_limits<int>::min());
@@ -325,7 +381,8 @@ void TimelineView::paint_wakes(QPainter& p, int first, int last) const {
         if (std::exchange(last_col[std::size_t((vis_to ? to_lane : from_lane) - first)], col) ==
             col)
             continue;
-        arrows.push_back({from_lane, to_lane, map_.to_x(w->ts), map_.to_x(target.start)});
+        arrows.push_back({from_lane, to_lane, map_.to_x(w->ts), map_.to_x(target.start),
+                          std::uint32_t(w - wakes.begin())});
     }
     if (arrows.empty())
         return;
@@ -340,26 +397,28 @@ void TimelineView::paint_wakes(QPainter& p, int first, int last) const {
     p.setBrush(kWake);
     for (const auto& a : arrows) {
         const int from_lane = a.from_lane, to_lane = a.to_lane;
-        const double x1 = a.x1, x2 = a.x2;
-        const double y2 =
-            lane_y(to_lane) + (from_lane >= 0 && from_lane < to_lane ? 3 : kLaneHeight - 3);
-        double y1;
-        if (from_lane >= 0 && from_lane != to_lane)
-            y1 = lane_y(from_lane) + (from_lane < to_lane ? kLaneHeight - 3 : 3);
-        else
-            y1 = lane_y(to_lane) + 2; // from a plain thread or itself: a short hook
+        const double x2 = a.x2;
         if (from_lane == to_lane || from_lane < 0) {
-            // Same lane: an arc above the lane.
-            QPainterPath path(QPointF(x1, y1));
-            path.cubicTo(x1, y1 - 7, x2, y1 - 7, x2, y1 + 1);
+            // From itself or a plain thread: an arc inside the lane's top
+            // band (never into the lane above or the ruler), at least
+            // kGlyphPx + 2 wide when waker and poll share an instant.
+            const double x1 = std::min(a.x1, x2 - (kGlyphPx + 2));
+            const double top = lane_y(to_lane);
+            QPainterPath path(QPointF(x1, top + 5));
+            path.cubicTo(x1, top, x2, top, x2, top + 3);
             p.setBrush(Qt::NoBrush);
             p.drawPath(path);
             p.setBrush(kWake);
-            const QPointF tip(x2, y1 + 2);
-            const QPointF head[3] = {tip, tip + QPointF(-3, -5), tip + QPointF(3, -5)};
+            const QPointF tip(x2, top + 5);
+            const QPointF head[3] = {tip, tip + QPointF(-2.5, -3.5), tip + QPointF(2.5, -3.5)};
             p.drawPolygon(head, 3);
+            if (scene)
+                scene->arrows.push_back({a.wake, from_lane, to_lane, {x1, top + 5}, tip});
             continue;
         }
+        const double x1 = a.x1;
+        const double y2 = lane_y(to_lane) + (from_lane < to_lane ? 3 : kLaneHeight - 3);
+        const double y1 = lane_y(from_lane) + (from_lane < to_lane ? kLaneHeight - 3 : 3);
         p.drawLine(QPointF(x1, y1), QPointF(x2, y2));
         const double ang = std::atan2(y2 - y1, x2 - x1);
         const QPointF tip(x2, y2);
@@ -367,11 +426,63 @@ void TimelineView::paint_wakes(QPainter& p, int first, int last) const {
                                  tip - QPointF(std::cos(ang - 0.45) * 6, std::sin(ang - 0.45) * 6),
                                  tip - QPointF(std::cos(ang + 0.45) * 6, std::sin(ang + 0.45) * 6)};
         p.drawPolygon(head, 3);
+        if (scene)
+            scene->arrows.push_back({a.wake, from_lane, to_lane, {x1, y1}, tip});
     }
     p.setRenderHint(QPainter::Antialiasing, false);
 }
 
-void TimelineView::paint_markers(QPainter& p, int first, int last) const {
+void TimelineView::paint_labels(QPainter& p, int first, std::vector<LabelRequest>& requests,
+                                LabelSpace& space, TimelineScene* scene) const {
+    // What each waiting line waits on, then the counts of merged glyphs, in
+    // the lower row of their lanes wherever no earlier label is.
+    if (requests.empty())
+        return;
+    std::stable_partition(requests.begin(), requests.end(),
+                          [](const LabelRequest& r) { return r.kind == LabelRequest::Waiting; });
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 0.8);
+    p.setFont(f);
+    const QFontMetrics fm = p.fontMetrics();
+    const TraceStore* real = axis_ ? real_ : store_;
+    std::size_t shaped = 0;
+    for (const LabelRequest& r : requests) {
+        QString text;
+        if (r.kind == LabelRequest::Waiting) {
+            if (!real || ++shaped > kMaxLabelRequests)
+                continue;
+            const int rpi = real_poll(int(r.value));
+            if (rpi < 0)
+                continue;
+            text = qs(real->waits_on_text(std::uint32_t(rpi)));
+            if (text.isEmpty())
+                continue;
+            text = fm.elidedText(text, Qt::ElideRight, r.x1 - r.x0);
+            if (text.size() <= 1) // elided to nothing but the ellipsis
+                continue;
+        } else {
+            text = QStringLiteral("\u00d7%1").arg(r.value);
+        }
+        const int w = fm.horizontalAdvance(text) + 2;
+        if (w > r.x1 - r.x0)
+            continue;
+        const int y = lane_y(r.lane);
+        const QRect rect(r.x0, y + kLaneHeight / 2, w, kLaneHeight / 2);
+        if (!space.claim(r.lane - first, LabelSpace::kLower, rect.left(), rect.right() + 1))
+            continue;
+        p.setPen(surfaces_.dim_text);
+        p.drawText(rect, Qt::AlignLeft | Qt::AlignVCenter, text);
+        if (scene)
+            scene->labels.push_back({r.lane,
+                                     r.kind == LabelRequest::Waiting
+                                         ? TimelineScene::LabelKind::Waiting
+                                         : TimelineScene::LabelKind::Count,
+                                     rect, text});
+    }
+}
+
+void TimelineView::paint_markers(QPainter& p, int first, int last, LabelSpace& space,
+                                 TimelineScene* scene) const {
     // Markers of the visible lanes, at most one per lane, kind and 3 pixels;
     // antialiased (and Mark labels, where they fit) only when few are left.
     // Too many in view (spawns and yields of a long trace): the rare kinds
@@ -520,17 +631,28 @@ void TimelineView::paint_markers(QPainter& p, int first, int last) const {
                 }
                 const double want = std::min(p.fontMetrics().horizontalAdvance(text) + 4.0, 220.0);
                 p.setPen(surfaces_.mark_text);
-                if (right >= std::min(want, kMinLabelWidth) && (right >= want || right >= left)) {
-                    const double w = std::min(right, want);
-                    p.drawText(QRectF(x + 8, y, w, kLaneHeight / 2.0 + 2),
-                               Qt::AlignLeft | Qt::AlignVCenter,
-                               p.fontMetrics().elidedText(text, Qt::ElideRight, int(w)));
-                } else if (left >= std::min(want, kMinLabelWidth)) {
-                    const double w = std::min(left, want);
-                    p.drawText(QRectF(x - 3 - w, y, w, kLaneHeight / 2.0 + 2),
-                               Qt::AlignRight | Qt::AlignVCenter,
-                               p.fontMetrics().elidedText(text, Qt::ElideRight, int(w)));
-                }
+                // On the right of the flag if it fits there (or has more
+                // room), else on its left; only where no other label is.
+                const int lane = shown[i].lane;
+                auto place = [&](double lx, double w, Qt::Alignment align) {
+                    const QRect r(int(std::floor(lx)), y, int(std::ceil(w)), kLaneHeight / 2);
+                    if (!space.claim(lane - first, LabelSpace::kUpper, r.left(), r.right() + 1))
+                        return false;
+                    const QString shown_text =
+                        p.fontMetrics().elidedText(text, Qt::ElideRight, int(w));
+                    p.drawText(QRectF(lx, y, w, kLaneHeight / 2.0), align | Qt::AlignVCenter,
+                               shown_text);
+                    if (scene)
+                        scene->labels.push_back(
+                            {lane, TimelineScene::LabelKind::Mark, r, shown_text});
+                    return true;
+                };
+                const bool fits_right = right >= std::min(want, kMinLabelWidth);
+                const bool fits_left = left >= std::min(want, kMinLabelWidth);
+                if (!(fits_right && (right >= want || right >= left) &&
+                      place(x + 8, std::min(right, want), Qt::AlignLeft)) &&
+                    fits_left)
+                    place(x - 3 - std::min(left, want), std::min(left, want), Qt::AlignRight);
             }
             break;
         }
@@ -582,10 +704,12 @@ int TimelineView::real_poll(int pi) const {
     if (li < 0)
         return -1;
     const auto& v = real_->task_lanes()[std::size_t(li)].polls;
-    for (const auto i : v) // polls by start: numbers in order
-        if (real_->polls()[i].number == b.number)
-            return int(i);
-    return -1;
+    const auto& polls = real_->polls();
+    // Polls by start: their numbers in order.
+    const auto it =
+        std::lower_bound(v.begin(), v.end(), b.number,
+                         [&](std::uint32_t i, std::uint32_t n) { return polls[i].number < n; });
+    return it != v.end() && polls[*it].number == b.number ? int(*it) : -1;
 }
 
 void TimelineView::paint_breaks(QPainter& p, int top, int bottom) const {
@@ -827,6 +951,8 @@ void TimelineView::render_to(QPainter& p) {
     const int H = height();
     p.fillRect(0, 0, width(), H, surfaces_.background);
     last_rects_ = 0;
+    TimelineScene* scene = record_scene_ ? &scene_ : nullptr;
+    scene_.clear();
 
     const auto& ls = lanes();
     const int first = first_lane();
@@ -858,6 +984,7 @@ void TimelineView::render_to(QPainter& p) {
         // with the same colour merged into one.
         std::array<QVector<QRect>, kBatchCount> batch;
         QVector<QLine> waits;
+        std::vector<LabelRequest> label_requests;
         for (int l = first; l < last; ++l) {
             const Lane& lane = ls[std::size_t(l)];
             const int y = lane_y(l);
@@ -872,7 +999,8 @@ void TimelineView::render_to(QPainter& p) {
                         waits.append(QLine(xa, mid, xb, mid));
                 }
             }
-            LaneRects rects{&batch, y + 4, kLaneHeight - 8, x_left - 4, x_right + 4};
+            LaneRects rects{&batch,      y + 4, kLaneHeight - 8, x_left - 4,
+                            x_right + 4, l,     scene,           &label_requests};
             if (lane.lod.level_for(map_.ns_per_pixel()) >= 0)
                 paint_lane_lod(lane, rects);
             else
@@ -889,8 +1017,11 @@ void TimelineView::render_to(QPainter& p) {
             p.drawRects(batch[c]);
             last_rects_ += int(batch[c].size());
         }
-        paint_wakes(p, first, last);
-        paint_markers(p, first, last);
+        paint_wakes(p, first, last, scene);
+        LabelSpace space;
+        space.reset(last - first);
+        paint_markers(p, first, last, space, scene);
+        paint_labels(p, first, label_requests, space, scene);
         // The task a stepped run is about to poll.
         if (waiting_ != 0) {
             const int lane = mode_ == LaneMode::Tasks ? store_->task_lane(waiting_) : -1;

@@ -12,6 +12,7 @@
 
 #include "time_mapping.h"
 #include "timeline_palette.h"
+#include "timeline_scene.h"
 
 #include <QWidget>
 
@@ -30,6 +31,8 @@ namespace pollscope::app {
 class TraceStore;
 using trace::Lane;
 struct LaneRects;
+struct LabelRequest;
+class LabelSpace;
 
 class TimelineView : public QWidget {
     Q_OBJECT
@@ -88,6 +91,10 @@ public:
     std::vector<Tick> ticks() const;
     /// Rectangles drawn by the last paint (level-of-detail checks).
     int last_rect_count() const noexcept { return last_rects_; }
+    /// Record what each paint draws where (off by default: it costs).
+    void set_record_scene(bool on) { record_scene_ = on; }
+    /// The glyphs, wake arrows and labels of the last paint (when recorded).
+    const TimelineScene& last_scene() const noexcept { return scene_; }
 
     /// How often a live run's timeline is refreshed: 40 a second asked, so
     /// that at least 30 arrive when the timer fires late on busy cores.
@@ -127,8 +134,12 @@ private:
     /// A lane's polls from its level of detail (zoomed out) or one by one.
     void paint_lane_lod(const Lane& lane, LaneRects& rects) const;
     void paint_lane_polls(const Lane& lane, LaneRects& rects) const;
-    void paint_wakes(QPainter& p, int first, int last) const;
-    void paint_markers(QPainter& p, int first, int last) const;
+    void paint_wakes(QPainter& p, int first, int last, TimelineScene* scene) const;
+    void paint_markers(QPainter& p, int first, int last, LabelSpace& space,
+                       TimelineScene* scene) const;
+    /// The lanes' waiting and count labels, where no Mark label is.
+    void paint_labels(QPainter& p, int first, std::vector<LabelRequest>& requests,
+                      LabelSpace& space, TimelineScene* scene) const;
 
     /// Wakes in view: up to kMaxArrowScan are considered for arrows (at most
     /// kMaxArrows drawn), beyond that they are ticks (worker lanes: not drawn
@@ -168,6 +179,8 @@ private:
     double last_paint_ms_ = 0;
     palette::Surfaces surfaces_; // of the palette at the last paint
     int last_rects_ = 0;
+    bool record_scene_ = false;
+    TimelineScene scene_;
 };
 
 } // namespace pollscope::app

@@ -1,7 +1,7 @@
 // The step axis: every transition one step, idle stretches as breaks, and
 // in the timeline at Fit every poll of the short teaching examples a bar at
 // least 3 px wide in its outcome's colour.
-#include "recorded_run.h"
+#include "record_example.h"
 #include "step_axis.h"
 #include "timeline_palette.h"
 #include "timeline_view.h"
@@ -15,20 +15,7 @@ using namespace pollscope;
 using namespace pollscope::app;
 using trace::StepAxis;
 
-/// Runs example `id` on the virtual clock into `real`, and its steps axis
-/// into `axis` and `steps`; false if there is no such example.
-bool record_on_steps(const QString& id, TraceStore& real, StepAxis& axis, TraceStore& steps) {
-    const auto* e = examples::find_example(id);
-    if (!e)
-        return false;
-    auto knobs = examples::default_knobs(*e);
-    knobs[examples::kVirtualTimeKnob] = 1;
-    examples::RecordedRun run(*e, knobs);
-    run.run();
-    real.load(run.recorder().snapshot());
-    steps.load(axis.build(real));
-    return true;
-}
+using test::record_on_steps;
 
 class TestStepsAxis : public QObject {
     Q_OBJECT

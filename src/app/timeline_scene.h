@@ -1,0 +1,48 @@
+#pragma once
+// TimelineScene: what the last paint of a TimelineView put where: a glyph
+// per poll or group of polls, an arrow per wake, every label. Recorded only
+// when asked (tests check the geometry a person sees, not pixels of a font).
+
+#include <QColor>
+#include <QPointF>
+#include <QRect>
+#include <QString>
+
+#include <cstdint>
+#include <vector>
+
+namespace pollscope::app {
+
+struct TimelineScene {
+    struct Glyph {
+        int lane = 0;
+        QRect rect;
+        QColor colour;
+        int polls = 1;                // how many polls it stands for
+        std::uint32_t first_poll = 0; // index in the drawn store's polls()
+    };
+    struct Arrow {
+        std::uint32_t wake = 0; // index in the drawn store's wakes()
+        int from_lane = -1;     // -1: from a plain thread
+        int to_lane = 0;
+        QPointF from, to;
+    };
+    enum class LabelKind { Mark, Waiting, Count };
+    struct Label {
+        int lane = 0;
+        LabelKind kind = LabelKind::Mark;
+        QRect rect;
+        QString text;
+    };
+    std::vector<Glyph> glyphs;
+    std::vector<Arrow> arrows;
+    std::vector<Label> labels;
+
+    void clear() {
+        glyphs.clear();
+        arrows.clear();
+        labels.clear();
+    }
+};
+
+} // namespace pollscope::app
