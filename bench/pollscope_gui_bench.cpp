@@ -63,7 +63,9 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <time.h>
+#include <unistd.h>
 
 using namespace pollscope;
 using namespace pollscope::app;
@@ -114,6 +116,18 @@ double thread_cpu_ms() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+/// The calling thread's time waiting for a CPU while runnable (ns), from
+/// /proc/thread-self/schedstat (second field); -1 where the kernel has none.
+std::int64_t thread_runqueue_wait_ns(int fd) {
+    char buf[128];
+    const ssize_t n = fd >= 0 ? pread(fd, buf, sizeof buf - 1, 0) : -1;
+    if (n <= 0)
+        return -1;
+    buf[n] = 0;
+    unsigned long long run = 0, wait = 0;
+    return std::sscanf(buf, "%llu %llu", &run, &wait) == 2 ? std::int64_t(wait) : -1;
 }
 
 double load_average() {
@@ -248,20 +262,40 @@ public:
         : QObject(parent) {
         timer_.setTimerType(Qt::PreciseTimer);
         timer_.setInterval(1);
+        // Opened on the GUI thread, which the probe's timer runs on.
+        schedstat_ = ::open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
         connect(&timer_, &QTimer::timeout, this, [this] {
             const auto ns = clock_.nsecsElapsed();
-            if (last_ns_ > 0)
-                max_gap_ms_ = std::max(max_gap_ms_, double(ns - last_ns_) / 1e6);
+            const auto wait = thread_runqueue_wait_ns(schedstat_);
+            const auto cpu = thread_cpu_ms();
+            if (last_ns_ > 0 && double(ns - last_ns_) / 1e6 > max_gap_ms_) {
+                max_gap_ms_ = double(ns - last_ns_) / 1e6;
+                // Of the longest gap: how long the thread waited for a CPU
+                // while runnable, and how long it ran.
+                max_gap_runqueue_ms_ = wait >= 0 ? double(wait - last_wait_) / 1e6 : -1;
+                max_gap_cpu_ms_ = cpu - last_cpu_;
+            }
             gaps_.push_back(double(ns - last_ns_) / 1e6);
             last_ns_ = ns;
+            last_wait_ = wait;
+            last_cpu_ = cpu;
         });
         clock_.start();
         timer_.start();
     }
+    ~StallProbe() override {
+        if (schedstat_ >= 0)
+            ::close(schedstat_);
+    }
     double max_gap_ms() const { return max_gap_ms_; }
+    double max_gap_runqueue_ms() const { return max_gap_runqueue_ms_; }
+    double max_gap_cpu_ms() const { return max_gap_cpu_ms_; }
     const std::vector<double>& gaps() const { return gaps_; }
 
 private:
+    int schedstat_ = -1;
+    std::int64_t last_wait_ = 0;
+    double last_cpu_ = 0, max_gap_runqueue_ms_ = 0, max_gap_cpu_ms_ = 0;
     QTimer timer_;
     QElapsedTimer clock_;
     qint64 last_ns_ = 0;
@@ -322,6 +356,7 @@ void bench_live(const Options& o) {
 
     // The tick: MainWindow::on_tick (the feed builds the model on its thread).
     double ingest_max_ms = 0, stats_max_ms = 0, paint_max_ms = 0;
+    double log_max_ms = 0, timeline_max_ms = 0; // the tick's two parts
     std::vector<double> ingest_ms, ingest_cpu_ms;
     int ticks = 0, snapshots = 0;
     double snapshot_max_ms = 0;
@@ -338,11 +373,18 @@ void bench_live(const Options& o) {
         const double c0 = thread_cpu_ms();
         // MainWindow::show_fed: show what the feed applied.
         const auto applied = feed.applied();
-        max_backlog = std::max<std::size_t>(max_backlog, recorder.recorded() - applied);
+        // Drained but not applied yet (TraceRecorder::recorded() would wait
+        // for a drain's copy under the recorder's lock: a stall of the bench's own).
+        max_backlog = std::max<std::size_t>(max_backlog, feed.drained() - applied);
         if (applied != applied_seen) {
             applied_seen = applied;
+            QElapsedTimer part;
+            part.start();
             log_model->refresh();
+            log_max_ms = std::max(log_max_ms, double(part.nsecsElapsed()) / 1e6);
+            part.restart();
             timeline->store_changed();
+            timeline_max_ms = std::max(timeline_max_ms, double(part.nsecsElapsed()) / 1e6);
         }
         const double ms = double(t.nsecsElapsed()) / 1e6;
         ingest_ms.push_back(ms);
@@ -391,6 +433,7 @@ void bench_live(const Options& o) {
     const int paints0 = counter.paints;
     auto* probe = new StallProbe(&window);
     ingest_max_ms = stats_max_ms = paint_max_ms = snapshot_max_ms = 0;
+    log_max_ms = timeline_max_ms = 0;
     max_backlog = 0;
     const int snapshots0 = snapshots;
     ingest_ms.clear();
@@ -404,6 +447,7 @@ void bench_live(const Options& o) {
     const double secs = double(measured.nsecsElapsed()) / 1e9;
     const double gui_cpu_ms = thread_cpu_ms() - cpu0;
     const auto events1 = recorder.recorded();
+    const auto applied1 = feed.applied();
     const int paints = counter.paints - paints0;
     pace->stop = true;
     tick.stop();
@@ -420,13 +464,19 @@ void bench_live(const Options& o) {
     std::printf("events_recorded_per_s,%.0f\n", rate);
     std::printf("events_in_store,%zu\n", store.trace().events.size());
     std::printf("gui_max_stall_ms,%.1f\n", probe->max_gap_ms());
+    std::printf("gui_max_stall_runqueue_ms,%.1f\n", probe->max_gap_runqueue_ms());
+    std::printf("gui_max_stall_cpu_ms,%.1f\n", probe->max_gap_cpu_ms());
     std::printf("gui_p99_stall_ms,%.1f\n", percentile(probe->gaps(), 99));
     std::printf("timeline_refreshes_per_s,%.1f\n", double(paints) / secs);
     std::printf("ingest_tick_median_ms,%.2f\n", percentile(ingest_ms, 50));
     std::printf("ingest_tick_max_ms,%.2f\n", ingest_max_ms);
+    std::printf("ingest_log_refresh_max_ms,%.2f\n", log_max_ms);
+    std::printf("ingest_timeline_update_max_ms,%.2f\n", timeline_max_ms);
     std::printf("ingest_tick_cpu_median_ms,%.2f\n", percentile(ingest_cpu_ms, 50));
     std::printf("ingest_tick_cpu_max_ms,%.2f\n", percentile(ingest_cpu_ms, 100));
     std::printf("feed_behind_max_events,%zu\n", max_backlog);
+    std::printf("feed_behind_at_end_events,%llu\n",
+                static_cast<unsigned long long>(events1 - std::min(events1, applied1)));
     std::printf("gui_thread_cpu_busy_pct,%.0f\n", gui_cpu_ms / (secs * 10.0));
     std::printf("machine_load_avg_1min,%.1f\n", load_average());
     std::printf("timeline_paint_max_ms,%.2f\n", paint_max_ms);

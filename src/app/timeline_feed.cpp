@@ -23,6 +23,7 @@ void TimelineFeed::start(std::shared_ptr<trace::TraceRecorder> recorder) {
     recorder_ = std::move(recorder);
     cursor_ = {};
     applied_.store(0, std::memory_order_release);
+    drained_.store(0, std::memory_order_release);
     {
         std::lock_guard l(m_);
         stop_ = false;
@@ -76,6 +77,7 @@ void TimelineFeed::catch_up() {
     recorder_->drain(cursor_, delta);
     std::vector<trace::Event> events = std::move(delta.events);
     delta.events.clear();
+    drained_.fetch_add(events.size(), std::memory_order_acq_rel);
     if (events.empty() && delta.strings.empty() && delta.locations.empty())
         return; // nothing new: the views keep their caches
     // The tables first (names and locations the events refer to), then the

@@ -47,6 +47,9 @@ public:
     bool active() const noexcept { return thread_.joinable(); }
     /// Events applied so far by this feed (any thread).
     std::uint64_t applied() const noexcept { return applied_.load(std::memory_order_acquire); }
+    /// Events drained from the recorder so far (applied or about to be).
+    /// Unlike TraceRecorder::recorded(), it takes no lock that a drain holds.
+    std::uint64_t drained() const noexcept { return drained_.load(std::memory_order_acquire); }
 
 private:
     void work();
@@ -64,6 +67,7 @@ private:
     std::atomic<bool> stopping_{false}; // stop_, read without m_
     std::uint64_t flush_asked_ = 0, flush_done_ = 0;
     std::atomic<std::uint64_t> applied_{0};
+    std::atomic<std::uint64_t> drained_{0};
 };
 
 } // namespace pollscope::app
