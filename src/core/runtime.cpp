@@ -274,6 +274,10 @@ void Runtime::shutdown() {
     });
 }
 
+bool Runtime::shutting_down() const noexcept {
+    return shared_->shutting_down.load(std::memory_order_acquire);
+}
+
 // A queued task (holding the queue's reference) that will never run.
 void Runtime::Shared::cancel_task(RawTask* task) noexcept {
     task->shutdown();
@@ -547,6 +551,10 @@ void Runtime::Shared::worker_main(Worker& w) {
         w.searching = false;
         num_searching.fetch_sub(1, std::memory_order_seq_cst);
     }
+    // An awake worker holds virtual time; one that leaves must let it go, or
+    // a worker still busy in modelled CPU work (Clock::occupy_until) waits
+    // for time that never moves, and shutdown's join waits for that worker.
+    clock->release();
     tls_ctx = {};
     TimeDriver::set_current(nullptr);
 }

@@ -64,6 +64,8 @@ public:
     /// Stops the workers, cancels (destroys) every unfinished task, joins the
     /// threads. Idempotent; the destructor calls it.
     void shutdown();
+    /// shutdown() has begun: workers stop taking tasks, new ones are cancelled.
+    bool shutting_down() const noexcept;
 
     int worker_count() const noexcept;
     Clock& clock() const noexcept;
