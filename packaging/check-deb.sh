@@ -11,7 +11,9 @@
 # - its file list is exactly the expected one (binary, desktop entry,
 #   metainfo, MIME type, icons, README/LICENSE);
 # - desktop-file-validate and appstreamcli validate --no-net pass with no
-#   error or warning on the files as packaged.
+#   error or warning on the files as packaged;
+# - pollscope-dev_VERSION_ARCH.deb (the SDK) holds the static libraries, the
+#   CMake package and public headers only, and nothing of the app.
 # The clean-install check in a Debian 12 chroot is test-deb-install.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,4 +78,21 @@ out=$(appstreamcli validate --no-net "$tree/usr/share/metainfo/io.pollscope.Poll
     fail "appstreamcli validate: $out"
 ! grep -qE '^[EW]:' <<<"$out" || fail "appstreamcli validate: $out"
 echo "check-deb: desktop-file-validate and appstreamcli validate --no-net clean"
+
+dev=$build/pollscope-dev_${version}_${arch}.deb
+[[ -f $dev ]] || fail "cpack made no $dev"
+[[ $(dpkg-deb -f "$dev" Package) == pollscope-dev ]] || fail "$dev: Package is not pollscope-dev"
+[[ $(dpkg-deb -f "$dev" Version) == "$version" ]] || fail "$dev: Version is not $version"
+dev_files=$(dpkg-deb -c "$dev" | awk '$1 !~ /^d/ {print $6}' | sort)
+for f in ./usr/lib/libpollscope_core.a ./usr/lib/libpollscope_trace.a \
+    ./usr/lib/cmake/Pollscope/PollscopeConfig.cmake ./usr/lib/cmake/Pollscope/PollscopeConfigVersion.cmake \
+    ./usr/lib/cmake/Pollscope/PollscopeTargets.cmake ./usr/include/pollscope/runtime.h \
+    ./usr/include/pollscope/recording.h; do
+    grep -qxF "$f" <<<"$dev_files" || fail "$dev lacks $f"
+done
+! grep -vE '^\./usr/(include/pollscope/[a-z_]+\.h|lib/libpollscope_(core|trace)\.a|lib/cmake/Pollscope/[A-Za-z-]+\.cmake)$' <<<"$dev_files" ||
+    fail "$dev holds files beyond the SDK's"
+! grep -qE '/(local_queue|json_writer|atomic_file|trace_file)\.h$' <<<"$dev_files" ||
+    fail "$dev holds private headers"
+echo "check-deb: $dev as expected ($(wc -l <<<"$dev_files") files)"
 echo "check-deb: passed"

@@ -55,6 +55,21 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${POLLSCOPE_PACKAGE_MAINTAINER}")
+# Two packages: pollscope (the app, component "app") and pollscope-dev (the
+# SDK of cmake/sdk.cmake, component "dev": static libraries, headers, CMake
+# package); files named PACKAGE_VERSION_ARCH.deb.
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL app dev)
+set(CPACK_DEBIAN_APP_PACKAGE_NAME pollscope)
+set(CPACK_DEBIAN_APP_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_APP_DESCRIPTION "${description}") # the summary goes first by itself
+set(CPACK_DEBIAN_DEV_PACKAGE_NAME pollscope-dev)
+set(CPACK_DEBIAN_DEV_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_DEV_DESCRIPTION "Development files (the SDK): the executor and the trace recorder as\n\
+static libraries with their headers and a CMake package:\n\
+find_package(Pollscope) gives Pollscope::core and Pollscope::trace, and\n\
+pollscope::trace::Recording records a program of one's own to a trace\n\
+file that the pollscope app opens.")
 # The desktop entry's and the MIME type's caches are refreshed by the
 # desktop-file-utils and shared-mime-info triggers, where those are installed.
 include(CPack)

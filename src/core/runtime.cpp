@@ -1,5 +1,6 @@
 #include "runtime.h"
 
+#include "default_hooks.h"
 #include "local_queue.h"
 #include "spin_mutex.h"
 #include "task_lists.h"
@@ -113,6 +114,7 @@ struct Worker {
 };
 
 struct Runtime::Shared final : Scheduler {
+    std::shared_ptr<Hooks> default_hooks; // kept alive while the runtime uses them
     RuntimeOptions options;
     std::shared_ptr<Clock> clock;
     Runtime* owner = nullptr;
@@ -169,6 +171,10 @@ Runtime::Runtime(RuntimeOptions options)
     if (options.workers < 1)
         throw std::invalid_argument("pollscope::Runtime needs at least one worker");
     s.options = std::move(options);
+    if (!s.options.hooks) {
+        s.default_hooks = default_hooks();
+        s.options.hooks = s.default_hooks.get();
+    }
     s.owner = this;
     s.clock = s.options.clock ? s.options.clock : Clock::make_real();
     s.driver = std::make_unique<TimeDriver>(s.clock);

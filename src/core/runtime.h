@@ -24,6 +24,7 @@ namespace pollscope {
 struct RuntimeOptions {
     int workers = 2;
     std::string thread_name = "pollscope-wrk"; // threads are named thread_name-N
+    // null: default_hooks() (default_hooks.h: what a trace::Recording installs), if any
     Hooks* hooks = nullptr;
     std::shared_ptr<Clock> clock; // null: a real clock
 };

@@ -1,12 +1,12 @@
 #include "trace_file.h"
 
+#include "atomic_file.h"
 #include "chrome_json.h"
 #include "csv_export.h"
 #include "json_import.h"
 
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 #include <cstdio>
 
@@ -52,52 +52,21 @@ std::optional<FileFormat> format_from_name(const QString& name) {
 
 bool save_trace(const QString& path, const Trace& trace, const SaveOptions& options, QString* error,
                 const std::function<void(double)>& progress) {
-    // QSaveFile would replace a device node or a FIFO with a regular file.
-    const QFileInfo target(path);
-    if (target.exists() && !target.isFile()) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: not a regular file").arg(path);
-        return false;
-    }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    const Sink sink = [&](std::string_view block) {
-        return file.write(block.data(), qint64(block.size())) == qint64(block.size());
-    };
-    bool ok = false;
-    if (options.format == FileFormat::Csv) {
-        ok = write_csv(trace, sink, progress);
-    } else {
-        ChromeOptions chrome;
-        chrome.per_worker = options.per_worker;
-        chrome.progress = progress;
-        ok = write_chrome_json(trace, sink, chrome);
-    }
-    if (!ok) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        file.cancelWriting();
-        return false;
-    }
-    // The last block is still in QFileDevice's buffer: a write error there
-    // (a full disk) must fail the save, and commit() alone lets it pass.
-    if (!file.flush()) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        file.cancelWriting();
-        file.commit(); // removes the temporary file
-        return false;
-    }
-    if (!file.commit()) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    std::string why;
+    const bool ok = write_file_atomically(
+        QFile::encodeName(path).toStdString(),
+        [&](const Sink& sink) {
+            if (options.format == FileFormat::Csv)
+                return write_csv(trace, sink, progress);
+            ChromeOptions chrome;
+            chrome.per_worker = options.per_worker;
+            chrome.progress = progress;
+            return write_chrome_json(trace, sink, chrome);
+        },
+        &why);
+    if (!ok && error)
+        *error = QFile::decodeName(QByteArray::fromStdString(why));
+    return ok;
 }
 
 std::optional<Trace> load_trace(const QString& path, QString* error,

@@ -1,7 +1,7 @@
 #pragma once
 // Trace files with Qt (library pollscope_trace_io): saving goes through
-// QSaveFile (a temporary file renamed over the target only when complete), so
-// a failed export never leaves half a file.
+// write_file_atomically (atomic_file.h: a temporary file renamed over the
+// target only when complete), so a failed export never leaves half a file.
 
 #include "event.h"
 

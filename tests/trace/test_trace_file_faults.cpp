@@ -3,6 +3,7 @@
 // RLIMIT_FSIZE, which needs no root) leaves the old file's bytes as they were
 // and reports the error; a device node or FIFO is never replaced by a regular
 // file; pipes, FIFOs and "-" (stdin) are read to the end, not taken as empty.
+#include "file_size_limit.h"
 #include "synthetic.h"
 #include "trace_file.h"
 
@@ -14,7 +15,6 @@
 #include <thread>
 
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -32,28 +32,6 @@ bool write_all(const QString& path, const QByteArray& bytes) {
     QFile f(path);
     return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
-
-/// Files may grow to `bytes` at most while it lives: writes beyond fail with EFBIG.
-class FileSizeLimit {
-public:
-    explicit FileSizeLimit(rlim_t bytes) {
-        getrlimit(RLIMIT_FSIZE, &saved_);
-        old_handler_ = std::signal(SIGXFSZ, SIG_IGN); // EFBIG instead of being killed
-        rlimit l = saved_;
-        l.rlim_cur = bytes;
-        ok_ = setrlimit(RLIMIT_FSIZE, &l) == 0;
-    }
-    ~FileSizeLimit() {
-        setrlimit(RLIMIT_FSIZE, &saved_);
-        std::signal(SIGXFSZ, old_handler_);
-    }
-    bool ok() const { return ok_; }
-
-private:
-    rlimit saved_{};
-    void (*old_handler_)(int) = nullptr;
-    bool ok_ = false;
-};
 
 } // namespace
 

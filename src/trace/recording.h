@@ -1,0 +1,79 @@
+#pragma once
+// Recording: records a whole program in one line.
+//
+//     pollscope::trace::Recording recording{"out.pollscope.json"};
+//
+// While it lives, every pollscope::Runtime created without its own
+// RuntimeOptions::hooks records into it (default_hooks.h); when it is
+// destroyed it writes the trace (Pollscope's Chrome JSON, which the app, the
+// `pollscope` command line and ui.perfetto.dev open) atomically: the file is
+// replaced only once complete, so a failed write never loses a previous file.
+// Declare it before the runtimes (so it outlives them): events recorded after
+// it was written are not in the file.
+//
+// Errors: finish() returns false with the reason; the destructor, which
+// cannot, prints "pollscope: cannot write PATH: reason" on stderr. The
+// constructor warns on stderr at once when the file's folder is not writable.
+//
+// Long runs: ring_capacity > 0 keeps about the last that many events; the
+// file's "dropped" field (and dropped()) says how many older ones were
+// discarded.
+//
+// Without code changes to the path: Recording::from_env() reads
+// POLLSCOPE_TRACE (the file) and POLLSCOPE_TRACE_RING (a ring capacity).
+
+#include "recorder.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace pollscope::trace {
+
+struct RecordingOptions {
+    std::size_t ring_capacity = 0; // 0: keep every event
+    bool per_worker = false;       // the Chrome view's tracks per thread instead of per task
+    /// Print one line on stderr when the file is written (path, events, dropped).
+    bool report = false;
+};
+
+class Recording {
+public:
+    /// Starts recording every runtime created from now on. Throws
+    /// std::logic_error when another Recording is live (one at a time).
+    explicit Recording(std::string path, RecordingOptions options = {});
+    /// finish() unless called already, reporting a failure on stderr (never throws).
+    ~Recording();
+    Recording(const Recording&) = delete;
+    Recording& operator=(const Recording&) = delete;
+
+    /// POLLSCOPE_TRACE=PATH records to PATH; POLLSCOPE_TRACE_RING=N adds ring
+    /// mode. Reports the written file on stderr. nullptr when POLLSCOPE_TRACE
+    /// is unset or empty; throws std::invalid_argument for a bad
+    /// POLLSCOPE_TRACE_RING.
+    static std::unique_ptr<Recording> from_env();
+
+    /// Stops recording new runtimes and writes the file now (once: later
+    /// calls return the first one's result, the destructor does nothing more). Returns false with
+    /// *error
+    /// ("cannot write PATH: reason") when the file could not be written; the
+    /// previous file at PATH is then left as it was.
+    bool finish(std::string* error = nullptr);
+
+    const std::string& path() const noexcept { return path_; }
+    /// The recorder runtimes record into (for a live view, or a RuntimeOptions
+    /// that names its hooks explicitly).
+    TraceRecorder& recorder() noexcept { return *recorder_; }
+    /// Events the ring discarded so far (0 without ring mode).
+    std::uint64_t dropped() const { return recorder_->dropped(); }
+    bool finished() const noexcept { return finished_; }
+
+private:
+    std::string path_;
+    RecordingOptions options_;
+    std::shared_ptr<TraceRecorder> recorder_;
+    bool finished_ = false;
+    bool written_ = false;
+};
+
+} // namespace pollscope::trace
