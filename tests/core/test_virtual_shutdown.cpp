@@ -26,15 +26,15 @@ private slots:
             std::atomic<bool> a_started{false}, b_started{false};
             // B keeps its worker (and so virtual time) until shutdown begins,
             // then its worker stops.
-            rt.spawn([](Runtime* rt, std::atomic<bool>* started) -> Task<void> {
+            auto b = rt.spawn([](Runtime* rt, std::atomic<bool>* started) -> Task<void> {
                 started->store(true);
                 while (!rt->shutting_down())
                     std::this_thread::yield();
                 co_return;
             }(&rt, &b_started));
             // A computes for 100 ms of virtual time on the other worker.
-            rt.spawn([](Clock* clock, std::atomic<bool>* started,
-                        std::atomic<bool>* done) -> Task<void> {
+            auto a = rt.spawn([](Clock* clock, std::atomic<bool>* started,
+                                 std::atomic<bool>* done) -> Task<void> {
                 started->store(true);
                 burn_cpu(*clock, 100ms);
                 done->store(true);
