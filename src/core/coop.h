@@ -19,7 +19,7 @@ inline constexpr int kBudget = detail::kCoopBudget;
 /// Called first by a leaf future's poll: false when the budget is used up
 /// (the task is woken and the yield recorded): return Pending then.
 inline bool poll_proceed(Context& cx) noexcept {
-    auto& cp = detail::current_poll;
+    auto& cp = detail::this_poll();
     if (cp.budget != 0) [[likely]]
         return true;
     if (cp.hooks && !cp.forced_yield_noted) [[unlikely]] {
@@ -33,7 +33,7 @@ inline bool poll_proceed(Context& cx) noexcept {
 
 /// Called by a leaf future that returns Ready: one operation of the budget.
 inline void made_progress() noexcept {
-    auto& cp = detail::current_poll;
+    auto& cp = detail::this_poll();
     if (cp.budget > 0)
         --cp.budget;
 }

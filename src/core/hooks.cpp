@@ -5,8 +5,13 @@
 namespace pollscope {
 
 namespace detail {
+namespace {
 thread_local CurrentPoll current_poll;
 }
+[[gnu::noinline]] CurrentPoll& this_poll() noexcept {
+    return current_poll;
+}
+} // namespace detail
 
 namespace {
 thread_local const char* thread_trace_name = nullptr;

@@ -69,11 +69,15 @@ struct CurrentPoll {
     const Resource* waits_on = nullptr; // resource.h: noted by the leaf that returned Pending
     WakeSource wake_source = WakeSource::Direct; // set while a timer driver fires
 };
-extern thread_local CurrentPoll current_poll;
+/// This thread's CurrentPoll. Out of line on purpose, and never cached: code
+/// inlined into a coroutine that resumes on another worker must reach the
+/// thread it runs on now; GCC 12 kept a thread_local's address across the
+/// resumption (UBSan saw it null at -O2 in an mpsc recv awaiter).
+CurrentPoll& this_poll() noexcept;
 
 /// The innermost co_await that returned Pending names the await site.
 inline void note_await_site(const std::source_location& loc) noexcept {
-    auto& cp = current_poll;
+    auto& cp = this_poll();
     if (!cp.await_site_set) {
         cp.await_site_set = true;
         cp.await_site = loc;
@@ -87,21 +91,23 @@ inline constexpr int kCoopBudget = 128;
 class PollScope {
 public:
     PollScope(Hooks* hooks, TaskId id) noexcept
-        : saved_(current_poll) {
-        current_poll.hooks = hooks;
-        current_poll.task = id;
-        current_poll.await_site_set = false;
-        current_poll.forced_yield_noted = false;
-        current_poll.budget = kCoopBudget;
-        current_poll.waits_on = nullptr;
+        : saved_(this_poll()) {
+        auto& cp = this_poll();
+        cp.hooks = hooks;
+        cp.task = id;
+        cp.await_site_set = false;
+        cp.forced_yield_noted = false;
+        cp.budget = kCoopBudget;
+        cp.waits_on = nullptr;
     }
-    ~PollScope() { current_poll = saved_; }
+    ~PollScope() { this_poll() = saved_; }
     PollScope(const PollScope&) = delete;
     PollScope& operator=(const PollScope&) = delete;
     std::source_location await_site() const noexcept {
-        return current_poll.await_site_set ? current_poll.await_site : std::source_location{};
+        const auto& cp = this_poll();
+        return cp.await_site_set ? cp.await_site : std::source_location{};
     }
-    const Resource* waits_on() const noexcept { return current_poll.waits_on; }
+    const Resource* waits_on() const noexcept { return this_poll().waits_on; }
 
 private:
     CurrentPoll saved_;
@@ -110,15 +116,15 @@ private:
 
 /// Hooks of the executor polling the current thread's task, or nullptr.
 inline Hooks* current_hooks() noexcept {
-    return detail::current_poll.hooks;
+    return detail::this_poll().hooks;
 }
 /// Id of the task being polled on this thread, or 0.
 inline TaskId current_task_id() noexcept {
-    return detail::current_poll.task;
+    return detail::this_poll().task;
 }
 /// Who the wakes made on this thread now come from (a timer driver or not).
 inline WakeSource current_wake_source() noexcept {
-    return detail::current_poll.wake_source;
+    return detail::this_poll().wake_source;
 }
 
 /// Names the calling thread in traces ("GUI", "timer-future"): a recorder

@@ -98,7 +98,7 @@ const Resource& timer_future_resource() noexcept;
 /// Called by a leaf future that returns Pending: the task waits on `r`. The
 /// last note of a poll wins (select keeps its first branch's, see select.h).
 inline void note_waits_on(const Resource& r) noexcept {
-    detail::current_poll.waits_on = &r;
+    detail::this_poll().waits_on = &r;
 }
 
 namespace detail {
@@ -107,13 +107,13 @@ namespace detail {
 /// destructor leaves that one noted (none after clear()).
 class FirstWaitNote {
 public:
-    FirstWaitNote() noexcept { current_poll.waits_on = nullptr; }
+    FirstWaitNote() noexcept { this_poll().waits_on = nullptr; }
     FirstWaitNote(const FirstWaitNote&) = delete;
     FirstWaitNote& operator=(const FirstWaitNote&) = delete;
-    ~FirstWaitNote() { current_poll.waits_on = first_; }
+    ~FirstWaitNote() { this_poll().waits_on = first_; }
     void take() noexcept {
         if (!first_)
-            first_ = current_poll.waits_on;
+            first_ = this_poll().waits_on;
     }
     /// The combinator is Ready: what its Pending parts noted is gone with them.
     void clear() noexcept { first_ = nullptr; }

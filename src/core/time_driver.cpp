@@ -186,7 +186,7 @@ std::size_t TimeDriver::fire_locked(std::uint64_t now_tick, std::unique_lock<std
     elapsed_ = std::max(elapsed_, now_tick);
     lk.unlock();
     // The trace names the timer as the waker, whichever thread drives it.
-    auto& source = detail::current_poll.wake_source;
+    auto& source = detail::this_poll().wake_source;
     const WakeSource saved = std::exchange(source, WakeSource::Timer);
     for (auto& w : due)
         w.wake();
