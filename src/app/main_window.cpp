@@ -339,6 +339,7 @@ void MainWindow::setup_views() {
     ui_->taskTable->setSelectionMode(QAbstractItemView::SingleSelection);
     ui_->taskTable->setUniformRowHeights(true); // 500k rows lay out in one pass
     ui_->taskTable->setRootIsDecorated(false);  // flat until the tree is asked for
+    ui_->taskTable->setTreePosition(TaskTableModel::Name); // names indent, not the ids
     ui_->taskTable->header()->setStretchLastSection(true);
     ui_->taskTable->setAlternatingRowColors(true);
     connect(ui_->taskFilter, &QLineEdit::textChanged, task_proxy_,
@@ -583,10 +584,13 @@ void MainWindow::show_stats(trace::TraceStats stats) {
     // (an opened file's come with its statistics).
     if (!run_->running() && !viewing_file_)
         trace::add_scan_warnings(*store_, stats);
-    const int rows = task_model_->rowCount();
+    const std::size_t before = task_model_->stats().tasks.size();
     task_model_->set_stats(std::move(stats), store_);
+    const std::size_t tasks = task_model_->stats().tasks.size();
+    if (tasks != before)
+        expand_small_tree();
     // Columns fit their contents (values grow during a run: no "521.1 …").
-    if (task_model_->rowCount() < 300 && (task_model_->rowCount() != rows || ++refreshes_ % 4 == 0))
+    if (tasks < 300 && (tasks != before || ++refreshes_ % 4 == 0))
         resize_task_columns();
     // Keep a task selected while the run goes on (the first, the example's
     // main task, unless the person picked one): the table row, and the
@@ -609,6 +613,7 @@ void MainWindow::add_tree_actions(QMenu* view_menu) {
     connect(task_tree_, &QAction::toggled, this, [this](bool on) {
         task_model_->set_tree(on);
         ui_->taskTable->setRootIsDecorated(on);
+        expand_small_tree();
         selection_->sync_table(); // the selected task's row again, its parents expanded
     });
     ui_->taskTreeButton->setDefaultAction(task_tree_);
@@ -626,6 +631,14 @@ void MainWindow::add_tree_actions(QMenu* view_menu) {
     view_menu->addSeparator();
     view_menu->addAction(group_lanes_);
     view_menu->addAction(task_tree_);
+}
+
+void MainWindow::expand_small_tree() {
+    // A few tasks read best all open (test_spawn with task_1..3 below it); a
+    // big tree opens where a person clicks (or selects).
+    constexpr std::size_t kOpenTreeTasks = 1000;
+    if (task_model_->tree() && task_model_->stats().tasks.size() < kOpenTreeTasks)
+        ui_->taskTable->expandAll();
 }
 
 void MainWindow::resize_task_columns() {

@@ -139,6 +139,8 @@ private:
     /// The task tree and lane grouping switches (View menu, buttons).
     void add_tree_actions(QMenu* view_menu);
     void resize_task_columns();
+    /// Tree mode with few tasks: every row open.
+    void expand_small_tree();
     /// The views of an empty store (the controller cleared it).
     void clear_views();
     void export_dialog();
