@@ -34,6 +34,7 @@
 #include "event_log_model.h"
 #include "example_runner.h"
 #include "gui_read_lock.h"
+#include "lane_order.h"
 #include "live_stats.h"
 #include "main_window.h"
 #include "recorder.h"
@@ -514,6 +515,14 @@ int bench_open(const Options& o) {
         std::printf("task_tree_on_ms,%.1f\n", flip(w.task_tree_action(), true));
         std::printf("group_lanes_off_ms,%.1f\n", flip(w.group_lanes_action(), false));
         std::printf("group_lanes_on_ms,%.1f\n", flip(w.group_lanes_action(), true));
+        // The grouped order itself (the flips above reuse it: same store).
+        QElapsedTimer k;
+        k.start();
+        const auto order = trace::LaneOrder::by_parent(w.store());
+        std::printf("lane_order_ms,%.1f\nlane_order_max_depth,%d\n",
+                    double(k.nsecsElapsed()) / 1e6,
+                    order.depth.empty() ? 0 : int(*std::max_element(order.depth.begin(),
+                                                                    order.depth.end())));
     }
     return 0;
 }
