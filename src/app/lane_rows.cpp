@@ -8,6 +8,10 @@
 
 namespace pollscope::app {
 
+const trace::Lane& LaneList::operator[](std::size_t row) const {
+    return (*lanes_)[order_ ? order_->lane_of_row[row] : row];
+}
+
 LaneList LaneRows::lanes(const TraceStore* store, bool tasks) const {
     static const std::vector<trace::Lane> none;
     if (!store)
@@ -17,14 +21,27 @@ LaneList LaneRows::lanes(const TraceStore* store, bool tasks) const {
     const auto& lanes = store->task_lanes();
     if (!grouped_)
         return {lanes, nullptr};
-    if (store != cached_store_ || store->generation() != cached_generation_ ||
-        lanes.size() != cached_lanes_) {
+    if (const Stamp now = stamp_of(*store); !(now == stamp_)) {
         order_ = trace::LaneOrder::by_parent(*store);
-        cached_store_ = store;
-        cached_generation_ = store->generation();
-        cached_lanes_ = lanes.size();
+        stamp_ = now;
     }
     return {lanes, &order_};
+}
+
+LaneRows::Stamp LaneRows::stamp_of(const TraceStore& store) {
+    const auto& lanes = store.task_lanes();
+    Stamp s;
+    s.store = &store;
+    s.generation = store.generation();
+    s.lanes = lanes.size();
+    s.events = store.trace().events.size();
+    s.start = store.start_ts();
+    s.end = store.end_ts();
+    if (!lanes.empty()) {
+        s.first_key = lanes.front().key;
+        s.last_key = lanes.back().key;
+    }
+    return s;
 }
 
 int paint_lane_nesting(QPainter& p, const LaneList& lanes, int row, int y, int height,

@@ -2,8 +2,8 @@
 // LaneRows: the order in which the timeline draws its lanes. As the store
 // holds them, or, with grouping on, task lanes grouped by parent
 // (trace::LaneOrder: each child right below its parent, with its depth for
-// the header's indent). The grouped order is computed once per store
-// generation, when it is first asked for.
+// the header's indent). The grouped order is computed when first asked for
+// after the store changed.
 
 #include "lane_order.h"
 
@@ -27,9 +27,7 @@ public:
     LaneList(const std::vector<trace::Lane>& lanes, const trace::LaneOrder* order)
         : lanes_(&lanes)
         , order_(order) {}
-    const trace::Lane& operator[](std::size_t row) const {
-        return (*lanes_)[order_ ? order_->lane_of_row[row] : row];
-    }
+    const trace::Lane& operator[](std::size_t row) const;
     std::size_t size() const noexcept { return lanes_->size(); }
     bool empty() const noexcept { return lanes_->empty(); }
     /// The row a lane (index in the store's vector) is drawn in; -1 stays -1.
@@ -48,16 +46,27 @@ class LaneRows {
 public:
     void set_grouped(bool on) noexcept { grouped_ = on; }
     bool grouped() const noexcept { return grouped_; }
+    /// The store changed (or was reloaded in place): order it again.
+    void invalidate() noexcept { stamp_ = {}; }
     /// `store`'s task lanes (`tasks`) or thread lanes, in drawn order.
     LaneList lanes(const TraceStore* store, bool tasks) const;
 
 private:
+    /// What the grouped order was computed from: a store reloaded in place
+    /// starts its generation again, so its size and ends are compared too.
+    struct Stamp {
+        const TraceStore* store = nullptr;
+        std::uint64_t generation = 0;
+        std::size_t lanes = 0, events = 0;
+        std::int64_t start = 0, end = 0;
+        std::uint32_t first_key = 0, last_key = 0;
+        friend bool operator==(const Stamp&, const Stamp&) = default;
+    };
+    static Stamp stamp_of(const TraceStore& store);
+
     bool grouped_ = false;
-    // The grouped order of cached_store_ at cached_generation_.
-    mutable trace::LaneOrder order_;
-    mutable const TraceStore* cached_store_ = nullptr;
-    mutable std::uint64_t cached_generation_ = 0;
-    mutable std::size_t cached_lanes_ = 0;
+    mutable trace::LaneOrder order_; // the grouped order of stamp_
+    mutable Stamp stamp_;
 };
 
 /// Grouped lanes' headers: a bracket per parent, from its row down through

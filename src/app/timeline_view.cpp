@@ -710,6 +710,7 @@ void TimelineView::update_geometry() {
 }
 
 void TimelineView::store_changed() {
+    rows_.invalidate();
     update_geometry();
     if (store_ && !store_->empty()) {
         if (!has_range_) {

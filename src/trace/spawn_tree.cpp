@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <ranges>
 #include <utility>
 
 namespace pollscope::trace {
@@ -46,17 +47,16 @@ void SpawnTree::depth_first(std::vector<std::uint32_t>& order,
     // An explicit stack (a chain of a million spawns must not overflow the
     // call stack), pushed in reverse so the first child comes out first.
     std::vector<std::pair<std::uint32_t, std::uint16_t>> stack;
-    for (auto r = roots_.rbegin(); r != roots_.rend(); ++r)
-        stack.emplace_back(*r, 0);
+    for (const auto root : std::views::reverse(roots_))
+        stack.emplace_back(root, 0);
     constexpr auto kMaxDepth = std::numeric_limits<std::uint16_t>::max();
     while (!stack.empty()) {
         const auto [node, d] = stack.back();
         stack.pop_back();
         order.push_back(node);
         depth.push_back(d);
-        const auto kids = children(node);
-        for (auto c = kids.rbegin(); c != kids.rend(); ++c)
-            stack.emplace_back(*c, std::uint16_t(std::min<int>(d + 1, kMaxDepth)));
+        for (const auto kid : std::views::reverse(children(node)))
+            stack.emplace_back(kid, std::uint16_t(std::min<int>(d + 1, kMaxDepth)));
     }
 }
 

@@ -102,6 +102,23 @@ private slots:
         for (int r = 0; r < v.lane_count(); ++r)
             rows << v.task_in_row(r);
         QCOMPARE(rows, (QList<std::uint32_t>{1, 3, 5, 2, 4}));
+        // The same store reloaded in place with a family of the same size
+        // and times (4 now a child of 3): ordered again.
+        for (auto& e : t.events)
+            if (e.kind == trace::EventKind::Spawn && e.task == 4)
+                e.arg = 3;
+        store.load(t);
+        v.store_changed();
+        rows.clear();
+        for (int r = 0; r < v.lane_count(); ++r)
+            rows << v.task_in_row(r);
+        QCOMPARE(rows, (QList<std::uint32_t>{1, 3, 4, 5, 2}));
+        // Back to the first family for the clicks below.
+        for (auto& e : t.events)
+            if (e.kind == trace::EventKind::Spawn && e.task == 4)
+                e.arg = 2;
+        store.load(t);
+        v.store_changed();
         // A click on each row's poll is its own task's poll.
         for (int r = 0; r < v.lane_count(); ++r) {
             const auto task = v.task_in_row(r);
