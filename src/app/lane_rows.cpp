@@ -8,10 +8,6 @@
 
 namespace pollscope::app {
 
-const trace::Lane& LaneList::operator[](std::size_t row) const {
-    return (*lanes_)[order_ ? order_->lane_of_row[row] : row];
-}
-
 LaneList LaneRows::lanes(const TraceStore* store, bool tasks) const {
     static const std::vector<trace::Lane> none;
     if (!store)

@@ -6,16 +6,13 @@
 // after the store changed.
 
 #include "lane_order.h"
+#include "timeline_model.h"
 
 #include <cstdint>
 #include <vector>
 
 class QColor;
 class QPainter;
-
-namespace pollscope::trace {
-struct Lane;
-} // namespace pollscope::trace
 
 namespace pollscope::app {
 
@@ -27,7 +24,9 @@ public:
     LaneList(const std::vector<trace::Lane>& lanes, const trace::LaneOrder* order)
         : lanes_(&lanes)
         , order_(order) {}
-    const trace::Lane& operator[](std::size_t row) const;
+    const trace::Lane& operator[](std::size_t row) const {
+        return (*lanes_)[order_ ? order_->lane_of_row[row] : row];
+    }
     std::size_t size() const noexcept { return lanes_->size(); }
     bool empty() const noexcept { return lanes_->empty(); }
     /// The row a lane (index in the store's vector) is drawn in; -1 stays -1.
