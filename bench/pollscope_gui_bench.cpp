@@ -18,17 +18,23 @@
 //   (c) open: MainWindow opens --open FILE (save one with --save) as the
 //       person's Open does: seconds until the timeline has painted its first
 //       frame of the file, and until the task table has its statistics.
+//       --tree: with the task table as a tree and the lanes grouped by
+//       parent, then each switch flipped off and on again (milliseconds the
+//       GUI thread spends on it). --save --tree gives the synthetic trace a
+//       spawn tree (spawn k's parent is the (k/4)th spawned task).
 //
 // Usage: pollscope-gui-bench [--events N] [--rate R] [--seconds S]
 //                            [--only paint|live] [--no-stats] [--load]
 //        pollscope-gui-bench --open FILE.json [--load]
-//        pollscope-gui-bench --save FILE.json [--events N]   (a synthetic trace
+//        pollscope-gui-bench --open FILE.json [--tree]
+//        pollscope-gui-bench --save FILE.json [--events N] [--tree]  (a synthetic trace
 //        for `pollscope FILE.json`)
 // Offscreen works: QT_QPA_PLATFORM=offscreen (the default when DISPLAY is unset).
 
 #include "event_log_model.h"
 #include "example_runner.h"
 #include "gui_read_lock.h"
+#include "lane_order.h"
 #include "live_stats.h"
 #include "main_window.h"
 #include "recorder.h"
@@ -43,6 +49,7 @@
 #include "trace_store.h"
 #include "yield_now.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QHBoxLayout>
@@ -81,7 +88,20 @@ struct Options {
     bool load = false; // one busy thread per core beside the run (busy cores)
     QString save;
     QString open; // (c): the file MainWindow opens
+    bool tree = false; // (c) with the task tree and grouped lanes; --save: with parents
 };
+
+/// --save --tree: spawn k's parent is the (k/4)th spawned task, a wide tree
+/// a few levels deep. Sizes the task tree and the grouped lanes; the
+/// synthetic parents are not causal (the parent may be idle at the time).
+void add_spawn_tree(trace::Trace& t) {
+    std::vector<std::uint32_t> spawned;
+    for (auto& e : t.events)
+        if (e.kind == trace::EventKind::Spawn) {
+            e.arg = spawned.size() >= 4 ? spawned[spawned.size() / 4] : 0;
+            spawned.push_back(e.task);
+        }
+}
 
 /// Keeps every core busy (one spinning thread each) while it lives: the
 /// machine of a person profiling real code.
@@ -514,6 +534,10 @@ int bench_open(const Options& o) {
             loop.quit();
         }
     });
+    if (o.tree) {
+        w.task_tree_action()->setChecked(true);
+        w.group_lanes_action()->setChecked(true);
+    }
     StallProbe probe(&w); // the GUI thread's longest stall while it opens
     t.start();
     w.open_trace(o.open);
@@ -527,6 +551,29 @@ int bench_open(const Options& o) {
                 "gui_max_stall_ms,%.1f\nmachine_load_avg_1min,%.1f\n",
                 w.store().trace().events.size(), first_frame_s, stats_s, probe.max_gap_ms(),
                 load_average());
+    if (o.tree) {
+        // Each switch off and on, until the window has painted it.
+        const auto flip = [&](QAction* a, bool on) {
+            QElapsedTimer k;
+            k.start();
+            a->setChecked(on);
+            w.repaint();
+            return double(k.nsecsElapsed()) / 1e6;
+        };
+        std::printf("tasks,%d\n", int(w.task_model()->stats().tasks.size()));
+        std::printf("task_tree_off_ms,%.1f\n", flip(w.task_tree_action(), false));
+        std::printf("task_tree_on_ms,%.1f\n", flip(w.task_tree_action(), true));
+        std::printf("group_lanes_off_ms,%.1f\n", flip(w.group_lanes_action(), false));
+        std::printf("group_lanes_on_ms,%.1f\n", flip(w.group_lanes_action(), true));
+        // The grouped order itself (the flips above reuse it: same store).
+        QElapsedTimer k;
+        k.start();
+        const auto order = trace::LaneOrder::by_parent(w.store());
+        std::printf("lane_order_ms,%.1f\nlane_order_max_depth,%d\n",
+                    double(k.nsecsElapsed()) / 1e6,
+                    order.depth.empty() ? 0 : int(*std::max_element(order.depth.begin(),
+                                                                    order.depth.end())));
+    }
     return 0;
 }
 
@@ -563,17 +610,21 @@ int main(int argc, char** argv) {
             o.save = next();
         else if (a == QLatin1String("--open"))
             o.open = next();
+        else if (a == QLatin1String("--tree"))
+            o.tree = true;
         else {
             std::fprintf(stderr, "usage: pollscope-gui-bench [--events N] [--rate R] [--seconds S] "
                                  "[--only paint|live] [--no-stats] [--load] [--save FILE.json] "
-                                 "[--open FILE.json]\n");
+                                 "[--open FILE.json] [--tree]\n");
             return 2;
         }
     }
     if (!o.save.isEmpty()) {
         QString error;
-        if (!trace::save_trace(o.save, trace::make_synthetic_trace(o.events, 2000, 8), {},
-                               &error)) {
+        auto synthetic = trace::make_synthetic_trace(o.events, 2000, 8);
+        if (o.tree)
+            add_spawn_tree(synthetic);
+        if (!trace::save_trace(o.save, synthetic, {}, &error)) {
             std::fprintf(stderr, "%s\n", qPrintable(error));
             return 1;
         }

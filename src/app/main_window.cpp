@@ -41,6 +41,7 @@
 #include <QSvgGenerator>
 #include <QThread>
 #include <QTimer>
+#include <QToolButton>
 #include <QtConcurrent>
 
 // The icons' .qrc is compiled into a static library: register it explicitly.
@@ -324,6 +325,7 @@ void MainWindow::setup_views() {
     // A View menu before Help: the timeline's own switches.
     auto* view_menu = new QMenu(tr("&View"), menuBar());
     view_menu->addAction(toggle_axis);
+    add_tree_actions(view_menu);
     menuBar()->insertMenu(ui_->menuHelp->menuAction(), view_menu);
     connect(ui_->followLive, &QCheckBox::toggled, ui_->timeline, &TimelineView::set_follow_live);
     connect(ui_->timeline, &TimelineView::follow_live_changed, ui_->followLive,
@@ -337,9 +339,10 @@ void MainWindow::setup_views() {
     ui_->taskTable->sortByColumn(TaskTableModel::Id, Qt::AscendingOrder);
     ui_->taskTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     ui_->taskTable->setSelectionMode(QAbstractItemView::SingleSelection);
-    ui_->taskTable->verticalHeader()->hide();
-    ui_->taskTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    ui_->taskTable->horizontalHeader()->setStretchLastSection(true);
+    ui_->taskTable->setUniformRowHeights(true); // 500k rows lay out in one pass
+    ui_->taskTable->setRootIsDecorated(false);  // flat until the tree is asked for
+    ui_->taskTable->setTreePosition(TaskTableModel::Name); // names indent, not the ids
+    ui_->taskTable->header()->setStretchLastSection(true);
     ui_->taskTable->setAlternatingRowColors(true);
     connect(ui_->taskFilter, &QLineEdit::textChanged, task_proxy_,
             &QSortFilterProxyModel::setFilterFixedString);
@@ -583,11 +586,14 @@ void MainWindow::show_stats(trace::TraceStats stats) {
     // (an opened file's come with its statistics).
     if (!run_->running() && !viewing_file_)
         trace::add_scan_warnings(*store_, stats);
-    const int rows = task_model_->rowCount();
+    const std::size_t before = task_model_->stats().tasks.size();
     task_model_->set_stats(std::move(stats), store_);
+    const std::size_t tasks = task_model_->stats().tasks.size();
+    if (tasks != before)
+        expand_small_tree();
     // Columns fit their contents (values grow during a run: no "521.1 …").
-    if (task_model_->rowCount() < 300 && (task_model_->rowCount() != rows || ++refreshes_ % 4 == 0))
-        ui_->taskTable->resizeColumnsToContents();
+    if (tasks < 300 && (tasks != before || ++refreshes_ % 4 == 0))
+        resize_task_columns();
     // Keep a task selected while the run goes on (the first, the example's
     // main task, unless the person picked one): the table row, and the
     // code line it waits at now.
@@ -598,6 +604,48 @@ void MainWindow::show_stats(trace::TraceStats stats) {
     selection_->sync_code();
     update_log_task_filter();
     update_actions();
+}
+
+void MainWindow::add_tree_actions(QMenu* view_menu) {
+    task_tree_ = new QAction(tr("Tasks as a tree"), this);
+    task_tree_->setObjectName(QStringLiteral("actionTaskTree"));
+    task_tree_->setCheckable(true);
+    task_tree_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    task_tree_->setToolTip(tr("Show each task under the task that spawned it (Ctrl+T)"));
+    connect(task_tree_, &QAction::toggled, this, [this](bool on) {
+        task_model_->set_tree(on);
+        ui_->taskTable->setRootIsDecorated(on);
+        expand_small_tree();
+        selection_->sync_table(); // the selected task's row again, its parents expanded
+    });
+    ui_->taskTreeButton->setDefaultAction(task_tree_);
+    group_lanes_ = new QAction(tr("Group lanes by parent"), this);
+    group_lanes_->setObjectName(QStringLiteral("actionGroupLanes"));
+    group_lanes_->setCheckable(true);
+    group_lanes_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+    group_lanes_->setToolTip(
+        tr("Order task lanes by the spawn tree: each child right below its parent (Ctrl+G)"));
+    connect(group_lanes_, &QAction::toggled, ui_->timeline, &TimelineView::set_group_by_parent);
+    auto* group_button = new QToolButton(this);
+    group_button->setDefaultAction(group_lanes_);
+    group_button->setText(tr("Group by parent"));
+    ui_->timelineBar->insertWidget(4, group_button);
+    view_menu->addSeparator();
+    view_menu->addAction(group_lanes_);
+    view_menu->addAction(task_tree_);
+}
+
+void MainWindow::expand_small_tree() {
+    // A few tasks read best all open (test_spawn with task_1..3 below it); a
+    // big tree opens where a person clicks (or selects).
+    constexpr std::size_t kOpenTreeTasks = 1000;
+    if (task_model_->tree() && task_model_->stats().tasks.size() < kOpenTreeTasks)
+        ui_->taskTable->expandAll();
+}
+
+void MainWindow::resize_task_columns() {
+    for (int c = 0; c < TaskTableModel::ColumnCount; ++c)
+        ui_->taskTable->resizeColumnToContents(c);
 }
 
 void MainWindow::update_log_task_filter() {
@@ -643,7 +691,7 @@ void MainWindow::on_run_finished(const QString& id, const QString& result, bool 
     if (shown) {
         refresh_stats();
         if (task_model_->rowCount() < 300)
-            ui_->taskTable->resizeColumnsToContents();
+            resize_task_columns();
         ui_->timeline->set_waiting_task(0);
         ui_->timeline->store_changed();
         if (ui_->timeline->follow_live())
@@ -930,6 +978,8 @@ void MainWindow::load_settings() {
     ui_->centreSplitter->restoreState(
         s.value(QStringLiteral("window/centreSplitter")).toByteArray());
     ui_->laneMode->setCurrentIndex(s.value(QStringLiteral("laneMode"), 0).toInt());
+    task_tree_->setChecked(s.value(QStringLiteral("taskTree"), false).toBool());
+    group_lanes_->setChecked(s.value(QStringLiteral("groupLanesByParent"), false).toBool());
     const QString last = s.value(QStringLiteral("lastExample")).toString();
     if (last.isEmpty() || !select_example(last))
         ui_->exampleList->setCurrentRow(0);
@@ -942,6 +992,8 @@ void MainWindow::save_settings() {
     s.setValue(QStringLiteral("window/mainSplitter"), ui_->mainSplitter->saveState());
     s.setValue(QStringLiteral("window/centreSplitter"), ui_->centreSplitter->saveState());
     s.setValue(QStringLiteral("laneMode"), ui_->laneMode->currentIndex());
+    s.setValue(QStringLiteral("taskTree"), task_tree_->isChecked());
+    s.setValue(QStringLiteral("groupLanesByParent"), group_lanes_->isChecked());
     s.setValue(QStringLiteral("lastExample"), current_example_id());
     save_knobs();
 }

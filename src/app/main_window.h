@@ -22,8 +22,10 @@
 namespace Ui {
 class MainWindow;
 }
+class QAction;
 class QComboBox;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QSortFilterProxyModel;
 class QTimer;
@@ -88,6 +90,9 @@ public:
     ExampleRunner* runner() const { return run_->runner(); }
     RecentFiles* recent_files() const { return recent_; }
     QSortFilterProxyModel* task_proxy() const { return task_proxy_; }
+    /// View > Tasks as a tree (Ctrl+T) and View > Group lanes by parent (Ctrl+G).
+    QAction* task_tree_action() const { return task_tree_; }
+    QAction* group_lanes_action() const { return group_lanes_; }
     /// The task selected in the table/timeline (0: none).
     std::uint32_t selected_task() const;
     void select_task(std::uint32_t task, int poll = -1);
@@ -131,6 +136,11 @@ private:
     void on_run_finished(const QString& id, const QString& result, bool shown);
     void on_store_replaced();
     void update_log_task_filter();
+    /// The task tree and lane grouping switches (View menu, buttons).
+    void add_tree_actions(QMenu* view_menu);
+    void resize_task_columns();
+    /// Tree mode with few tasks: every row open.
+    void expand_small_tree();
     /// The views of an empty store (the controller cleared it).
     void clear_views();
     void export_dialog();
@@ -155,6 +165,8 @@ private:
     RecentFiles* recent_ = nullptr;
     TaskTableModel* task_model_ = nullptr;
     QSortFilterProxyModel* task_proxy_ = nullptr;
+    QAction* task_tree_ = nullptr;
+    QAction* group_lanes_ = nullptr;
     EventLogModel* log_model_ = nullptr;
     QLabel* status_label_ = nullptr;
     QProgressBar* progress_ = nullptr;

@@ -52,11 +52,8 @@ void SelectionSync::select_task(std::uint32_t task, int poll) {
 }
 
 void SelectionSync::sync_table() const {
-    const int row = v_.model->row_of(task_);
-    if (row < 0)
-        return;
-    const QModelIndex pi = v_.proxy->mapFromSource(v_.model->index(row, 0));
-    if (pi.isValid() && v_.table->currentIndex().row() != pi.row()) {
+    const QModelIndex pi = v_.proxy->mapFromSource(v_.model->index_of(task_));
+    if (pi.isValid() && v_.table->currentIndex().siblingAtColumn(0) != pi) {
         QSignalBlocker b(v_.table->selectionModel());
         v_.table->selectionModel()->setCurrentIndex(pi, QItemSelectionModel::ClearAndSelect |
                                                             QItemSelectionModel::Rows);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 
+class QAbstractItemView;
 class QSortFilterProxyModel;
 class QTableView;
 
@@ -24,11 +25,12 @@ class TraceStore;
 class SelectionSync : public QObject {
     Q_OBJECT
 public:
-    /// The views to keep in step; `table` shows `model` through `proxy`,
-    /// `log` shows `log_model`. All must outlive this object.
+    /// The views to keep in step; `table` shows `model` through `proxy`
+    /// (a QTreeView when the model is a tree: selecting a child expands its
+    /// parents), `log` shows `log_model`. All must outlive this object.
     struct Views {
         TimelineView* timeline = nullptr;
-        QTableView* table = nullptr;
+        QAbstractItemView* table = nullptr;
         QSortFilterProxyModel* proxy = nullptr;
         TaskTableModel* model = nullptr;
         QTableView* log = nullptr;

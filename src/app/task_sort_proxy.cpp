@@ -11,10 +11,13 @@ TaskSortProxy::TaskSortProxy(TaskTableModel* source, QObject* parent)
     setSortRole(TaskTableModel::SortRole);
     setFilterKeyColumn(TaskTableModel::Name);
     setFilterCaseSensitivity(Qt::CaseInsensitive);
+    // In the tree, a parent stays while one of its children matches.
+    setRecursiveFilteringEnabled(true);
 }
 
 bool TaskSortProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const {
-    return tasks_->less(left.row(), right.row(), left.column());
+    return tasks_->less(TaskTableModel::stats_row(left), TaskTableModel::stats_row(right),
+                        left.column());
 }
 
 } // namespace pollscope::app

@@ -8,10 +8,13 @@
 #include <QColor>
 #include <QStringList>
 
+#include <algorithm>
+#include <unordered_map>
+
 namespace pollscope::app {
 
 TaskTableModel::TaskTableModel(QObject* parent)
-    : QAbstractTableModel(parent) {}
+    : QAbstractItemModel(parent) {}
 
 QString TaskTableModel::format_ns(std::int64_t ns) {
     return QString::fromStdString(trace::duration_text(ns));
@@ -24,7 +27,80 @@ void TaskTableModel::clear() {
     workers_.clear();
     locations_.clear();
     waiting_.clear();
+    tree_ = {};
+    shown_.clear();
+    shown_roots_ = 0;
     endResetModel();
+}
+
+std::vector<std::uint32_t> TaskTableModel::parent_rows(const trace::TraceStats& stats) {
+    const auto& tasks = stats.tasks;
+    std::vector<std::uint32_t> parents(tasks.size(), trace::SpawnTree::kNone);
+    const auto by_id = [](const trace::TaskStats& a, const trace::TaskStats& b) {
+        return a.id < b.id;
+    };
+    const bool sorted = std::is_sorted(tasks.begin(), tasks.end(), by_id);
+    std::unordered_map<std::uint32_t, std::uint32_t> row_of_id; // only when not sorted by id
+    if (!sorted)
+        for (std::size_t i = 0; i < tasks.size(); ++i)
+            row_of_id.emplace(tasks[i].id, std::uint32_t(i));
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+        const auto p = tasks[i].parent;
+        if (p == 0)
+            continue;
+        if (sorted) {
+            trace::TaskStats key;
+            key.id = p;
+            const auto it = std::lower_bound(tasks.begin(), tasks.end(), key, by_id);
+            if (it != tasks.end() && it->id == p)
+                parents[i] = std::uint32_t(it - tasks.begin());
+        } else if (const auto it = row_of_id.find(p); it != row_of_id.end()) {
+            parents[i] = it->second;
+        }
+    }
+    return parents;
+}
+
+void TaskTableModel::set_tree(bool on) {
+    if (on == tree_on_)
+        return;
+    beginResetModel();
+    tree_on_ = on;
+    tree_ = on ? trace::SpawnTree(parent_rows(stats_)) : trace::SpawnTree();
+    shown_.assign(on ? stats_.tasks.size() : 0, 0);
+    for (std::size_t i = 0; i < shown_.size(); ++i)
+        shown_[i] = std::uint32_t(tree_.children(std::uint32_t(i)).size());
+    shown_roots_ = std::uint32_t(tree_.roots().size());
+    endResetModel();
+}
+
+bool TaskTableModel::insert_new_children(std::size_t old_rows) {
+    // New rows come after the old ones, so each parent's new children come
+    // after its old ones; a parent is announced (in its own parent's turn)
+    // before its children, as parents come before children in row order.
+    constexpr std::size_t kMaxParents = 256; // more: one reset is cheaper
+    std::vector<std::uint32_t> parents;      // kNone (the roots) sorts last: moved first below
+    for (std::size_t i = old_rows; i < stats_.tasks.size(); ++i)
+        parents.push_back(tree_.parent(std::uint32_t(i)));
+    std::sort(parents.begin(), parents.end());
+    parents.erase(std::unique(parents.begin(), parents.end()), parents.end());
+    if (parents.size() > kMaxParents)
+        return false;
+    if (!parents.empty() && parents.back() == trace::SpawnTree::kNone) {
+        parents.pop_back();
+        const auto n = std::uint32_t(tree_.roots().size());
+        beginInsertRows({}, int(shown_roots_), int(n) - 1);
+        shown_roots_ = n;
+        endInsertRows();
+    }
+    for (const auto p : parents) {
+        const auto n = std::uint32_t(tree_.children(p).size());
+        beginInsertRows(createIndex(int(tree_.position(p)), 0, quintptr(p)), int(shown_[p]),
+                        int(n) - 1);
+        shown_[p] = n;
+        endInsertRows();
+    }
+    return true;
 }
 
 void TaskTableModel::set_stats(trace::TraceStats stats, const TraceStore* store) {
@@ -59,23 +135,66 @@ void TaskTableModel::set_stats(trace::TraceStats stats, const TraceStore* store)
     bool prefix = new_rows >= old_rows;
     for (int i = 0; prefix && i < old_rows; ++i)
         prefix = stats_.tasks[std::size_t(i)].id == stats.tasks[std::size_t(i)].id;
-    if (!prefix) {
-        beginResetModel();
+    std::vector<std::uint32_t> parents;
+    if (tree_on_) {
+        parents = parent_rows(stats);
+        // A parent learnt late (its Spawn drained after the child's first
+        // poll) moves a row: the tree is built again.
+        for (int i = 0; prefix && i < old_rows; ++i)
+            prefix = parents[std::size_t(i)] == tree_.parent(std::uint32_t(i)) ||
+                     (parents[std::size_t(i)] >= std::uint32_t(i) &&
+                      tree_.parent(std::uint32_t(i)) == trace::SpawnTree::kNone);
+    }
+    const auto take = [&] {
         stats_ = std::move(stats);
         names_ = std::move(names);
         workers_ = std::move(workers);
         locations_ = std::move(locations);
         waiting_ = std::move(waiting);
+        if (tree_on_)
+            tree_ = trace::SpawnTree(parents);
+    };
+    const auto show_all = [this] {
+        shown_.assign(tree_on_ ? stats_.tasks.size() : 0, 0);
+        for (std::size_t i = 0; i < shown_.size(); ++i)
+            shown_[i] = std::uint32_t(tree_.children(std::uint32_t(i)).size());
+        shown_roots_ = std::uint32_t(tree_.roots().size());
+    };
+    if (!prefix) {
+        beginResetModel();
+        take();
+        show_all();
         endResetModel();
+        return;
+    }
+    if (tree_on_) {
+        const auto old_roots = shown_roots_;
+        std::vector<std::uint32_t> old_parents; // old rows with children shown
+        for (int i = 0; i < old_rows; ++i)
+            if (shown_[std::size_t(i)] > 0)
+                old_parents.push_back(std::uint32_t(i));
+        take();
+        shown_.resize(stats_.tasks.size(), 0);
+        if (new_rows > old_rows && !insert_new_children(std::size_t(old_rows))) {
+            beginResetModel();
+            show_all();
+            endResetModel();
+            return;
+        }
+        if (old_roots > 0)
+            emit dataChanged(index(0, 0), index(int(old_roots) - 1, ColumnCount - 1));
+        // Children's values (live runs: few parents; beyond, a repaint shows them).
+        constexpr std::size_t kMaxParentsChanged = 256;
+        if (old_parents.size() <= kMaxParentsChanged)
+            for (const auto p : old_parents) {
+                const QModelIndex pi = createIndex(int(tree_.position(p)), 0, quintptr(p));
+                emit dataChanged(index(0, 0, pi), index(int(shown_[p]) - 1, ColumnCount - 1, pi));
+            }
         return;
     }
     if (new_rows > old_rows)
         beginInsertRows({}, old_rows, new_rows - 1);
-    stats_ = std::move(stats);
-    names_ = std::move(names);
-    workers_ = std::move(workers);
-    locations_ = std::move(locations);
-    waiting_ = std::move(waiting);
+    take();
     if (new_rows > old_rows)
         endInsertRows();
     if (old_rows > 0)
@@ -89,18 +208,70 @@ int TaskTableModel::row_of(std::uint32_t task) const {
     return -1;
 }
 
+QModelIndex TaskTableModel::index_of(std::uint32_t task, int column) const {
+    const int row = row_of(task);
+    if (row < 0)
+        return {};
+    if (!tree_on_)
+        return createIndex(row, column, quintptr(row));
+    return createIndex(int(tree_.position(std::uint32_t(row))), column, quintptr(row));
+}
+
+QModelIndex TaskTableModel::index(int row, int column, const QModelIndex& parent) const {
+    if (row < 0 || column < 0 || column >= ColumnCount || row >= rowCount(parent))
+        return {};
+    if (!tree_on_)
+        return createIndex(row, column, quintptr(row));
+    const auto node = parent.isValid() ? tree_.children(std::uint32_t(stats_row(parent)))[row]
+                                       : tree_.roots()[std::size_t(row)];
+    return createIndex(row, column, quintptr(node));
+}
+
+QModelIndex TaskTableModel::parent(const QModelIndex& child) const {
+    if (!tree_on_ || !child.isValid())
+        return {};
+    const auto p = tree_.parent(std::uint32_t(stats_row(child)));
+    if (p == trace::SpawnTree::kNone)
+        return {};
+    return createIndex(int(tree_.position(p)), 0, quintptr(p));
+}
+
+QModelIndex TaskTableModel::sibling(int row, int column, const QModelIndex& idx) const {
+    // Another column of the same row: the same task (QSortFilterProxyModel
+    // asks for every cell it maps).
+    if (idx.isValid() && row == idx.row() && column >= 0 && column < ColumnCount)
+        return createIndex(row, column, idx.internalId());
+    return QAbstractItemModel::sibling(row, column, idx);
+}
+
+bool TaskTableModel::hasChildren(const QModelIndex& parent) const {
+    return rowCount(parent) > 0;
+}
+
+Qt::ItemFlags TaskTableModel::flags(const QModelIndex& index) const {
+    auto f = QAbstractItemModel::flags(index);
+    // Flat: no row ever has children (QTreeView then skips looking).
+    if (index.isValid() && !tree_on_)
+        f |= Qt::ItemNeverHasChildren;
+    return f;
+}
+
 int TaskTableModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : int(stats_.tasks.size());
+    if (!parent.isValid())
+        return tree_on_ ? int(shown_roots_) : int(stats_.tasks.size());
+    if (!tree_on_ || parent.column() != 0)
+        return 0;
+    return int(shown_[std::size_t(stats_row(parent))]);
 }
 
 int TaskTableModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : ColumnCount;
+    return parent.isValid() && (!tree_on_ || parent.column() != 0) ? 0 : ColumnCount;
 }
 
 QVariant TaskTableModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
-    const auto row = std::size_t(index.row());
+    const auto row = std::size_t(stats_row(index));
     const auto& t = stats_.tasks[row];
     if (role == TaskIdRole)
         return quint64(t.id);
@@ -208,7 +379,7 @@ bool TaskTableModel::less(int a, int b, int column) const {
 
 QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
+        return QAbstractItemModel::headerData(section, orientation, role);
     static const char* names[] = {"Id",        "Name",     "State",      "Waiting on", "Worker",
                                   "Polls",     "Wakes",    "Self-wakes", "Busy",       "Idle",
                                   "Scheduled", "Warnings", "Location"};

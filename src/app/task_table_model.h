@@ -3,16 +3,19 @@
 // state, what it waits on, worker, polls, wakes, self-wakes, busy, idle,
 // scheduled, location, warnings). Sort and filter through TaskSortProxy
 // (less()); SortRole gives numbers for the numeric columns to other views.
+// Flat (a table) or, with set_tree(), a tree of who spawned whom: each task
+// under its parent (SpawnTree); an index's internalId() is its statistics row.
 
+#include "spawn_tree.h"
 #include "stats.h"
 
-#include <QAbstractTableModel>
+#include <QAbstractItemModel>
 
 namespace pollscope::app {
 
 class TraceStore;
 
-class TaskTableModel : public QAbstractTableModel {
+class TaskTableModel : public QAbstractItemModel {
     Q_OBJECT
 public:
     enum Column {
@@ -41,12 +44,25 @@ public:
     void set_stats(trace::TraceStats stats, const TraceStore* store);
     void clear();
     const trace::TraceStats& stats() const noexcept { return stats_; }
-    /// Row of a task, or -1.
+    /// Row of a task in stats().tasks, or -1.
     int row_of(std::uint32_t task) const;
-    /// Whether row `a` sorts before row `b` by `column`: what SortRole
-    /// compares, without a QVariant (TaskSortProxy).
+    /// The index showing a task (in the tree: under its parent), or invalid.
+    QModelIndex index_of(std::uint32_t task, int column = 0) const;
+    /// The row in stats().tasks an index of this model shows.
+    static int stats_row(const QModelIndex& index) { return int(index.internalId()); }
+    /// Whether stats row `a` sorts before stats row `b` by `column`: what
+    /// SortRole compares, without a QVariant (TaskSortProxy).
     bool less(int a, int b, int column) const;
 
+    /// Tree (children under the task that spawned them) or flat rows.
+    void set_tree(bool on);
+    bool tree() const noexcept { return tree_on_; }
+
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    QModelIndex sibling(int row, int column, const QModelIndex& index) const override;
+    bool hasChildren(const QModelIndex& parent = {}) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -56,8 +72,20 @@ public:
     static QString format_ns(std::int64_t ns);
 
 private:
+    /// Each stats row's parent row (SpawnTree::kNone: none) for `stats`.
+    static std::vector<std::uint32_t> parent_rows(const trace::TraceStats& stats);
+    /// Announces the tree's rows beyond the shown ones, parent by parent;
+    /// false when there are too many parents to announce one by one.
+    bool insert_new_children(std::size_t old_rows);
+
     trace::TraceStats stats_;
     std::vector<QString> names_, workers_, locations_, waiting_; // per row
+    bool tree_on_ = false;
+    trace::SpawnTree tree_;
+    // Tree mode: children (roots) the views were told of so far; rows are
+    // announced parent by parent when tasks are added (insert_new_children).
+    std::vector<std::uint32_t> shown_;
+    std::uint32_t shown_roots_ = 0;
 };
 
 } // namespace pollscope::app

@@ -368,7 +368,7 @@ void TimelineView::paint_wakes(QPainter& p, int first, int last, TimelineScene* 
     std::vector<Arrow> arrows;
     std::vector<int> last_col(lanes_n, std::numeric_limits<int>::min());
     for (auto w = wa; w != wb; ++w) {
-        int from_lane = mode_ == LaneMode::Tasks ? (w->waker ? store_->task_lane(w->waker) : -1)
+        int from_lane = mode_ == LaneMode::Tasks ? (w->waker ? lane_of_task(w->waker, 0) : -1)
                                                  : store_->thread_lane(w->thread);
         if (w->caused == trace::kNoIndex)
             continue; // caused no poll (the task ended first)
@@ -748,7 +748,7 @@ void TimelineView::set_selected_task(std::uint32_t task) {
     selected_ = task;
     // Bring the selected lane into view.
     if (store_ && mode_ == LaneMode::Tasks) {
-        const int l = store_->task_lane(task);
+        const int l = lane_of_task(task, 0);
         if (l >= 0 && (l < vbar_->value() || l >= vbar_->value() + visible_lanes()))
             vbar_->setValue(std::max(0, l - visible_lanes() / 2));
     }
@@ -774,11 +774,22 @@ void TimelineView::set_mapping_range(std::int64_t start, std::int64_t end) {
     update();
 }
 
-const std::vector<Lane>& TimelineView::lanes() const {
-    static const std::vector<Lane> none;
-    if (!store_)
-        return none;
-    return mode_ == LaneMode::Tasks ? store_->task_lanes() : store_->thread_lanes();
+LaneList TimelineView::lanes() const {
+    return rows_.lanes(store_, mode_ == LaneMode::Tasks);
+}
+
+void TimelineView::set_group_by_parent(bool on) {
+    if (rows_.grouped() == on)
+        return;
+    rows_.set_grouped(on);
+    set_selected_task(selected_); // keeps the selected lane in view
+}
+
+std::uint32_t TimelineView::task_in_row(int row) const {
+    const auto ls = lanes();
+    if (mode_ != LaneMode::Tasks || row < 0 || std::size_t(row) >= ls.size())
+        return 0;
+    return ls[std::size_t(row)].key;
 }
 
 int TimelineView::lane_count() const {
@@ -807,7 +818,8 @@ int TimelineView::lane_at_y(int y) const {
 int TimelineView::lane_of_task(std::uint32_t task, std::uint16_t thread) const {
     if (!store_)
         return -1;
-    return mode_ == LaneMode::Tasks ? store_->task_lane(task) : store_->thread_lane(thread);
+    return mode_ == LaneMode::Tasks ? lanes().row_of(store_->task_lane(task))
+                                    : store_->thread_lane(thread);
 }
 
 void TimelineView::update_geometry() {
@@ -822,6 +834,7 @@ void TimelineView::update_geometry() {
 }
 
 void TimelineView::store_changed() {
+    rows_.invalidate();
     update_geometry();
     if (store_ && !store_->empty()) {
         if (!has_range_) {
@@ -1024,7 +1037,7 @@ void TimelineView::render_to(QPainter& p) {
         paint_labels(p, first, label_requests, space, scene);
         // The task a stepped run is about to poll.
         if (waiting_ != 0) {
-            const int lane = mode_ == LaneMode::Tasks ? store_->task_lane(waiting_) : -1;
+            const int lane = mode_ == LaneMode::Tasks ? lane_of_task(waiting_, 0) : -1;
             if (lane >= first && lane < last) {
                 const double x = std::min<double>(map_.to_x(now), x_right - 2);
                 p.setPen(QPen(kRunning, 2, Qt::DashLine));
@@ -1055,8 +1068,10 @@ void TimelineView::render_to(QPainter& p) {
         f.setBold(sel);
         p.setFont(f);
         p.setPen(surfaces_.text);
-        p.drawText(QRect(8, y, kLabelWidth - 16, kLaneHeight), Qt::AlignLeft | Qt::AlignVCenter,
-                   lane_label(p.fontMetrics(), lane.key, kLabelWidth - 16));
+        const int indent = paint_lane_nesting(p, ls, l, y, kLaneHeight, surfaces_.dim_text);
+        p.drawText(QRect(8 + indent, y, kLabelWidth - 16 - indent, kLaneHeight),
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   lane_label(p.fontMetrics(), lane.key, kLabelWidth - 16 - indent));
     }
     if (ls.empty()) {
         p.setPen(surfaces_.dim_text);

@@ -10,6 +10,7 @@
 // Wheel zooms about the cursor (Shift+wheel scrolls lanes), drag pans,
 // follow-live keeps the newest time in view, fit() shows everything.
 
+#include "lane_rows.h"
 #include "time_mapping.h"
 #include "timeline_palette.h"
 #include "timeline_scene.h"
@@ -50,6 +51,11 @@ public:
     bool steps_mode() const noexcept { return axis_ != nullptr; }
     void set_lane_mode(LaneMode mode);
     LaneMode lane_mode() const noexcept { return mode_; }
+    /// Task lanes grouped by parent (LaneRows), or in the store's order.
+    void set_group_by_parent(bool on);
+    bool group_by_parent() const noexcept { return rows_.grouped(); }
+    /// The task drawn in lane row `row` (0: none; task lanes only).
+    std::uint32_t task_in_row(int row) const;
     void set_follow_live(bool on);
     bool follow_live() const noexcept { return follow_; }
     void set_selected_task(std::uint32_t task);
@@ -121,7 +127,7 @@ protected:
     bool event(QEvent* event) override;
 
 private:
-    const std::vector<Lane>& lanes() const;
+    LaneList lanes() const;
     int first_lane() const;
     int lane_at_y(int y) const;
     int lane_y(int lane) const;
@@ -166,6 +172,7 @@ private:
     const TraceStore* real_ = nullptr;  // steps mode: the real-time model
     const trace::StepAxis* axis_ = nullptr;
     LaneMode mode_ = LaneMode::Tasks;
+    LaneRows rows_;
     TimeMapping map_;
     QScrollBar* vbar_ = nullptr;
     bool follow_ = true;

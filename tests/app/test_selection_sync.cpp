@@ -2,7 +2,9 @@
 // spawn example (virtual clock): a poll clicked in the timeline selects its
 // task's table row, the poll's event-log row and its await line in the code;
 // a row chosen in the table selects back; nothing loops (the clicked poll
-// survives the table's update), sorting keeps the row, clear() forgets.
+// survives the table's update), sorting keeps the row, clear() forgets; in
+// the tree (issue 9 item 6) a child selected in the timeline is revealed in
+// the table with its parent expanded, and a child row selects back.
 #include "event_log_model.h"
 #include "example_catalog.h"
 #include "example_panel.h"
@@ -17,6 +19,7 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QTreeView>
 #include <QtTest>
 
 #include <memory>
@@ -32,7 +35,7 @@ struct Fixture {
     TimelineView timeline;
     TaskTableModel model;
     QSortFilterProxyModel proxy;
-    QTableView table;
+    QTreeView table; // as in the window: a table, or the tasks' tree
     EventLogModel log_model{&store};
     QTableView log;
     ExamplePanel code;
@@ -160,6 +163,38 @@ private slots:
         QCOMPARE(f.sync->selected_task(), std::uint32_t(0));
         QCOMPARE(f.sync->selected_poll(), -1);
         QVERIFY(f.sync->follows());
+    }
+
+    void tree_reveals_a_child_and_selects_back() {
+        Fixture f;
+        f.model.set_tree(true);
+        const auto id_of = [&](const char* name) {
+            for (const auto& l : f.store.task_lanes())
+                if (f.store.task_label(l.key) == QLatin1String(name))
+                    return l.key;
+            return 0u;
+        };
+        const auto parent = id_of("test_spawn"), child = id_of("task_2");
+        QVERIFY(parent != 0 && child != 0);
+        // The child is not a top-level row: only its parent is.
+        bool top = false;
+        for (int r = 0; r < f.proxy.rowCount(); ++r)
+            top |= f.proxy.index(r, 0).data(TaskTableModel::TaskIdRole).toUInt() == child;
+        QVERIFY(!top);
+        const QModelIndex parent_row = f.proxy.mapFromSource(f.model.index_of(parent));
+        QVERIFY(!f.table.isExpanded(parent_row));
+
+        // A click on the child's lane: its row is current, its parent expanded.
+        emit f.timeline.task_clicked(child, -1);
+        QCOMPARE(f.table_task(), child);
+        QCOMPARE(f.table.currentIndex().parent(), parent_row);
+        QVERIFY(f.table.isExpanded(parent_row));
+
+        // A person picks another child's row: the timeline follows.
+        const auto other = id_of("task_3");
+        f.table.setCurrentIndex(f.proxy.mapFromSource(f.model.index_of(other)));
+        QCOMPARE(f.sync->selected_task(), other);
+        QCOMPARE(f.timeline.selected_task(), other);
     }
 };
 

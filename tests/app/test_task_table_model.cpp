@@ -1,6 +1,8 @@
 // TaskTableModel: QAbstractItemModelTester (behind a proxy too), rows from
 // statistics, incremental growth, what an idle task waits on (and the event
-// log's text for it).
+// log's text for it), and the tree of who spawned whom (issue 9 item 6):
+// rows under each parent, parent(), sorting within each level, growth while
+// a run goes on, the name filter keeping a match's parents.
 #include "event_log_model.h"
 #include "recorder.h"
 #include "resource.h"
@@ -10,11 +12,39 @@
 #include "trace_store.h"
 
 #include <QAbstractItemModelTester>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QtTest>
 
+#include <array>
+
 using namespace pollscope;
 using namespace pollscope::app;
+
+namespace {
+
+/// Statistics of tasks given as {id, parent, busy_ns}.
+trace::TraceStats family(std::initializer_list<std::array<std::int64_t, 3>> tasks) {
+    trace::TraceStats s;
+    for (const auto& [id, parent, busy] : tasks) {
+        trace::TaskStats t;
+        t.id = std::uint32_t(id);
+        t.parent = std::uint32_t(parent);
+        t.busy_ns = busy;
+        s.tasks.push_back(t);
+    }
+    return s;
+}
+
+/// The task ids of `parent`'s rows in `m`, in row order.
+QList<quint64> ids_under(const QAbstractItemModel& m, const QModelIndex& parent = {}) {
+    QList<quint64> out;
+    for (int r = 0; r < m.rowCount(parent); ++r)
+        out << m.index(r, 0, parent).data(TaskTableModel::TaskIdRole).toULongLong();
+    return out;
+}
+
+} // namespace
 
 class TestTaskTableModel : public QObject {
     Q_OBJECT
@@ -159,6 +189,93 @@ private slots:
         QFETCH(qint64, ns);
         QFETCH(QString, text);
         QCOMPARE(TaskTableModel::format_ns(ns), text);
+    }
+
+    void tree_has_children_under_parents() {
+        TaskTableModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        TaskSortProxy proxy(&model);
+        QAbstractItemModelTester ptester(&proxy,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+        // 7's parent is unknown, 8 names a later task (a corrupt file): roots.
+        model.set_stats(family({{1, 0, 50},
+                                {2, 1, 10},
+                                {3, 1, 30},
+                                {4, 2, 5},
+                                {5, 0, 70},
+                                {6, 1, 20},
+                                {7, 99, 1},
+                                {8, 9, 2},
+                                {9, 8, 3}}),
+                        nullptr);
+        QCOMPARE(model.rowCount(), 9); // flat
+        model.set_tree(true);
+        QCOMPARE(ids_under(model), (QList<quint64>{1, 5, 7, 8}));
+        const QModelIndex one = model.index_of(1);
+        QCOMPARE(ids_under(model, one), (QList<quint64>{2, 3, 6}));
+        QCOMPARE(ids_under(model, model.index_of(2)), (QList<quint64>{4}));
+        QCOMPARE(ids_under(model, model.index_of(8)), (QList<quint64>{9}));
+        QCOMPARE(model.rowCount(model.index_of(4)), 0);
+        QCOMPARE(model.parent(model.index_of(4)), model.index_of(2));
+        QCOMPARE(model.parent(model.index_of(6, TaskTableModel::Busy)), one);
+        QVERIFY(!model.parent(one).isValid());
+        QCOMPARE(model.index_of(6).row(), 2);
+        QCOMPARE(
+            model.index_of(4, TaskTableModel::Busy).data(TaskTableModel::SortRole).toLongLong(), 5);
+
+        // Sorting orders each level among itself.
+        proxy.sort(TaskTableModel::Busy, Qt::DescendingOrder);
+        QCOMPARE(ids_under(proxy), (QList<quint64>{5, 1, 8, 7}));
+        const QModelIndex pone = proxy.mapFromSource(one);
+        QCOMPARE(ids_under(proxy, pone), (QList<quint64>{3, 6, 2}));
+        proxy.sort(TaskTableModel::Id, Qt::AscendingOrder);
+        QCOMPARE(ids_under(proxy, proxy.mapFromSource(one)), (QList<quint64>{2, 3, 6}));
+
+        // The filter keeps a match's parents.
+        proxy.setFilterFixedString(QStringLiteral("4"));
+        QCOMPARE(ids_under(proxy), (QList<quint64>{1}));
+        QCOMPARE(ids_under(proxy, proxy.index(0, 0)), (QList<quint64>{2}));
+        QCOMPARE(ids_under(proxy, proxy.index(0, 0, proxy.index(0, 0))), (QList<quint64>{4}));
+        proxy.setFilterFixedString(QString());
+
+        // Flat again: every task a top-level row.
+        model.set_tree(false);
+        QCOMPARE(model.rowCount(), 9);
+        QVERIFY(!model.parent(model.index_of(4)).isValid());
+    }
+
+    void tree_grows_in_place() {
+        // A live run adds tasks: rows are inserted under their parents, no
+        // reset (a reset would collapse what a person expanded).
+        TaskTableModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        TaskSortProxy proxy(&model);
+        QAbstractItemModelTester ptester(&proxy,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.sort(TaskTableModel::Id, Qt::AscendingOrder);
+        model.set_tree(true);
+        model.set_stats(family({{1, 0, 0}, {2, 1, 0}}), nullptr);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy inserts(&model, &QAbstractItemModel::rowsInserted);
+        // New: a child of 2, one of 1, a root, a child of the new root and
+        // of the new child (parents announced before their children).
+        model.set_stats(
+            family({{1, 0, 0}, {2, 1, 0}, {3, 2, 0}, {4, 1, 0}, {5, 0, 0}, {6, 5, 0}, {7, 3, 0}}),
+            nullptr);
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(inserts.count(), 5); // roots, under 1, 2, 3 and 5
+        QCOMPARE(ids_under(model), (QList<quint64>{1, 5}));
+        QCOMPARE(ids_under(model, model.index_of(1)), (QList<quint64>{2, 4}));
+        QCOMPARE(ids_under(model, model.index_of(3)), (QList<quint64>{7}));
+        QCOMPARE(ids_under(proxy, proxy.mapFromSource(model.index_of(5))), (QList<quint64>{6}));
+        // A parent learnt late (the child was a root): the tree is rebuilt.
+        model.set_stats(
+            family({{1, 0, 0}, {2, 1, 0}, {3, 2, 0}, {4, 1, 0}, {5, 1, 0}, {6, 5, 0}, {7, 3, 0}}),
+            nullptr);
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(ids_under(model, model.index_of(1)), (QList<quint64>{2, 4, 5}));
     }
 };
 
