@@ -813,7 +813,7 @@ int TimelineView::lane_of_task(std::uint32_t task, std::uint16_t thread) const {
 void TimelineView::update_geometry() {
     const int w = vbar_->sizeHint().width();
     vbar_->setGeometry(width() - w, kRulerHeight, w, height() - kRulerHeight);
-    const int hidden = std::max(0, lane_count() - visible_lanes());
+    const int hidden = std::max(0, lane_count() + resource_rows() - visible_lanes());
     vbar_->setRange(0, hidden);
     vbar_->setPageStep(visible_lanes());
     vbar_->setVisible(hidden > 0);
@@ -1022,6 +1022,7 @@ void TimelineView::render_to(QPainter& p) {
         space.reset(last - first);
         paint_markers(p, first, last, space, scene);
         paint_labels(p, first, label_requests, space, scene);
+        paint_resource_lanes(p, scene);
         // The task a stepped run is about to poll.
         if (waiting_ != 0) {
             const int lane = mode_ == LaneMode::Tasks ? store_->task_lane(waiting_) : -1;
@@ -1058,6 +1059,7 @@ void TimelineView::render_to(QPainter& p) {
         p.drawText(QRect(8, y, kLabelWidth - 16, kLaneHeight), Qt::AlignLeft | Qt::AlignVCenter,
                    lane_label(p.fontMetrics(), lane.key, kLabelWidth - 16));
     }
+    paint_resource_labels(p);
     if (ls.empty()) {
         p.setPen(surfaces_.dim_text);
         p.drawText(rect().adjusted(kLabelWidth, kRulerHeight, 0, 0), Qt::AlignCenter,
@@ -1114,6 +1116,8 @@ QString TimelineView::lane_label(const QFontMetrics& fm, std::uint32_t key, int 
 }
 
 QString TimelineView::tooltip_at(QPoint pos) const {
+    if (const QString tip = resource_tooltip_at(pos); !tip.isEmpty())
+        return tip;
     if (store_ && pos.x() < kLabelWidth - 4) {
         // The lane's label column: its full name.
         const int l = lane_at_y(pos.y());
