@@ -1116,7 +1116,7 @@ QString TimelineView::lane_label(const QFontMetrics& fm, std::uint32_t key, int 
 }
 
 QString TimelineView::tooltip_at(QPoint pos) const {
-    if (const QString tip = resource_tooltip_at(pos); !tip.isEmpty())
+    if (QString tip = resource_tooltip_at(pos); !tip.isEmpty())
         return tip;
     if (store_ && pos.x() < kLabelWidth - 4) {
         // The lane's label column: its full name.
