@@ -1,7 +1,6 @@
 #include "resource_lanes.h"
 
 #include <algorithm>
-#include <array>
 #include <tuple>
 
 namespace pollscope::trace {
@@ -21,6 +20,7 @@ std::int32_t ChannelLane::max_level(std::size_t i, std::size_t j) const noexcept
 void ResourceLanes::clear() {
     channels_.clear();
     index_.clear();
+    kind_count_.fill(0);
 }
 
 std::size_t ResourceLanes::op_at_or_after(const ChannelLane& c, std::int64_t ts) {
@@ -53,6 +53,7 @@ void ResourceLanes::add(const Event& e) {
         ChannelLane c;
         c.address = address;
         c.kind = e.flag;
+        c.ordinal = ++kind_count_[e.flag];
         channels_.push_back(std::move(c));
     }
     const std::size_t ci = slot->second;
@@ -77,29 +78,36 @@ void ResourceLanes::add(const Event& e) {
 }
 
 void ResourceLanes::reorder(std::size_t moved) {
-    // Usually a new channel, used last: nothing moves.
+    // Only `moved` is out of place, and only to the left (its first use
+    // became earlier, or it is new, at the end): rotate it to its place,
+    // which is near for the usual late events (not a sort of every channel).
     const auto before = [](const ChannelLane& a, const ChannelLane& b) {
         return std::tuple(a.first_ts(), a.address, a.kind) <
                std::tuple(b.first_ts(), b.address, b.kind);
     };
-    const bool in_place =
-        (moved == 0 || before(channels_[moved - 1], channels_[moved])) &&
-        (moved + 1 == channels_.size() || before(channels_[moved], channels_[moved + 1]));
-    if (!in_place) {
-        std::sort(channels_.begin(), channels_.end(), before);
-        for (std::size_t k = 0; k < channels_.size(); ++k)
-            index_[key(channels_[k].address, channels_[k].kind)] = std::uint32_t(k);
-    } else if (moved + 1 == channels_.size()) {
-        // Appended: one more of its kind.
-        std::uint32_t n = 1;
-        for (std::size_t k = 0; k < moved; ++k)
-            n += channels_[k].kind == channels_[moved].kind;
-        channels_[moved].ordinal = n;
+    const auto to =
+        std::size_t(std::upper_bound(channels_.begin(), channels_.begin() + std::ptrdiff_t(moved),
+                                     channels_[moved], before) -
+                    channels_.begin());
+    if (to == moved)
         return;
+    // It takes the ordinal of the first channel of its kind it passes;
+    // those it passes count one more.
+    auto& m = channels_[moved];
+    bool passed = false;
+    for (std::size_t k = to; k < moved; ++k) {
+        auto& c = channels_[k];
+        if (c.kind != m.kind)
+            continue;
+        if (!passed)
+            m.ordinal = c.ordinal;
+        passed = true;
+        ++c.ordinal;
     }
-    std::array<std::uint32_t, 256> count{};
-    for (auto& c : channels_)
-        c.ordinal = ++count[c.kind];
+    std::rotate(channels_.begin() + std::ptrdiff_t(to), channels_.begin() + std::ptrdiff_t(moved),
+                channels_.begin() + std::ptrdiff_t(moved) + 1);
+    for (std::size_t k = to; k <= moved; ++k)
+        index_[key(channels_[k].address, channels_[k].kind)] = std::uint32_t(k);
 }
 
 } // namespace pollscope::trace

@@ -16,6 +16,7 @@
 
 #include "event.h"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -75,6 +76,7 @@ public:
     }
 
 private:
+    /// Moves channels_[moved], whose first use became earlier, to its place.
     void reorder(std::size_t moved);
     static std::uint64_t key(std::uint64_t address, std::uint8_t kind) {
         // Addresses are at least 8-byte aligned: the kind fits in the low bits.
@@ -82,6 +84,7 @@ private:
     }
     std::vector<ChannelLane> channels_;
     std::unordered_map<std::uint64_t, std::uint32_t> index_; // key -> index in channels_
+    std::array<std::uint32_t, 256> kind_count_{};            // channels per kind
 };
 
 } // namespace pollscope::trace

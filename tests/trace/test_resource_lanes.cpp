@@ -133,7 +133,12 @@ private slots:
     void batches_with_late_threads_give_the_same_lanes_as_one_load() {
         std::mt19937 rng(7);
         constexpr int kThreads = 3;
-        const std::uint64_t chans[] = {kChanA, kChanB, kChanA + 128};
+        // Channels come into use throughout, so late batches bring new
+        // channels that were used before others already seen.
+        constexpr int kChans = 12;
+        std::vector<std::uint64_t> chans;
+        for (int c = 0; c < kChans; ++c)
+            chans.push_back(kChanA + std::uint64_t(c) * 64);
         // Each thread records in its own time order; times are shared, so
         // equal times across threads happen too.
         std::vector<std::vector<Event>> per_thread(kThreads);
@@ -141,9 +146,9 @@ private slots:
             std::int64_t ts = 0;
             for (int k = 0; k < 400; ++k) {
                 ts += std::int64_t(rng() % 4);
-                const auto ch = rng() % 3;
+                const auto ch = rng() % std::uint32_t(std::min(kChans, 1 + k / 30));
                 per_thread[std::size_t(th)].push_back(
-                    op(ts, rng() % 5 < 3, chans[ch], ch == 2 ? kQueue : kMpsc,
+                    op(ts, rng() % 5 < 3, chans[ch], ch % 3 == 2 ? kQueue : kMpsc,
                        std::uint32_t(rng() % 6), std::uint16_t(th)));
             }
         }
@@ -183,7 +188,7 @@ private slots:
         }
         const auto& a = at_once.resource_lanes().channels();
         const auto& b = sliced.resource_lanes().channels();
-        QCOMPARE(a.size(), std::size_t(3));
+        QCOMPARE(a.size(), std::size_t(kChans));
         QCOMPARE(b.size(), a.size());
         for (std::size_t i = 0; i < a.size(); ++i) {
             QCOMPARE(b[i].address, a[i].address);
