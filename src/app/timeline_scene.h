@@ -34,14 +34,25 @@ struct TimelineScene {
         QRect rect;
         QString text;
     };
+    /// A channel lane's tick glyph: the sends (a tick up) and recvs (down)
+    /// of ops [first_op, first_op + sends + recvs) of one channel.
+    struct ResourceGlyph {
+        int row = 0;     // lane index, counted on from the task lanes
+        int channel = 0; // index in the drawn store's resource_lanes().channels()
+        QRect rect;      // both ticks' columns and rows
+        int sends = 0, recvs = 0;
+        std::uint32_t first_op = 0;
+    };
     std::vector<Glyph> glyphs;
     std::vector<Arrow> arrows;
     std::vector<Label> labels;
+    std::vector<ResourceGlyph> resource_glyphs;
 
     void clear() {
         glyphs.clear();
         arrows.clear();
         labels.clear();
+        resource_glyphs.clear();
     }
 };
 

@@ -825,7 +825,7 @@ int TimelineView::lane_of_task(std::uint32_t task, std::uint16_t thread) const {
 void TimelineView::update_geometry() {
     const int w = vbar_->sizeHint().width();
     vbar_->setGeometry(width() - w, kRulerHeight, w, height() - kRulerHeight);
-    const int hidden = std::max(0, lane_count() - visible_lanes());
+    const int hidden = std::max(0, lane_count() + resource_rows() - visible_lanes());
     vbar_->setRange(0, hidden);
     vbar_->setPageStep(visible_lanes());
     vbar_->setVisible(hidden > 0);
@@ -1035,6 +1035,7 @@ void TimelineView::render_to(QPainter& p) {
         space.reset(last - first);
         paint_markers(p, first, last, space, scene);
         paint_labels(p, first, label_requests, space, scene);
+        paint_resource_lanes(p, scene);
         // The task a stepped run is about to poll.
         if (waiting_ != 0) {
             const int lane = mode_ == LaneMode::Tasks ? lane_of_task(waiting_, 0) : -1;
@@ -1073,6 +1074,7 @@ void TimelineView::render_to(QPainter& p) {
                    Qt::AlignLeft | Qt::AlignVCenter,
                    lane_label(p.fontMetrics(), lane.key, kLabelWidth - 16 - indent));
     }
+    paint_resource_labels(p);
     if (ls.empty()) {
         p.setPen(surfaces_.dim_text);
         p.drawText(rect().adjusted(kLabelWidth, kRulerHeight, 0, 0), Qt::AlignCenter,
@@ -1129,6 +1131,8 @@ QString TimelineView::lane_label(const QFontMetrics& fm, std::uint32_t key, int 
 }
 
 QString TimelineView::tooltip_at(QPoint pos) const {
+    if (QString tip = resource_tooltip_at(pos); !tip.isEmpty())
+        return tip;
     if (store_ && pos.x() < kLabelWidth - 4) {
         // The lane's label column: its full name.
         const int l = lane_at_y(pos.y());

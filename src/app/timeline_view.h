@@ -168,6 +168,17 @@ private:
     int real_poll(int pi) const;
     void paint_breaks(QPainter& p, int top, int bottom) const;
 
+    // Resource lanes (timeline_view_resources.cpp): in task-lane mode, below
+    // the task lanes, a "Channels" heading row and one lane per channel.
+    /// Rows they take (0: none, or worker lanes).
+    int resource_rows() const;
+    /// The channel (index in resource_lanes().channels()) drawn at y, or -1.
+    int channel_at_y(int y) const;
+    void paint_resource_lanes(QPainter& p, TimelineScene* scene) const;
+    void paint_resource_labels(QPainter& p) const;
+    /// A channel lane's tooltip at pos (empty: none there).
+    QString resource_tooltip_at(QPoint pos) const;
+
     const TraceStore* store_ = nullptr; // what is drawn
     const TraceStore* real_ = nullptr;  // steps mode: the real-time model
     const trace::StepAxis* axis_ = nullptr;

@@ -328,6 +328,7 @@ void TimelineModel::index(const Event& e) {
         break;
     case EventKind::ChannelSend:
     case EventKind::ChannelRecv:
+        resource_lanes_.add(e);
         break;
     case EventKind::Resource:
         // Described once per recorder; a repeat (another recorder, a race) keeps the first.

@@ -27,6 +27,7 @@
 
 #include "event.h"
 #include "recorder.h"
+#include "resource_lanes.h"
 #include "timeline_lod.h"
 
 #include <cstdint>
@@ -196,6 +197,8 @@ public:
     /// 100 ms", "mpsc recv 'events' (0/16)", "join handle of task 3",
     /// "unknown"); "" for a poll that is not Pending (or still open).
     std::string waits_on_text(std::uint32_t poll_index) const;
+    /// Each channel's sends, recvs and fill level over time.
+    const ResourceLanes& resource_lanes() const noexcept { return resource_lanes_; }
 
 private:
     void index(const Event& e);
@@ -228,6 +231,7 @@ private:
     std::vector<Marker> rare_markers_;
     std::vector<std::uint32_t> poll_waits_; // per poll: waits_on()
     std::unordered_map<std::uint32_t, ResourceInfo> resources_;
+    ResourceLanes resource_lanes_;
     std::vector<Lane> task_lanes_;
     std::vector<Lane> thread_lanes_;
     // Task id -> lane: a flat vector for the usual small ids, a map beyond.

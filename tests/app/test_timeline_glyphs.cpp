@@ -5,6 +5,7 @@
 // that never overlap.
 #include "example_registry.h"
 #include "record_example.h"
+#include "scene_checks.h"
 #include "step_axis.h"
 #include "timeline_palette.h"
 #include "timeline_view.h"
@@ -18,6 +19,7 @@
 
 using namespace pollscope;
 using namespace pollscope::app;
+using test::check_labels_never_overlap;
 using trace::StepAxis;
 
 namespace {
@@ -63,14 +65,6 @@ void check_every_wake_has_an_arrow(const TraceStore& store, const TimelineScene&
         QVERIFY(a.to.y() >= top && a.to.y() <= top + TimelineView::kLaneHeight);
         QVERIFY(a.to.x() - a.from.x() >= 4);
     }
-}
-
-void check_labels_never_overlap(const TimelineScene& scene) {
-    for (std::size_t i = 0; i < scene.labels.size(); ++i)
-        for (std::size_t j = i + 1; j < scene.labels.size(); ++j)
-            QVERIFY2(
-                !scene.labels[i].rect.intersects(scene.labels[j].rect),
-                qPrintable(scene.labels[i].text + QStringLiteral(" / ") + scene.labels[j].text));
 }
 
 } // namespace
