@@ -87,7 +87,7 @@ struct Options {
     bool stats = true;
     bool load = false; // one busy thread per core beside the run (busy cores)
     QString save;
-    QString open; // (c): the file MainWindow opens
+    QString open;      // (c): the file MainWindow opens
     bool tree = false; // (c) with the task tree and grouped lanes; --save: with parents
 };
 
@@ -495,6 +495,7 @@ void bench_live(const Options& o) {
     std::printf("ingest_tick_cpu_median_ms,%.2f\n", percentile(ingest_cpu_ms, 50));
     std::printf("ingest_tick_cpu_max_ms,%.2f\n", percentile(ingest_cpu_ms, 100));
     std::printf("feed_behind_max_events,%zu\n", max_backlog);
+    std::printf("feed_max_lock_hold_ms,%.2f\n", double(feed.max_hold_ns()) / 1e6);
     std::printf("feed_behind_at_end_events,%llu\n",
                 static_cast<unsigned long long>(events1 - std::min(events1, applied1)));
     std::printf("gui_thread_cpu_busy_pct,%.0f\n", gui_cpu_ms / (secs * 10.0));
@@ -569,10 +570,10 @@ int bench_open(const Options& o) {
         QElapsedTimer k;
         k.start();
         const auto order = trace::LaneOrder::by_parent(w.store());
-        std::printf("lane_order_ms,%.1f\nlane_order_max_depth,%d\n",
-                    double(k.nsecsElapsed()) / 1e6,
-                    order.depth.empty() ? 0 : int(*std::max_element(order.depth.begin(),
-                                                                    order.depth.end())));
+        std::printf("lane_order_ms,%.1f\nlane_order_max_depth,%d\n", double(k.nsecsElapsed()) / 1e6,
+                    order.depth.empty()
+                        ? 0
+                        : int(*std::max_element(order.depth.begin(), order.depth.end())));
     }
     return 0;
 }

@@ -24,6 +24,7 @@ void TimelineFeed::start(std::shared_ptr<trace::TraceRecorder> recorder) {
     cursor_ = {};
     applied_.store(0, std::memory_order_release);
     drained_.store(0, std::memory_order_release);
+    max_hold_ns_.store(0, std::memory_order_relaxed);
     {
         std::lock_guard l(m_);
         stop_ = false;
@@ -110,9 +111,15 @@ void TimelineFeed::catch_up() {
                 std::this_thread::sleep_for(std::chrono::microseconds(200));
                 w.try_lock();
             }
+            const auto held_from = std::chrono::steady_clock::now();
             if (growth.any)
                 store_.adopt(std::move(growth));
             store_.apply(std::exchange(slice, {}));
+            const auto held = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::steady_clock::now() - held_from)
+                                  .count();
+            if (held > max_hold_ns_.load(std::memory_order_relaxed))
+                max_hold_ns_.store(held, std::memory_order_relaxed);
         }
         growth = {}; // the old arrays, freed outside the lock
         if (stats_)  // once applied: the statistics read the store's polls for it

@@ -50,6 +50,11 @@ public:
     /// Events drained from the recorder so far (applied or about to be).
     /// Unlike TraceRecorder::recorded(), it takes no lock that a drain holds.
     std::uint64_t drained() const noexcept { return drained_.load(std::memory_order_acquire); }
+    /// The longest the feed held the store's exclusive lock so far (ns): what
+    /// a reader may have waited (benchmarks).
+    std::int64_t max_hold_ns() const noexcept {
+        return max_hold_ns_.load(std::memory_order_relaxed);
+    }
 
 private:
     void work();
@@ -68,6 +73,7 @@ private:
     std::uint64_t flush_asked_ = 0, flush_done_ = 0;
     std::atomic<std::uint64_t> applied_{0};
     std::atomic<std::uint64_t> drained_{0};
+    std::atomic<std::int64_t> max_hold_ns_{0};
 };
 
 } // namespace pollscope::app
