@@ -66,6 +66,7 @@ QString qs(std::string_view s) {
 struct Loaded {
     std::shared_ptr<TraceStore> store;
     std::shared_ptr<trace::TraceStats> stats;
+    std::shared_ptr<TaskTableModel::Rows> rows; // the task table's, labels built
     QString error;
 };
 
@@ -339,8 +340,8 @@ void MainWindow::setup_views() {
     ui_->taskTable->sortByColumn(TaskTableModel::Id, Qt::AscendingOrder);
     ui_->taskTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     ui_->taskTable->setSelectionMode(QAbstractItemView::SingleSelection);
-    ui_->taskTable->setUniformRowHeights(true); // 500k rows lay out in one pass
-    ui_->taskTable->setRootIsDecorated(false);  // flat until the tree is asked for
+    ui_->taskTable->setUniformRowHeights(true);            // 500k rows lay out in one pass
+    ui_->taskTable->setRootIsDecorated(false);             // flat until the tree is asked for
     ui_->taskTable->setTreePosition(TaskTableModel::Name); // names indent, not the ids
     ui_->taskTable->header()->setStretchLastSection(true);
     ui_->taskTable->setAlternatingRowColors(true);
@@ -586,8 +587,12 @@ void MainWindow::show_stats(trace::TraceStats stats) {
     // (an opened file's come with its statistics).
     if (!run_->running() && !viewing_file_)
         trace::add_scan_warnings(*store_, stats);
+    show_rows(TaskTableModel::rows_of(std::move(stats), store_));
+}
+
+void MainWindow::show_rows(TaskTableModel::Rows rows) {
     const std::size_t before = task_model_->stats().tasks.size();
-    task_model_->set_stats(std::move(stats), store_);
+    task_model_->set_rows(std::move(rows));
     const std::size_t tasks = task_model_->stats().tasks.size();
     if (tasks != before)
         expand_small_tree();
@@ -886,6 +891,9 @@ void MainWindow::open_trace(const QString& path) {
         // own locking when a pool thread queues work.)
         out.stats = std::make_shared<trace::TraceStats>(trace::compute_stats(*out.store));
         trace::add_scan_warnings(*out.store, *out.stats);
+        progress->permille = 950;
+        out.rows = std::make_shared<TaskTableModel::Rows>(
+            TaskTableModel::rows_of(*out.stats, out.store.get()));
         progress->permille = 1000;
         return out;
     });
@@ -905,7 +913,7 @@ void MainWindow::open_trace(const QString& path) {
         self->show_example_of_trace();
         self->on_store_replaced();
         self->file_stats_ = std::move(loaded.stats);
-        self->show_stats(*self->file_stats_);
+        self->show_rows(std::move(*loaded.rows));
         if (!self->store_->task_lanes().empty())
             self->selection_->auto_select(self->store_->task_lanes().front().key);
         self->update_log_task_filter();

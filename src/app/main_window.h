@@ -10,6 +10,7 @@
 #include "run_controller.h"
 #include "stats.h"
 #include "step_axis.h"
+#include "task_table_model.h"
 #include "trace_store.h"
 
 #include <QMainWindow>
@@ -37,7 +38,6 @@ class ExamplePanel;
 class ExampleRunner;
 class RecentFiles;
 class SelectionSync;
-class TaskTableModel;
 class TimelineView;
 class TraceStore;
 
@@ -130,6 +130,8 @@ private:
     /// timeline is in real time (or the trace too big for steps).
     bool update_steps();
     void show_stats(trace::TraceStats stats);
+    /// The task table's rows (labels built, on any thread) and what follows them.
+    void show_rows(TaskTableModel::Rows rows);
     void follow_now();
     void update_events_sent();
     void on_blocked(std::uint32_t task);

@@ -103,10 +103,10 @@ bool TaskTableModel::insert_new_children(std::size_t old_rows) {
     return true;
 }
 
-void TaskTableModel::set_stats(trace::TraceStats stats, const TraceStore* store) {
+TaskTableModel::Rows TaskTableModel::rows_of(trace::TraceStats stats, const TraceStore* store) {
+    Rows rows;
     // Drop the "no task" row (id 0) if the statistics carry one.
     std::erase_if(stats.tasks, [](const trace::TaskStats& t) { return t.id == 0; });
-    std::vector<QString> names, workers, locations, waiting;
     for (const auto& t : stats.tasks) {
         QString waits;
         if (store && t.state == trace::TaskState::Idle) {
@@ -116,19 +116,33 @@ void TaskTableModel::set_stats(trace::TraceStats stats, const TraceStore* store)
                 waits = QString::fromStdString(
                     store->waits_on_text(store->task_lanes()[std::size_t(li)].polls.back()));
         }
-        waiting.push_back(waits);
-        names.push_back(store ? store->task_label(t.id) : QString::number(t.id));
+        rows.waiting.push_back(waits);
+        rows.names.push_back(store ? store->task_label(t.id) : QString::number(t.id));
         QStringList ws;
         for (auto th : t.threads) {
             QString label = store ? store->thread_label(th) : QString::number(th);
             const int paren = label.indexOf(QStringLiteral(" ("));
             ws << (paren > 0 ? label.left(paren) : label);
         }
-        workers.push_back(ws.join(QStringLiteral(", ")));
-        locations.push_back(
+        rows.workers.push_back(ws.join(QStringLiteral(", ")));
+        rows.locations.push_back(
             store ? QString::fromStdString(store->trace().short_location_text(t.spawn_location))
                   : QString());
     }
+    rows.stats = std::move(stats);
+    return rows;
+}
+
+void TaskTableModel::set_stats(trace::TraceStats stats, const TraceStore* store) {
+    set_rows(rows_of(std::move(stats), store));
+}
+
+void TaskTableModel::set_rows(Rows rows) {
+    trace::TraceStats& stats = rows.stats;
+    std::vector<QString>& names = rows.names;
+    std::vector<QString>& workers = rows.workers;
+    std::vector<QString>& locations = rows.locations;
+    std::vector<QString>& waiting = rows.waiting;
     const int old_rows = int(stats_.tasks.size());
     const int new_rows = int(stats.tasks.size());
     // Tasks only ever get added (ids ascending): same prefix, more rows.

@@ -10,6 +10,9 @@
 #include "stats.h"
 
 #include <QAbstractItemModel>
+#include <QString>
+
+#include <vector>
 
 namespace pollscope::app {
 
@@ -42,6 +45,17 @@ public:
     /// Replaces the statistics; rows keep their identity where tasks persist
     /// (new tasks are inserted, existing rows change in place).
     void set_stats(trace::TraceStats stats, const TraceStore* store);
+    /// The statistics' rows (without the "no task" id 0) and their labels,
+    /// built on any thread (it only reads `store`): 518k tasks' labels take
+    /// about a second, which an opened file's worker spends instead of the
+    /// GUI thread.
+    struct Rows {
+        trace::TraceStats stats;
+        std::vector<QString> names, workers, locations, waiting;
+    };
+    static Rows rows_of(trace::TraceStats stats, const TraceStore* store);
+    /// set_stats() with the rows built already.
+    void set_rows(Rows rows);
     void clear();
     const trace::TraceStats& stats() const noexcept { return stats_; }
     /// Row of a task in stats().tasks, or -1.
