@@ -8,8 +8,6 @@
 #include "timeline_view.h"
 #include "trace_store.h"
 
-#include <QImage>
-#include <QPainter>
 #include <QtTest>
 
 #include <algorithm>
@@ -22,24 +20,8 @@ using trace::StepAxis;
 
 namespace {
 
-constexpr int kWidth = 1200;
-
-/// Sizes `view` to show every task lane, the heading and every channel lane
-/// of `store`, fits and paints it once.
-void paint_at_fit(TimelineView& view, const TraceStore& store) {
-    const int rows =
-        int(store.task_lanes().size() + 1 + store.resource_lanes().channels().size() + 1);
-    view.resize(kWidth, TimelineView::kRulerHeight + rows * TimelineView::kLaneHeight);
-    view.set_record_scene(true);
-    view.fit();
-    QImage image(view.size(), QImage::Format_RGB32);
-    QPainter p(&image);
-    view.render_to(p);
-}
-
-int lane_top(int lane) {
-    return TimelineView::kRulerHeight + lane * TimelineView::kLaneHeight;
-}
+using test::lane_top;
+using test::paint_at_fit;
 
 /// Every channel of `store` has its lane below the task lanes (after the
 /// heading), and its glyphs take its ops in order, each op once, sends as

@@ -11,8 +11,6 @@
 #include "timeline_view.h"
 #include "trace_store.h"
 
-#include <QImage>
-#include <QPainter>
 #include <QtTest>
 
 #include <algorithm>
@@ -24,22 +22,8 @@ using trace::StepAxis;
 
 namespace {
 
-constexpr int kWidth = 1200;
-
-/// Sizes `view` to show every lane of `store`, fits and paints it once.
-void paint_at_fit(TimelineView& view, const TraceStore& store) {
-    view.resize(kWidth, TimelineView::kRulerHeight +
-                            int(store.task_lanes().size() + 1) * TimelineView::kLaneHeight);
-    view.set_record_scene(true);
-    view.fit();
-    QImage image(view.size(), QImage::Format_RGB32);
-    QPainter p(&image);
-    view.render_to(p);
-}
-
-int lane_top(int lane) {
-    return TimelineView::kRulerHeight + lane * TimelineView::kLaneHeight;
-}
+using test::lane_top;
+using test::paint_at_fit;
 
 /// Every wake that caused a poll has an arrow.
 void check_every_wake_has_an_arrow(const TraceStore& store, const TimelineScene& scene) {

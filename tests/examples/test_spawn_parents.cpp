@@ -6,7 +6,7 @@
 // select's spawned variant, the LocalSet's blocks and the hand-built
 // executor's tasks (spawned from the main thread).
 #include "example_registry.h"
-#include "recorded_run.h"
+#include "record_trace.h"
 
 #include <QtTest>
 
@@ -19,17 +19,7 @@ using pollscope::examples::KnobValues;
 namespace {
 
 Trace record(const QString& id, bool virtual_clock, KnobValues extra = {}) {
-    const auto* e = examples::find_example(id);
-    if (!e)
-        qFatal("no example %s", qPrintable(id));
-    auto knobs = examples::default_knobs(*e);
-    if (e->knob(examples::kVirtualTimeKnob))
-        knobs[examples::kVirtualTimeKnob] = virtual_clock ? 1 : 0;
-    for (const auto& [k, v] : extra)
-        knobs[k] = v;
-    examples::RecordedRun run(*e, knobs);
-    run.run();
-    return run.recorder().snapshot();
+    return test::record_trace(id, virtual_clock, extra);
 }
 
 /// Task id -> name, and name -> the ids that carry it.

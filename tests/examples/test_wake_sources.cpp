@@ -6,6 +6,7 @@
 #include "chrome_json.h"
 #include "clock.h"
 #include "example_registry.h"
+#include "record_trace.h"
 #include "recorder.h"
 
 #include <QJsonArray>
@@ -19,31 +20,11 @@
 using namespace pollscope;
 using namespace pollscope::trace;
 using pollscope::examples::KnobValues;
-using pollscope::examples::RunSetup;
 
 namespace {
 
 Trace record(const QString& id, bool virtual_clock, KnobValues extra = {}) {
-    const auto* e = examples::find_example(id);
-    if (!e)
-        qFatal("no example %s", qPrintable(id));
-    auto knobs = examples::default_knobs(*e);
-    if (e->knob(examples::kVirtualTimeKnob))
-        knobs[examples::kVirtualTimeKnob] = virtual_clock ? 1 : 0;
-    for (const auto& [k, v] : extra)
-        knobs[k] = v;
-    auto clock = examples::make_clock(*e, knobs);
-    RecorderOptions ro;
-    ro.virtual_time = clock->is_virtual();
-    if (clock->is_virtual())
-        ro.time = TraceRecorder::clock_time(clock);
-    TraceRecorder recorder(std::move(ro));
-    RunSetup setup;
-    setup.hooks = &recorder;
-    setup.clock = clock;
-    setup.knobs = knobs;
-    e->run(setup);
-    return recorder.snapshot();
+    return test::record_trace(id, virtual_clock, extra);
 }
 
 QJsonArray trace_events(const Trace& t) {

@@ -3,7 +3,7 @@
 // virtual clock into a TraceStore (and, for the steps axis, the axis and the
 // model built on it), as the window does.
 
-#include "recorded_run.h"
+#include "record_trace.h"
 #include "step_axis.h"
 #include "trace_store.h"
 
@@ -13,14 +13,9 @@ namespace pollscope::test {
 
 /// Runs example `id` on the virtual clock into `real`; false if there is no such example.
 inline bool record_example(const QString& id, app::TraceStore& real) {
-    const auto* e = examples::find_example(id);
-    if (!e)
+    if (!examples::find_example(id))
         return false;
-    auto knobs = examples::default_knobs(*e);
-    knobs[examples::kVirtualTimeKnob] = 1;
-    examples::RecordedRun run(*e, knobs);
-    run.run();
-    real.load(run.recorder().snapshot());
+    real.load(record_trace(id, true));
     return true;
 }
 
