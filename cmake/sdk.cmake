@@ -27,7 +27,8 @@ set(POLLSCOPE_CORE_PUBLIC_HEADERS
     select.h spin_mutex.h stream.h task.h task_lists.h task_state.h time_driver.h
     timer_future.h unit.h waker.h yield_now.h)
 set(POLLSCOPE_TRACE_PUBLIC_HEADERS
-    chrome_json.h csv_export.h event.h json_import.h recorder.h recording.h stats.h)
+    chrome_json.h csv_export.h delta_source.h event.h json_import.h recorder.h recording.h
+    stats.h stream_client.h trace_server.h trace_stream.h)
 list(TRANSFORM POLLSCOPE_CORE_PUBLIC_HEADERS PREPEND ${PROJECT_SOURCE_DIR}/src/core/)
 list(TRANSFORM POLLSCOPE_TRACE_PUBLIC_HEADERS PREPEND ${PROJECT_SOURCE_DIR}/src/trace/)
 

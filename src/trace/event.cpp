@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string>
 
 namespace pollscope::trace {
 
@@ -101,6 +102,73 @@ void sort_events(std::vector<Event>& events) {
         return; // files and drains come in order: no 10M-event merge sort
     std::stable_sort(events.begin(), events.end(),
                      [](const Event& a, const Event& b) { return a.ts < b.ts; });
+}
+
+std::optional<EventProblem> check_event_references(const Event& e, std::size_t ns, std::size_t nl,
+                                                   std::size_t threads) {
+    const auto problem = [](int field, std::string message) {
+        return std::optional<EventProblem>(EventProblem{field, std::move(message)});
+    };
+    const auto strings_n = [&] { return " (strings has " + std::to_string(ns) + ")"; };
+    const auto locations_n = [&] { return " (locations has " + std::to_string(nl) + ")"; };
+    if (std::uint8_t(e.kind) >= kEventKindCount)
+        return problem(2, "event kind out of range (0 to " + std::to_string(kEventKindCount - 1) +
+                              ")");
+    if (e.thread >= threads)
+        return problem(5,
+                       "thread index out of range (threads has " + std::to_string(threads) + ")");
+    switch (e.kind) {
+    case EventKind::Spawn:
+    case EventKind::TaskName:
+    case EventKind::PollStart:
+    case EventKind::PollEnd:
+    case EventKind::Wake:
+    case EventKind::Cancel:
+        if (e.task == 0)
+            return problem(1, "task 0 (no task) on a " + std::string(kind_name(e.kind)) +
+                                  " event, which needs a task");
+        break;
+    default:
+        break;
+    }
+    switch (e.kind) {
+    case EventKind::Spawn:
+        if (e.arg2 >= nl)
+            return problem(4, "location id out of range" + locations_n());
+        break;
+    case EventKind::PollEnd:
+        if (e.arg >= nl)
+            return problem(3, "location id out of range" + locations_n());
+        if (e.flag > 2)
+            return problem(6, "poll outcome out of range (0, 1 or 2)");
+        break;
+    case EventKind::Wake:
+        if (e.flag > 1)
+            return problem(6, "wake source out of range (0 or 1)");
+        break;
+    case EventKind::Resource:
+        if (e.arg == 0)
+            return problem(3, "resource id 0 (reserved for unknown)");
+        if (e.flag >= kResourceKindCount)
+            return problem(6, "resource kind out of range (0 to " +
+                                  std::to_string(kResourceKindCount - 1) + ")");
+        if (resource_arg2_is_name(e.flag) && e.arg2 >= ns)
+            return problem(4, "string id out of range" + strings_n());
+        break;
+    case EventKind::TaskName:
+    case EventKind::Fail:
+    case EventKind::Mark:
+        if (e.arg >= ns)
+            return problem(3, "string id out of range" + strings_n());
+        break;
+    case EventKind::WorkerStart:
+        if (e.arg2 >= ns)
+            return problem(4, "string id out of range" + strings_n());
+        break;
+    default:
+        break;
+    }
+    return std::nullopt;
 }
 
 } // namespace pollscope::trace

@@ -7,6 +7,7 @@
 #include "resource.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -109,6 +110,19 @@ struct Trace {
     std::string short_location_text(std::uint32_t id) const;
     friend bool operator==(const Trace&, const Trace&) = default;
 };
+
+/// What is wrong with an event's references, and in which of its fields
+/// (as a file lists them: 0 ts, 1 task, 2 kind, 3 arg, 4 arg2, 5 thread, 6 flag).
+struct EventProblem {
+    int field = 0;
+    std::string message;
+};
+/// Checks that `e`'s ids point into tables of these sizes, that every event
+/// the model keeps per task names one, and that its flag is in range: what
+/// the importer and the live stream refuse. Whether a PollEnd's resource is
+/// described somewhere is the caller's to check.
+std::optional<EventProblem> check_event_references(const Event& e, std::size_t strings,
+                                                   std::size_t locations, std::size_t threads);
 
 /// Sorts events by timestamp, keeping the relative order of equal timestamps.
 void sort_events(std::vector<Event>& events);

@@ -567,8 +567,6 @@ private:
             if (t.threads[i].name >= ns)
                 return at(kThreads, i, 2,
                           "string id out of range (strings has " + std::to_string(ns) + ")");
-        const std::string strings_n = " (strings has " + std::to_string(ns) + ")";
-        const std::string locations_n = " (locations has " + std::to_string(nl) + ")";
         // Resources: described anywhere in the trace (a race between threads
         // may put the description a little after a poll that names it).
         std::unordered_set<std::uint32_t> resources;
@@ -577,68 +575,14 @@ private:
                 resources.insert(e.arg);
         for (std::size_t i = 0; i < t.events.size(); ++i) {
             const Event& e = t.events[i];
-            if (e.thread >= t.threads.size())
-                return at(kEvents, i, 5,
-                          "thread index out of range (threads has " +
-                              std::to_string(t.threads.size()) + ")");
-            switch (e.kind) {
-            case EventKind::Spawn:
-            case EventKind::TaskName:
-            case EventKind::PollStart:
-            case EventKind::PollEnd:
-            case EventKind::Wake:
-            case EventKind::Cancel:
-                if (e.task == 0)
-                    return at(kEvents, i, 1,
-                              "task 0 (no task) on a " + std::string(kind_name(e.kind)) +
-                                  " event, which needs a task");
-                break;
-            default:
-                break;
-            }
-            switch (e.kind) {
-            case EventKind::Spawn:
-                if (e.arg2 >= nl)
-                    return at(kEvents, i, 4, "location id out of range" + locations_n);
-                break;
-            case EventKind::PollEnd:
-                if (e.arg >= nl)
-                    return at(kEvents, i, 3, "location id out of range" + locations_n);
-                if (e.flag > 2)
-                    return at(kEvents, i, 6, "poll outcome out of range (0, 1 or 2)");
-                // A trace that lost events (dropped) may have lost a description.
-                if (e.arg2 != 0 && t.dropped == 0 && !resources.contains(e.arg2))
-                    return at(kEvents, i, 4,
-                              "resource " + std::to_string(e.arg2) +
-                                  " is described by no resource event");
-                break;
-            case EventKind::Wake:
-                if (e.flag > 1)
-                    return at(kEvents, i, 6, "wake source out of range (0 or 1)");
-                break;
-            case EventKind::Resource:
-                if (e.arg == 0)
-                    return at(kEvents, i, 3, "resource id 0 (reserved for unknown)");
-                if (e.flag >= kResourceKindCount)
-                    return at(kEvents, i, 6,
-                              "resource kind out of range (0 to " +
-                                  std::to_string(kResourceKindCount - 1) + ")");
-                if (resource_arg2_is_name(e.flag) && e.arg2 >= ns)
-                    return at(kEvents, i, 4, "string id out of range" + strings_n);
-                break;
-            case EventKind::TaskName:
-            case EventKind::Fail:
-            case EventKind::Mark:
-                if (e.arg >= ns)
-                    return at(kEvents, i, 3, "string id out of range" + strings_n);
-                break;
-            case EventKind::WorkerStart:
-                if (e.arg2 >= ns)
-                    return at(kEvents, i, 4, "string id out of range" + strings_n);
-                break;
-            default:
-                break;
-            }
+            if (const auto problem = check_event_references(e, ns, nl, t.threads.size()))
+                return at(kEvents, i, problem->field, problem->message);
+            // A trace that lost events (dropped) may have lost a description.
+            if (e.kind == EventKind::PollEnd && e.arg2 != 0 && t.dropped == 0 &&
+                !resources.contains(e.arg2))
+                return at(kEvents, i, 4,
+                          "resource " + std::to_string(e.arg2) +
+                              " is described by no resource event");
             if (i && e.ts < t.events[i - 1].ts)
                 return at(kEvents, i, 0, "events out of time order");
             std::int64_t span = 0;

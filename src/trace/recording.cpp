@@ -27,14 +27,29 @@ bool folder_writable(const std::string& path) {
     return ::access(folder.c_str(), W_OK | X_OK) == 0;
 }
 
-std::size_t parse_ring(const char* text) {
+/// An environment variable's whole number, `what` saying what it counts.
+std::size_t parse_count(const char* name, const char* text, const char* what) {
     const std::string_view s(text);
     std::size_t n = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
     if (ec != std::errc{} || end != s.data() + s.size())
-        throw std::invalid_argument("POLLSCOPE_TRACE_RING must be a number of events, not '" +
+        throw std::invalid_argument(std::string(name) + " must be a number of " + what + ", not '" +
                                     std::string(s) + "'");
     return n;
+}
+
+/// The program's name, for a viewer's title.
+std::string program_name() {
+    std::string name;
+    if (std::FILE* f = std::fopen("/proc/self/comm", "r")) {
+        char buf[64] = {};
+        if (std::fgets(buf, sizeof buf, f))
+            name = buf;
+        std::fclose(f);
+    }
+    while (!name.empty() && name.back() == '\n')
+        name.pop_back();
+    return name;
 }
 
 } // namespace
@@ -44,9 +59,18 @@ Recording::Recording(std::string path, RecordingOptions options)
     , options_(options)
     , recorder_(std::make_shared<TraceRecorder>(
           RecorderOptions{.ring_capacity = options.ring_capacity})) {
+    if (!options_.serve.empty()) {
+        StreamHello hello;
+        hello.pid = std::uint64_t(::getpid());
+        hello.program = program_name();
+        std::string error;
+        server_ = TraceServer::listen(recorder_, options_.serve, hello, &error);
+        if (!server_)
+            throw std::runtime_error(error);
+    }
     if (!install_default_hooks(recorder_))
         throw std::logic_error("pollscope::trace::Recording: another Recording is live");
-    if (!folder_writable(path_))
+    if (!path_.empty() && !folder_writable(path_))
         std::fprintf(stderr,
                      "pollscope: warning: the trace %s cannot be created there "
                      "(folder missing or not writable)\n",
@@ -66,16 +90,30 @@ Recording::~Recording() {
 }
 
 std::unique_ptr<Recording> Recording::from_env() {
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): read once, at the program's start
-    const char* path = std::getenv("POLLSCOPE_TRACE");
-    if (!path || !*path)
-        return nullptr;
+    // Read once, at the program's start.
+    const auto env = [](const char* name) {
+        const char* v = std::getenv(name); // NOLINT(concurrency-mt-unsafe)
+        return std::string(v ? v : "");
+    };
+    const std::string path = env("POLLSCOPE_TRACE");
     RecordingOptions options;
+    options.serve = env("POLLSCOPE_SERVE");
+    if (path.empty() && options.serve.empty())
+        return nullptr;
     options.report = true;
-    // NOLINTNEXTLINE(concurrency-mt-unsafe)
-    if (const char* ring = std::getenv("POLLSCOPE_TRACE_RING"); ring && *ring)
-        options.ring_capacity = parse_ring(ring);
-    return std::make_unique<Recording>(path, options);
+    if (const auto ring = env("POLLSCOPE_TRACE_RING"); !ring.empty())
+        options.ring_capacity = parse_count("POLLSCOPE_TRACE_RING", ring.c_str(), "events");
+    std::size_t wait = 0;
+    if (const auto w = env("POLLSCOPE_SERVE_WAIT"); !w.empty())
+        wait = parse_count("POLLSCOPE_SERVE_WAIT", w.c_str(), "seconds");
+    auto recording = std::make_unique<Recording>(path, options);
+    if (!options.serve.empty()) {
+        std::fprintf(stderr, "pollscope: serving on %s (attach: pollscope --attach %s)\n",
+                     options.serve.c_str(), options.serve.c_str());
+        if (wait > 0 && !recording->wait_for_viewer(std::chrono::seconds(wait)))
+            std::fprintf(stderr, "pollscope: no viewer attached within %zu s; going on\n", wait);
+    }
+    return recording;
 }
 
 bool Recording::finish(std::string* error) {
@@ -83,6 +121,16 @@ bool Recording::finish(std::string* error) {
         return written_;
     finished_ = true;
     remove_default_hooks(recorder_.get());
+    if (server_) { // the viewer gets everything, then the end
+        const StreamEnd end = server_->finish();
+        if (options_.report && server_->viewers() > 0)
+            std::fprintf(stderr, "pollscope: %llu events sent to the viewer\n",
+                         static_cast<unsigned long long>(end.events));
+    }
+    if (path_.empty()) {
+        written_ = true;
+        return true;
+    }
     const Trace trace = recorder_->snapshot();
     ChromeOptions chrome;
     chrome.per_worker = options_.per_worker;
@@ -94,6 +142,19 @@ bool Recording::finish(std::string* error) {
                      path_.c_str(), trace.events.size(),
                      static_cast<unsigned long long>(trace.dropped));
     return ok;
+}
+
+bool Recording::wait_for_viewer(std::chrono::milliseconds timeout) {
+    return server_ && server_->wait_for_viewer(timeout);
+}
+
+void Recording::on_shutdown_request(std::function<void()> handler) {
+    if (server_)
+        server_->set_shutdown_handler(std::move(handler));
+}
+
+std::string Recording::serving() const {
+    return server_ ? server_->path() : std::string();
 }
 
 } // namespace pollscope::trace

@@ -19,12 +19,23 @@
 // file's "dropped" field (and dropped()) says how many older ones were
 // discarded.
 //
+// Live: RecordingOptions::serve names a Unix domain socket the recording
+// also serves its events on while it lives (trace_server.h), for
+// `pollscope --attach PATH` or File > Attach. The path may then be empty: no
+// file. A viewer may attach at any time and gets every event retained so far;
+// the program never waits for it (wait_for_viewer() if it wants to).
+//
 // Without code changes to the path: Recording::from_env() reads
-// POLLSCOPE_TRACE (the file) and POLLSCOPE_TRACE_RING (a ring capacity).
+// POLLSCOPE_TRACE (the file), POLLSCOPE_TRACE_RING (a ring capacity),
+// POLLSCOPE_SERVE (a socket path) and POLLSCOPE_SERVE_WAIT (seconds to wait
+// for a viewer before the program goes on).
 
 #include "recorder.h"
+#include "trace_server.h"
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -35,12 +46,16 @@ struct RecordingOptions {
     bool per_worker = false;       // the Chrome view's tracks per thread instead of per task
     /// Print one line on stderr when the file is written (path, events, dropped).
     bool report = false;
+    /// A Unix domain socket path to serve the events on live ("": none).
+    std::string serve;
 };
 
 class Recording {
 public:
-    /// Starts recording every runtime created from now on. Throws
-    /// std::logic_error when another Recording is live (one at a time).
+    /// Starts recording every runtime created from now on (and serving, with
+    /// options.serve). `path` "" writes no file. Throws std::logic_error when
+    /// another Recording is live (one at a time), std::runtime_error when it
+    /// cannot serve ("cannot serve on PATH: reason").
     explicit Recording(std::string path, RecordingOptions options = {});
     /// finish() unless called already, reporting a failure on stderr (never throws).
     ~Recording();
@@ -48,9 +63,11 @@ public:
     Recording& operator=(const Recording&) = delete;
 
     /// POLLSCOPE_TRACE=PATH records to PATH; POLLSCOPE_TRACE_RING=N adds ring
-    /// mode. Reports the written file on stderr. nullptr when POLLSCOPE_TRACE
-    /// is unset or empty; throws std::invalid_argument for a bad
-    /// POLLSCOPE_TRACE_RING.
+    /// mode; POLLSCOPE_SERVE=SOCKET serves live (waiting up to
+    /// POLLSCOPE_SERVE_WAIT seconds for a viewer). Reports the written file on
+    /// stderr. nullptr when neither POLLSCOPE_TRACE nor POLLSCOPE_SERVE is
+    /// set; throws std::invalid_argument for a bad number, std::runtime_error
+    /// when it cannot serve.
     static std::unique_ptr<Recording> from_env();
 
     /// Stops recording new runtimes and writes the file now (once: later
@@ -59,6 +76,15 @@ public:
     /// ("cannot write PATH: reason") when the file could not be written; the
     /// previous file at PATH is then left as it was.
     bool finish(std::string* error = nullptr);
+
+    /// Serving only: blocks until a viewer attached or `timeout` passed.
+    bool wait_for_viewer(std::chrono::milliseconds timeout);
+    /// Lets a viewer's Shutdown button call `handler` (on the server's
+    /// thread; e.g. send the program's shutdown broadcast). Set before the
+    /// viewer attaches.
+    void on_shutdown_request(std::function<void()> handler);
+    /// The socket served on, or "".
+    std::string serving() const;
 
     const std::string& path() const noexcept { return path_; }
     /// The recorder runtimes record into (for a live view, or a RuntimeOptions
@@ -72,6 +98,7 @@ private:
     std::string path_;
     RecordingOptions options_;
     std::shared_ptr<TraceRecorder> recorder_;
+    std::unique_ptr<TraceServer> server_;
     bool finished_ = false;
     bool written_ = false;
 };

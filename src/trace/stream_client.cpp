@@ -1,0 +1,198 @@
+#include "stream_client.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include <sys/poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace pollscope::trace {
+
+namespace {
+
+std::string errno_text(int e) {
+    return std::strerror(e); // NOLINT(concurrency-mt-unsafe): glibc's is thread-safe
+}
+
+/// Appends the part of `theirs` (starting at id `from`) past `mine` (starting
+/// at id `mine_from`).
+template <class T>
+void append_tail(std::vector<T>& mine, std::size_t& mine_from, std::vector<T>& theirs,
+                 std::size_t from) {
+    if (mine.empty())
+        mine_from = from;
+    const std::size_t have = mine_from + mine.size();
+    for (std::size_t i = 0; i < theirs.size(); ++i)
+        if (from + i >= have)
+            mine.push_back(std::move(theirs[i]));
+}
+
+} // namespace
+
+std::unique_ptr<StreamClient> StreamClient::connect(const std::string& path, std::string* error,
+                                                    std::chrono::milliseconds timeout) {
+    const auto failed = [&](const std::string& reason) {
+        if (error)
+            *error = "cannot attach to " + path + ": " + reason;
+        return nullptr;
+    };
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.empty() || path.size() >= sizeof addr.sun_path)
+        return failed(path.empty() ? "no path given" : "the path is too long for a socket");
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return failed(errno_text(errno));
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+        const int e = errno;
+        ::close(fd);
+        if (e == ENOENT)
+            return failed("no such socket (is the program running with POLLSCOPE_SERVE set "
+                          "to this path?)");
+        if (e == ECONNREFUSED)
+            return failed("nothing listens there (the program has ended)");
+        return failed(errno_text(e));
+    }
+    std::unique_ptr<StreamClient> c(new StreamClient(fd, path));
+    // The hello comes at once from a program that serves.
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    StreamDecoder::Message m;
+    while (!c->decoder_.next(m)) {
+        if (!c->decoder_.error().empty())
+            return failed("not a Pollscope program: " + c->decoder_.error());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        pollfd in{fd, POLLIN, 0};
+        if (left.count() <= 0 || ::poll(&in, 1, int(left.count())) <= 0)
+            return failed("the program said nothing (not a Pollscope program?)");
+        if (!c->receive())
+            return failed(c->problem().empty() ? "the program closed the connection (is another "
+                                                 "viewer attached?)"
+                                               : c->problem());
+    }
+    c->hello_ = std::move(*m.hello);
+    return c;
+}
+
+StreamClient::StreamClient(int fd, std::string path)
+    : fd_(fd)
+    , path_(std::move(path)) {}
+
+StreamClient::~StreamClient() {
+    ::close(fd_);
+}
+
+bool StreamClient::receive() {
+    char buf[1 << 16];
+    for (;;) {
+        const auto n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+        if (n > 0) {
+            decoder_.feed(std::string_view(buf, std::size_t(n)));
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return true;
+        if (n < 0)
+            stop(State::Lost, "the connection broke: " + errno_text(errno));
+        return false; // n == 0: closed
+    }
+}
+
+void StreamClient::drain(TraceDelta& delta) {
+    delta = {};
+    bool first = true;
+    {
+        std::lock_guard l(m_);
+        if (state_ != State::Attached)
+            return;
+    }
+    const bool open = receive();
+    StreamDecoder::Message m;
+    while (decoder_.next(m)) {
+        if (m.delta) {
+            const std::size_t n = m.delta->events.size();
+            const std::int64_t now = m.delta->now;
+            if (first)
+                delta = std::move(*m.delta);
+            else
+                merge(delta, std::move(*m.delta));
+            first = false;
+            std::lock_guard l(m_);
+            events_ += n;
+            now_ = now;
+        } else if (m.end) {
+            std::lock_guard l(m_);
+            end_ = *m.end;
+            state_ = State::Ended;
+            return;
+        }
+    }
+    if (!decoder_.error().empty())
+        stop(State::Broken, decoder_.error());
+    else if (!open)
+        stop(State::Lost, "the program closed the connection without ending its recording "
+                          "(it exited or was killed)");
+}
+
+void StreamClient::merge(TraceDelta& into, TraceDelta&& d) {
+    append_tail(into.strings, into.strings_from, d.strings, d.strings_from);
+    append_tail(into.locations, into.locations_from, d.locations, d.locations_from);
+    if (!d.threads.empty())
+        into.threads = std::move(d.threads);
+    into.events.insert(into.events.end(), d.events.begin(), d.events.end());
+    into.dropped = d.dropped;
+    into.missed += d.missed;
+    into.virtual_time = d.virtual_time;
+    into.now = d.now;
+}
+
+void StreamClient::stop(State state, std::string problem) {
+    std::lock_guard l(m_);
+    if (state_ != State::Attached)
+        return;
+    state_ = state;
+    problem_ = std::move(problem);
+}
+
+StreamClient::State StreamClient::state() const {
+    std::lock_guard l(m_);
+    return state_;
+}
+
+std::string StreamClient::problem() const {
+    std::lock_guard l(m_);
+    return problem_;
+}
+
+StreamEnd StreamClient::end() const {
+    std::lock_guard l(m_);
+    return end_;
+}
+
+std::uint64_t StreamClient::events() const {
+    std::lock_guard l(m_);
+    return events_;
+}
+
+std::int64_t StreamClient::now() const {
+    std::lock_guard l(m_);
+    return now_;
+}
+
+bool StreamClient::request_shutdown() {
+    if (!hello_.can_shutdown || state() != State::Attached)
+        return false;
+    std::string out;
+    append_command(out, StreamCommand::Shutdown);
+    return ::send(fd_, out.data(), out.size(), MSG_NOSIGNAL) == ssize_t(out.size());
+}
+
+} // namespace pollscope::trace

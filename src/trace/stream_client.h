@@ -1,0 +1,75 @@
+#pragma once
+// StreamClient: a viewer's end of a program's live stream (trace_server.h),
+// over a Unix domain socket; POSIX and standard C++. connect() waits for the
+// program's hello; drain() then hands out, without blocking, every delta that
+// arrived since (merged into one), for a TimelineFeed. The stream ends with
+// the program's end frame (state Ended), or the connection breaks: the
+// program exited without finishing its recording, was killed, or sent what
+// this version cannot read (Lost, Broken, with the reason). Either way what
+// arrived before is kept by whoever applied it.
+
+#include "delta_source.h"
+#include "trace_stream.h"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace pollscope::trace {
+
+class StreamClient final : public DeltaSource {
+public:
+    enum class State { Attached, Ended, Lost, Broken };
+
+    /// Connects to the program serving on `path` and waits up to `timeout`
+    /// for its hello. nullptr with *error ("cannot attach to PATH: reason").
+    static std::unique_ptr<StreamClient>
+    connect(const std::string& path, std::string* error = nullptr,
+            std::chrono::milliseconds timeout = std::chrono::seconds(3));
+    ~StreamClient() override;
+    StreamClient(const StreamClient&) = delete;
+    StreamClient& operator=(const StreamClient&) = delete;
+
+    /// Everything received since the last call, as one delta (no blocking).
+    void drain(TraceDelta& delta) override;
+
+    const StreamHello& hello() const noexcept { return hello_; }
+    const std::string& path() const noexcept { return path_; }
+    /// Any thread.
+    State state() const;
+    /// Why the stream stopped (Lost, Broken), else "".
+    std::string problem() const;
+    /// The program's end frame (State::Ended).
+    StreamEnd end() const;
+    /// Events received so far.
+    std::uint64_t events() const;
+    /// The program's time at its last delta (trace ns); -1 before one.
+    std::int64_t now() const;
+    /// Asks the program to shut down (its handler runs); false when it has
+    /// none or the stream is over. Any thread.
+    bool request_shutdown();
+
+private:
+    StreamClient(int fd, std::string path);
+    /// Reads what the socket has; false when it closed or broke.
+    bool receive();
+    void stop(State state, std::string problem);
+    /// Adds a decoded delta to `into`.
+    static void merge(TraceDelta& into, TraceDelta&& delta);
+
+    int fd_ = -1;
+    const std::string path_;
+    StreamHello hello_;
+    StreamDecoder decoder_;
+
+    mutable std::mutex m_;
+    State state_ = State::Attached;
+    std::string problem_;
+    StreamEnd end_;
+    std::uint64_t events_ = 0;
+    std::int64_t now_ = -1;
+};
+
+} // namespace pollscope::trace

@@ -1,0 +1,278 @@
+#include "trace_server.h"
+
+#include "recorder.h"
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace pollscope::trace {
+
+namespace {
+
+std::string errno_text(int e) {
+    return std::strerror(e); // NOLINT(concurrency-mt-unsafe): glibc's is thread-safe
+}
+
+/// The socket address of `path`; false when it is too long for one.
+bool socket_address(const std::string& path, sockaddr_un& addr) {
+    addr = {};
+    addr.sun_family = AF_UNIX;
+    if (path.empty() || path.size() >= sizeof addr.sun_path)
+        return false;
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    return true;
+}
+
+/// Whether a program accepts connections on the socket at `addr`.
+bool someone_listens(const sockaddr_un& addr) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
+    const bool yes = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return yes;
+}
+
+} // namespace
+
+std::unique_ptr<TraceServer> TraceServer::listen(std::shared_ptr<TraceRecorder> recorder,
+                                                 const std::string& path, StreamHello hello,
+                                                 std::string* error) {
+    const auto failed = [&](const std::string& reason) {
+        if (error)
+            *error = "cannot serve on " + path + ": " + reason;
+        return nullptr;
+    };
+    sockaddr_un addr{};
+    if (!socket_address(path, addr))
+        return failed(path.empty() ? "no path given"
+                                   : "the path is longer than " +
+                                         std::to_string(sizeof addr.sun_path - 1) + " bytes");
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0) {
+        if (!S_ISSOCK(st.st_mode))
+            return failed("a file that is not a socket is there already");
+        if (someone_listens(addr))
+            return failed("another program serves there already");
+        ::unlink(path.c_str()); // left by a program that died
+    }
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return failed(errno_text(errno));
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(fd, 4) != 0) {
+        const int e = errno;
+        ::close(fd);
+        return failed(errno_text(e));
+    }
+    int wake[2] = {-1, -1};
+    if (::pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+        const int e = errno;
+        ::close(fd);
+        ::unlink(path.c_str());
+        return failed(errno_text(e));
+    }
+    return std::unique_ptr<TraceServer>(
+        new TraceServer(std::move(recorder), path, std::move(hello), fd, wake[0], wake[1]));
+}
+
+TraceServer::TraceServer(std::shared_ptr<TraceRecorder> recorder, std::string path,
+                         StreamHello hello, int listen_fd, int wake_read, int wake_write)
+    : recorder_(std::move(recorder))
+    , path_(std::move(path))
+    , hello_(std::move(hello))
+    , listen_fd_(listen_fd)
+    , wake_read_(wake_read)
+    , wake_write_(wake_write) {
+    thread_ = std::thread([this] { work(); });
+}
+
+TraceServer::~TraceServer() {
+    finish();
+}
+
+void TraceServer::set_shutdown_handler(std::function<void()> handler) {
+    std::lock_guard l(m_);
+    shutdown_handler_ = std::move(handler);
+}
+
+bool TraceServer::wait_for_viewer(std::chrono::milliseconds timeout) {
+    std::unique_lock l(m_);
+    return viewer_cv_.wait_for(l, timeout, [this] { return attached_ || finishing_; }) && attached_;
+}
+
+std::uint64_t TraceServer::viewers() const {
+    std::lock_guard l(m_);
+    return viewers_;
+}
+
+StreamEnd TraceServer::finish() {
+    {
+        std::lock_guard l(m_);
+        if (finished_)
+            return last_end_;
+        finished_ = finishing_ = true;
+    }
+    viewer_cv_.notify_all();
+    const char byte = 1;
+    [[maybe_unused]] const auto n = ::write(wake_write_, &byte, 1);
+    thread_.join();
+    ::close(listen_fd_);
+    ::close(wake_read_);
+    ::close(wake_write_);
+    ::unlink(path_.c_str());
+    std::lock_guard l(m_);
+    return last_end_;
+}
+
+void TraceServer::work() {
+    for (;;) {
+        pollfd fds[3] = {{wake_read_, POLLIN, 0}, {listen_fd_, POLLIN, 0}, {client_, POLLIN, 0}};
+        const nfds_t n = client_ >= 0 ? 3 : 2;
+        ::poll(fds, n, client_ >= 0 ? kPeriodMs : -1);
+        {
+            std::lock_guard l(m_);
+            if (finishing_)
+                break;
+        }
+        if (fds[1].revents & POLLIN)
+            accept_viewer();
+        if (client_ < 0)
+            continue;
+        if ((fds[2].revents & (POLLIN | POLLHUP | POLLERR)) && !read_commands()) {
+            drop_viewer();
+            continue;
+        }
+        if (!send_new_events())
+            drop_viewer();
+    }
+    // The end: what is left, then the end frame, to the viewer attached.
+    StreamEnd end;
+    if (client_ >= 0 && send_new_events()) {
+        end = {sent_events_, recorder_->dropped()};
+        out_.clear();
+        append_end(out_, end);
+        send_all(out_, std::chrono::seconds(5));
+    }
+    drop_viewer();
+    std::lock_guard l(m_);
+    last_end_ = end;
+}
+
+void TraceServer::accept_viewer() {
+    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    if (client_ >= 0) { // one viewer at a time: the other sees the door close
+        ::close(fd);
+        return;
+    }
+    client_ = fd;
+    cursor_ = {};
+    sent_threads_.clear();
+    sent_events_ = 0;
+    commands_ = StreamDecoder(false);
+    StreamHello hello = hello_;
+    {
+        std::lock_guard l(m_);
+        hello.can_shutdown = bool(shutdown_handler_);
+    }
+    out_.clear();
+    append_hello(out_, hello);
+    if (!send_all(out_, std::chrono::seconds(5))) {
+        drop_viewer();
+        return;
+    }
+    {
+        std::lock_guard l(m_);
+        attached_ = true;
+        ++viewers_;
+    }
+    viewer_cv_.notify_all();
+}
+
+void TraceServer::drop_viewer() {
+    if (client_ < 0)
+        return;
+    ::close(client_);
+    client_ = -1;
+    std::lock_guard l(m_);
+    attached_ = false;
+}
+
+bool TraceServer::read_commands() {
+    char buf[256];
+    for (;;) {
+        const auto n = ::recv(client_, buf, sizeof buf, MSG_DONTWAIT);
+        if (n == 0)
+            return false; // the viewer hung up
+        if (n < 0)
+            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+        commands_.feed(std::string_view(buf, std::size_t(n)));
+        StreamDecoder::Message m;
+        while (commands_.next(m)) {
+            if (m.command != StreamCommand::Shutdown)
+                continue;
+            std::function<void()> handler;
+            {
+                std::lock_guard l(m_);
+                handler = shutdown_handler_;
+            }
+            if (handler)
+                handler();
+        }
+        if (!commands_.error().empty())
+            return false;
+    }
+}
+
+bool TraceServer::send_new_events() {
+    TraceDelta d;
+    recorder_->drain(cursor_, d);
+    const bool threads_changed = d.threads != sent_threads_;
+    // Always at least one frame: its `now` moves a live view's clock on.
+    std::size_t first = 0;
+    do {
+        out_.clear();
+        append_delta(out_, d, first == 0, threads_changed, first, kEventsPerFrame);
+        if (!send_all(out_, std::chrono::seconds(5)))
+            return false;
+        first += kEventsPerFrame;
+    } while (first < d.events.size());
+    if (threads_changed)
+        sent_threads_ = std::move(d.threads);
+    sent_events_ += d.events.size();
+    return true;
+}
+
+bool TraceServer::send_all(const std::string& bytes, std::chrono::milliseconds patience) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const auto n =
+            ::send(client_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            done += std::size_t(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            return false; // the viewer is gone
+        pollfd out{client_, POLLOUT, 0};
+        if (::poll(&out, 1, int(patience.count())) <= 0 || (out.revents & (POLLERR | POLLHUP)))
+            return false; // it reads nothing: dropped, the program goes on
+    }
+    return true;
+}
+
+} // namespace pollscope::trace
