@@ -10,7 +10,12 @@
 // and the program exits 1 on a wrong one.
 //
 // usage: pollscope-bench [--threads K] [--reps R] [--workload NAME]
-//                        [--workloads a,b,...] [--n N] [--trace]
+//                        [--workloads a,b,...] [--n N] [--trace [--serve]]
+//   --trace   record every transition (a ring of ~4M events)
+//   --serve   with --trace: serve the events on a Unix socket to a viewer that
+//             stays attached throughout (a StreamClient draining every 10 ms,
+//             in this process, as `pollscope --attach` would): the cost of
+//             attaching to a program
 // env:   BENCH_REPS (default reps), BENCH_VERBOSE (every repetition to stderr)
 //
 // Recorder workloads (only when named, need pollscope_trace; not in the peers'
@@ -47,7 +52,12 @@
 #include "clock.h"
 #include "recorder.h"
 #include "stats_accumulator.h"
+#include "stream_client.h"
 #include "synthetic.h"
+#include "trace_server.h"
+
+#include <thread>
+#include <unistd.h>
 #endif
 #ifdef POLLSCOPE_BENCH_HAVE_TRACE_IO
 #include "trace_file.h"
@@ -456,6 +466,49 @@ std::size_t parse_count(const std::string& s, const char* what) {
 }
 
 #ifdef POLLSCOPE_BENCH_HAVE_TRACE
+// ------------------------------------------------------ attached viewer
+#ifdef POLLSCOPE_BENCH_HAVE_TRACE
+/// --serve: the recorder served on a socket and a viewer attached to it,
+/// draining every 10 ms on a thread of its own, for the whole run.
+class AttachedViewer {
+public:
+    explicit AttachedViewer(std::shared_ptr<trace::TraceRecorder> recorder)
+        : path_("/tmp/pollscope-bench-" + std::to_string(::getpid()) + ".sock") {
+        std::string error;
+        server_ = trace::TraceServer::listen(std::move(recorder), path_, {}, &error);
+        if (server_)
+            client_ = trace::StreamClient::connect(path_, &error);
+        if (!server_ || !client_)
+            fail("--serve: " + error);
+        thread_ = std::thread([this] {
+            trace::TraceDelta d;
+            while (!stop_.load(std::memory_order_acquire)) {
+                client_->drain(d);
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        });
+    }
+    ~AttachedViewer() {
+        stop_.store(true, std::memory_order_release);
+        thread_.join();
+        const auto received = client_->events();
+        client_.reset();
+        server_->finish();
+        std::fprintf(stderr, "serve: %llu events streamed to the viewer\n",
+                     static_cast<unsigned long long>(received));
+    }
+    AttachedViewer(const AttachedViewer&) = delete;
+    AttachedViewer& operator=(const AttachedViewer&) = delete;
+
+private:
+    std::string path_;
+    std::unique_ptr<trace::TraceServer> server_;
+    std::unique_ptr<trace::StreamClient> client_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+#endif
+
 // ------------------------------------------------------ recorder workloads
 /// One batch of hook calls, repeated; ns per event. yield_mix: a yielding
 /// poll (start, yield, self-wake, end: two clock reads for four events), else
@@ -649,6 +702,7 @@ int main(int argc, char** argv) {
     std::optional<std::vector<std::string>> only;
     std::optional<std::size_t> n_override;
     bool trace = false;
+    bool serve = false; // with --trace: a viewer attached over the socket throughout
 
     std::vector<std::string> args(argv + 1, argv + argc);
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -673,6 +727,8 @@ int main(int argc, char** argv) {
             n_override = parse_count(val(), "--n");
         } else if (a == "--trace") {
             trace = true;
+        } else if (a == "--serve") {
+            serve = true;
         } else if (a == "-h" || a == "--help") {
             usage();
             return 0;
@@ -719,18 +775,25 @@ int main(int argc, char** argv) {
     options.workers = static_cast<int>(threads);
     options.thread_name = "bench-wrk";
 #ifdef POLLSCOPE_BENCH_HAVE_TRACE
-    std::unique_ptr<trace::TraceRecorder> recorder;
+    std::shared_ptr<trace::TraceRecorder> recorder;
+    std::unique_ptr<AttachedViewer> viewer;
+    if (serve && !trace)
+        fail("--serve needs --trace");
     if (trace) {
         // Bounded (the live view's mode): a run records hundreds of millions
         // of events; the ring recycles chunks instead of holding gigabytes.
         trace::RecorderOptions ro;
         ro.ring_capacity = std::size_t(1) << 22; // ~4M events, ~100 MB
-        recorder = std::make_unique<trace::TraceRecorder>(ro);
+        recorder = std::make_shared<trace::TraceRecorder>(ro);
         options.hooks = recorder.get();
         g_runtime_name = "pollscope+trace";
+        if (serve) {
+            viewer = std::make_unique<AttachedViewer>(recorder);
+            g_runtime_name = "pollscope+trace+serve";
+        }
     }
 #else
-    if (trace)
+    if (trace || serve)
         fail("--trace: built without pollscope_trace (configure with POLLSCOPE_BUILD_APP=ON)");
 #endif
 

@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
     if (!options.example.isEmpty())
         w.select_example(options.example); // an id cli::run has checked
     w.show();
-    if (!options.trace.isEmpty())
+    if (!options.attach.isEmpty())
+        QTimer::singleShot(0, &w, [&w, path = options.attach] { w.attach(path); });
+    else if (!options.trace.isEmpty())
         w.open_trace(options.trace);
     else if (options.start)
         QTimer::singleShot(0, &w, [&w] { w.run(); });

@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include "stream_client.h"
+
 #include "about_dialog.h"
 #include "recent_files.h"
 #include "selection_sync.h"
@@ -11,6 +13,7 @@
 #include "example_runner.h"
 #include "stats.h"
 #include "stats_scan.h"
+#include "stream_client.h"
 #include "task_sort_proxy.h"
 #include "task_table_model.h"
 #include "timeline_view.h"
@@ -230,6 +233,7 @@ void MainWindow::setup_actions() {
     connect(ui_->actionShutdown, &QAction::triggered, this, &MainWindow::shutdown);
     connect(ui_->actionExport, &QAction::triggered, this, &MainWindow::export_dialog);
     connect(ui_->actionOpen, &QAction::triggered, this, &MainWindow::open_dialog);
+    connect(ui_->actionAttach, &QAction::triggered, this, &MainWindow::attach_dialog);
     connect(ui_->actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(ui_->actionToggleRun, &QAction::triggered, this, &MainWindow::toggle_run);
     connect(ui_->actionPrevious, &QAction::triggered, ui_->previousButton, &QPushButton::click);
@@ -463,6 +467,13 @@ void MainWindow::reset() {
 }
 
 void MainWindow::shutdown() {
+    if (run_->stream()) {
+        status_label_->setText(
+            run_->shutdown() ? tr("Shutdown asked of %1")
+                                   .arg(QString::fromStdString(run_->stream()->hello().program))
+                             : tr("This program has no shutdown handler"));
+        return;
+    }
     if (!run_->shutdown())
         status_label_->setText(tr("This example has no shutdown signal"));
     else
@@ -499,10 +510,12 @@ void MainWindow::update_actions() {
     ui_->actionPause->setEnabled(run && !paused);
     ui_->actionStep->setEnabled(has_example);
     ui_->actionStepN->setEnabled(has_example);
-    ui_->actionReset->setEnabled(run || !store_->empty());
+    ui_->actionReset->setEnabled(run || run_->stream() || !store_->empty());
     const auto* e = ui_->examplePanel->example();
     const bool shutting_down = run && runner()->state()->control.shutdown_requested();
-    ui_->actionShutdown->setEnabled(run && e && e->has_shutdown && !shutting_down);
+    ui_->actionShutdown->setEnabled(
+        (run && e && e->has_shutdown && !shutting_down) ||
+        (run_->attached_live() && run_->stream()->hello().can_shutdown));
     ui_->actionExport->setEnabled(!store_->empty());
     ui_->actionRun->setText(run && paused ? tr("Resume") : tr("Run"));
     ui_->examplePanel->set_running(run && !shutting_down);
@@ -707,6 +720,13 @@ void MainWindow::on_run_finished(const QString& id, const QString& result, bool 
         if (selection_->follows() && !store_->task_lanes().empty())
             selection_->auto_select(store_->task_lanes().front().key);
         status_label_->setText(tr("%1 finished: %2").arg(id, result));
+        if (const auto* stream = run_->stream())
+            setWindowTitle(tr("Pollscope — %1 (pid %2, %3)")
+                               .arg(id)
+                               .arg(stream->hello().pid)
+                               .arg(stream->state() == trace::StreamClient::State::Ended
+                                        ? tr("ended")
+                                        : tr("disconnected")));
     }
     update_actions();
     emit run_finished(id, result);
@@ -926,6 +946,50 @@ void MainWindow::open_trace(const QString& path) {
         self->update_actions();
         emit self->trace_opened(p);
     });
+}
+
+void MainWindow::attach_dialog() {
+    QSettings s;
+    bool ok = false;
+    const QString path = QInputDialog::getText(
+        this, tr("Attach to program"),
+        tr("The socket a running program serves its events on\n(it records with "
+           "POLLSCOPE_SERVE=SOCKET, or RecordingOptions::serve):"),
+        QLineEdit::Normal,
+        s.value(QStringLiteral("attach/path"), QStringLiteral("/tmp/pollscope.sock")).toString(),
+        &ok);
+    if (ok && !path.trimmed().isEmpty())
+        attach(path.trimmed());
+}
+
+bool MainWindow::attach(const QString& path) {
+    QString error;
+    if (!run_->attach(path, &error)) {
+        // Nothing else changes: the current trace or run stays.
+        report_error(tr("Cannot attach"), error);
+        status_label_->setText(tr("Could not attach to %1").arg(path));
+        return false;
+    }
+    QSettings().setValue(QStringLiteral("attach/path"), path);
+    // The window shows the program now, not an example.
+    save_knobs();
+    {
+        QSignalBlocker block(ui_->exampleList);
+        ui_->exampleList->clearSelection();
+        ui_->exampleList->setCurrentRow(-1);
+    }
+    ui_->examplePanel->set_example(nullptr);
+    viewing_file_ = false;
+    file_stats_.reset();
+    set_time_axis(false); // a program's real time, not an example's steps
+    ui_->timeline->set_follow_live(true);
+    const auto& hello = run_->stream()->hello();
+    const QString program = QString::fromStdString(hello.program);
+    setWindowTitle(tr("Pollscope — %1 (pid %2, attached)").arg(program).arg(hello.pid));
+    status_label_->setText(
+        tr("Attached to %1 (pid %2) on %3: live").arg(program).arg(hello.pid).arg(path));
+    update_actions();
+    return true;
 }
 
 void MainWindow::show_example_of_trace() {

@@ -68,6 +68,9 @@ public:
     void export_to(const QString& path, std::optional<ExportFormat> format = std::nullopt);
     /// Loads a Chrome JSON trace on a worker thread; trace_opened or an error follows.
     void open_trace(const QString& path);
+    /// Shows the program serving on the socket `path` live (File > Attach,
+    /// --attach); an error dialog when it cannot. Returns whether it attached.
+    bool attach(const QString& path);
 
     /// Drains the running example's recorder now (the timer does it too).
     void drain_now();
@@ -147,6 +150,7 @@ private:
     void clear_views();
     void export_dialog();
     void open_dialog();
+    void attach_dialog();
     /// A job on a worker thread: its progress (permille).
     struct JobProgress {
         std::atomic<int> permille{0};

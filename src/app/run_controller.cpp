@@ -3,6 +3,7 @@
 #include "example_runner.h"
 #include "gui_read_lock.h"
 #include "live_stats.h"
+#include "stream_client.h"
 #include "timeline_feed.h"
 #include "timeline_view.h"
 #include "trace_store.h"
@@ -51,17 +52,69 @@ bool RunController::stopping() const {
 }
 
 bool RunController::live() const {
+    if (stream_)
+        return attached_live() && !stream_->hello().virtual_time;
     const auto* st = runner_->state();
     return st && st->recorded && !st->virtual_clock && runner_->running() && !runner_->paused();
 }
 
 std::int64_t RunController::now() const {
+    if (stream_)
+        return stream_->now();
     const auto* st = runner_->state();
     return st && st->recorded ? st->now() : -1;
 }
 
+bool RunController::attached_live() const {
+    return stream_ && stream_->state() == trace::StreamClient::State::Attached;
+}
+
+bool RunController::attach(const QString& path, QString* error) {
+    std::string why;
+    auto client = trace::StreamClient::connect(path.toStdString(), &why);
+    if (!client) {
+        if (error)
+            *error = QString::fromStdString(why);
+        return false;
+    }
+    if (runner_->running()) { // its events are not shown
+        discard_run_ = true;
+        runner_->stop();
+    }
+    pending_ = Pending::None;
+    clear();
+    stream_ = std::move(client);
+    stream_end_reported_ = false;
+    feed_->start(std::shared_ptr<trace::DeltaSource>(stream_));
+    tick_->start();
+    emit state_changed();
+    return true;
+}
+
+void RunController::detach() {
+    stream_.reset();
+    stream_end_reported_ = false;
+}
+
+void RunController::check_stream_end() {
+    if (!stream_ || stream_end_reported_ || attached_live())
+        return;
+    stream_end_reported_ = true;
+    tick_->stop();
+    drain_now(); // what came before the end
+    feed_->stop();
+    QString result;
+    if (stream_->state() == trace::StreamClient::State::Ended)
+        result = tr("the program ended its recording (%1 events)").arg(stream_->end().events);
+    else
+        result = tr("disconnected: %1").arg(QString::fromStdString(stream_->problem()));
+    emit run_finished(QString::fromStdString(stream_->hello().program), result, true);
+    emit state_changed();
+}
+
 void RunController::clear() {
     feed_->stop();
+    detach();
     {
         GuiReadLock::Exclusive x(*read_lock_);
         store_->clear();
@@ -80,6 +133,10 @@ void RunController::replace_store(TraceStore&& loaded) {
         tick_->stop();
     }
     feed_->stop();
+    if (stream_) {
+        tick_->stop();
+        detach();
+    }
     {
         GuiReadLock::Exclusive x(*read_lock_);
         *store_ = std::move(loaded);
@@ -171,12 +228,12 @@ void RunController::reset() {
         runner_->stop();
     }
     tick_->stop();
-    clear();
+    clear(); // detaches too
     emit state_changed();
 }
 
 bool RunController::shutdown() {
-    const bool sent = runner_->shutdown();
+    const bool sent = stream_ ? stream_->request_shutdown() : runner_->shutdown();
     emit state_changed();
     return sent;
 }
@@ -232,6 +289,7 @@ void RunController::on_tick() {
         live_stats_->request(is_live ? std::max(now(), store_->end_ts()) : -1);
     }
     emit ticked();
+    check_stream_end();
 }
 
 void RunController::on_finished(const QString& id, const QString& result) {
@@ -239,7 +297,8 @@ void RunController::on_finished(const QString& id, const QString& result) {
         early_end_.emplace(id, result);
         return;
     }
-    tick_->stop();
+    if (!stream_) // an attached program's stream goes on
+        tick_->stop();
     const bool shown = !discard_run_;
     if (shown) {
         drain_now();

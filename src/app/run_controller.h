@@ -7,7 +7,11 @@
 // and announced when ready (stats_ready). Run and Step pressed while a reset
 // run is still stopping are queued and done when it is gone. The window
 // connects to the signals and shows; it words the status itself from what
-// run() and step() return.
+// run() and step() return. Instead of an example, it can show a program of
+// the user's, attached over its socket (attach()): the same feed, statistics
+// and pump, the events coming from the program's stream; when the stream
+// ends (the program finished, exited or was killed) run_finished says so
+// and the store keeps what came.
 
 #include "example_catalog.h"
 #include "stats.h"
@@ -23,6 +27,10 @@
 #include <utility>
 
 class QTimer;
+
+namespace pollscope::trace {
+class StreamClient;
+}
 
 namespace pollscope::app {
 
@@ -65,7 +73,8 @@ public:
     Start step(int n = 1);
     /// Stops the run (its events are not shown) and clears the store.
     void reset();
-    /// Sends the example's shutdown broadcast; false if it has none.
+    /// Sends the example's shutdown broadcast (or asks the attached program
+    /// to shut down); false if it has none.
     bool shutdown();
     bool send_events(int n);
     /// Stops the run for good (the window closes): returns at once.
@@ -77,6 +86,15 @@ public:
     /// stopped and its events are not shown. (No store_reset: the new
     /// store is not empty, its owner shows it.)
     void replace_store(TraceStore&& loaded);
+
+    /// Shows the program serving on `path` (trace::Recording's serve,
+    /// POLLSCOPE_SERVE) live: any run stops and the store is cleared. false
+    /// with *error when it cannot attach (nothing changes then).
+    bool attach(const QString& path, QString* error);
+    /// The attached program's stream (live or ended), or nullptr.
+    const trace::StreamClient* stream() const { return stream_.get(); }
+    /// Attached and the program's stream goes on.
+    bool attached_live() const;
 
     /// Makes every event recorded so far visible now (fed follows if any).
     void drain_now();
@@ -124,6 +142,10 @@ private:
     /// Announces what the feed added to the store since the last look.
     void show_fed();
     void on_finished(const QString& id, const QString& result);
+    /// Reports the attached program's stream ending (once).
+    void check_stream_end();
+    /// Forgets the attached program (the feed is stopped already).
+    void detach();
 
     RequestSource source_;
     std::unique_ptr<TraceStore> store_;
@@ -131,6 +153,8 @@ private:
     std::unique_ptr<LiveStats> live_stats_;
     std::unique_ptr<TimelineFeed> feed_; // builds store_ during a run
     ExampleRunner* runner_ = nullptr;
+    std::shared_ptr<trace::StreamClient> stream_; // the attached program, or null
+    bool stream_end_reported_ = false;
     QTimer* tick_ = nullptr;
     std::uint64_t applied_seen_ = 0; // feed_->applied() last announced
     bool stats_dirty_ = false;

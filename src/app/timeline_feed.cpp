@@ -19,9 +19,12 @@ TimelineFeed::~TimelineFeed() {
 }
 
 void TimelineFeed::start(std::shared_ptr<trace::TraceRecorder> recorder) {
+    start(std::make_shared<trace::RecorderSource>(std::move(recorder)));
+}
+
+void TimelineFeed::start(std::shared_ptr<trace::DeltaSource> source) {
     stop();
-    recorder_ = std::move(recorder);
-    cursor_ = {};
+    source_ = std::move(source);
     applied_.store(0, std::memory_order_release);
     drained_.store(0, std::memory_order_release);
     max_hold_ns_.store(0, std::memory_order_relaxed);
@@ -44,7 +47,7 @@ void TimelineFeed::stop() {
     stopping_.store(true, std::memory_order_release);
     wake_.notify_all();
     thread_.join();
-    recorder_.reset();
+    source_.reset();
 }
 
 void TimelineFeed::flush() {
@@ -75,7 +78,7 @@ void TimelineFeed::work() {
 
 void TimelineFeed::catch_up() {
     trace::TraceDelta delta;
-    recorder_->drain(cursor_, delta);
+    source_->drain(delta);
     std::vector<trace::Event> events = std::move(delta.events);
     delta.events.clear();
     drained_.fetch_add(events.size(), std::memory_order_acq_rel);

@@ -1,13 +1,15 @@
 #pragma once
 // TimelineFeed: builds a live run's timeline model off the GUI thread. A
-// thread of its own drains the run's recorder every few milliseconds (only
-// what is new: TraceRecorder::drain's TraceDelta) and applies it to the
+// thread of its own drains the run's events every few milliseconds (only
+// what is new, a TraceDelta: from the run's recorder, or from a program's
+// stream when attached, trace::DeltaSource) and applies it to the
 // TraceStore in slices of at most kSliceEvents events, each under the
 // store's exclusive lock, so that a reader (the GUI thread, which holds the
 // lock shared while awake, see GuiReadLock) never waits longer than one
 // slice. Every applied slice then goes to LiveStats, in the same order.
 // The GUI thread learns of progress through applied() (an atomic count).
 
+#include "delta_source.h"
 #include "recorder.h"
 
 #include <atomic>
@@ -38,6 +40,8 @@ public:
     /// first). The store should be empty or hold this recorder's earlier
     /// events. The feed keeps the recorder alive until it stops.
     void start(std::shared_ptr<trace::TraceRecorder> recorder);
+    /// The same from any source of deltas (an attached program's stream).
+    void start(std::shared_ptr<trace::DeltaSource> source);
     /// Stops feeding (joins the thread; a slice waiting for the store's lock
     /// is dropped); the store keeps what it has.
     void stop();
@@ -63,8 +67,7 @@ private:
 
     TraceStore& store_;
     LiveStats* stats_;
-    std::shared_ptr<trace::TraceRecorder> recorder_;
-    trace::ReadCursor cursor_;
+    std::shared_ptr<trace::DeltaSource> source_;
     std::thread thread_;
     std::mutex m_;
     std::condition_variable wake_, flushed_;

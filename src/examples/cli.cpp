@@ -22,6 +22,7 @@ namespace {
 
 const char* const kUsageHead =
     "Usage: pollscope [--example ID [--start]] [TRACE.pollscope.json]\n"
+    "       pollscope --attach SOCKET\n"
     "       pollscope --list\n"
     "       pollscope --run ID [--workers N] [--virtual-time] [--set KNOB=VALUE]...\n"
     "                 [--export FILE [--format chrome|csv]]\n"
@@ -33,6 +34,8 @@ const char* const kUsageHead =
     "  --example ID        open the window on example ID\n"
     "  --start             start the example at once\n"
     "  TRACE               open a saved trace (Chrome JSON written by pollscope)\n"
+    "  --attach SOCKET     show a running program live: one that records with\n"
+    "                      POLLSCOPE_SERVE=SOCKET (or RecordingOptions::serve)\n"
     "\n"
     "Headless (no display needed):\n"
     "  --list              list the examples (id and title)\n"
@@ -55,6 +58,8 @@ const char* const kUsageTail =
     "  pollscope --summary run.pollscope.json\n"
     "  pollscope run.pollscope.json                 # the window, on that trace\n"
     "  pollscope --example select --start           # the window, running select\n"
+    "  POLLSCOPE_SERVE=/tmp/app.sock ./my-program &\n"
+    "  pollscope --attach /tmp/app.sock             # the window, on that program live\n"
     "\n"
     "Exit status: 0 success, 1 a failed run or an unreadable/unwritable file,\n"
     "2 a usage error (unknown option or example, bad knob value).\n";
@@ -313,6 +318,7 @@ std::optional<int> run(const QStringList& args, QTextStream& out, QTextStream& e
         {"summary", "summary", "file"},
         {"example", "example", "id"},
         {"start", "start"},
+        {"attach", "attach", "socket"},
     });
     for (const auto& name : kQtValueOptions)
         p.addOption({name, QStringLiteral("Qt"), QStringLiteral("value")});
@@ -337,8 +343,9 @@ std::optional<int> run(const QStringList& args, QTextStream& out, QTextStream& e
                       int(p.isSet(QStringLiteral("summary")));
     if (modes > 1)
         return usage_error(QStringLiteral("use one of --list, --run and --summary"));
-    const bool window_args = p.isSet(QStringLiteral("example")) ||
-                             p.isSet(QStringLiteral("start")) || !p.positionalArguments().isEmpty();
+    const bool window_args =
+        p.isSet(QStringLiteral("example")) || p.isSet(QStringLiteral("start")) ||
+        p.isSet(QStringLiteral("attach")) || !p.positionalArguments().isEmpty();
     if (!p.isSet(QStringLiteral("run")))
         for (const auto& o : kRunOptions)
             if (p.isSet(o))
@@ -359,7 +366,15 @@ std::optional<int> run(const QStringList& args, QTextStream& out, QTextStream& e
         if (p.isSet(QStringLiteral("start")) && !p.positionalArguments().isEmpty())
             return usage_error(
                 QStringLiteral("--start runs an example; it does not combine with a trace file"));
+        if (p.isSet(QStringLiteral("attach")) &&
+            (p.isSet(QStringLiteral("start")) || !p.positionalArguments().isEmpty()))
+            return usage_error(QStringLiteral(
+                "--attach shows a running program; it does not combine with --start or a trace "
+                "file"));
+        if (p.isSet(QStringLiteral("attach")) && p.value(QStringLiteral("attach")).isEmpty())
+            return usage_error(QStringLiteral("--attach needs the program's socket path"));
         if (window) {
+            window->attach = p.value(QStringLiteral("attach"));
             window->example = example;
             window->start = p.isSet(QStringLiteral("start"));
             window->trace = p.positionalArguments().value(0);
@@ -367,8 +382,9 @@ std::optional<int> run(const QStringList& args, QTextStream& out, QTextStream& e
         return std::nullopt;
     }
     if (window_args)
-        return usage_error(QStringLiteral("--example, --start and a trace file open the window; "
-                                          "they do not combine with --list, --run or --summary"));
+        return usage_error(
+            QStringLiteral("--example, --start, --attach and a trace file open the window; "
+                           "they do not combine with --list, --run or --summary"));
     if (p.isSet(QStringLiteral("list"))) {
         int w = 0;
         for (const auto& e : examples::examples())

@@ -26,7 +26,8 @@ namespace pollscope::cli {
 struct WindowOptions {
     QString example; // an existing example id, or empty
     bool start = false;
-    QString trace; // a trace file to open, or empty
+    QString trace;  // a trace file to open, or empty
+    QString attach; // a program's socket to attach to (POLLSCOPE_SERVE), or empty
 };
 
 /// Parses `args` (args[0] is the program). For a headless option, or for a

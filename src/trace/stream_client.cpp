@@ -5,6 +5,7 @@
 #include <cstring>
 #include <utility>
 
+#include <fcntl.h>
 #include <sys/poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -77,6 +78,12 @@ std::unique_ptr<StreamClient> StreamClient::connect(const std::string& path, std
                                                : c->problem());
     }
     c->hello_ = std::move(*m.hello);
+    int wake[2] = {-1, -1};
+    if (::pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0)
+        return failed(errno_text(errno));
+    c->wake_read_ = wake[0];
+    c->wake_write_ = wake[1];
+    c->reader_ = std::thread([raw = c.get()] { raw->read_all(); });
     return c;
 }
 
@@ -85,7 +92,63 @@ StreamClient::StreamClient(int fd, std::string path)
     , path_(std::move(path)) {}
 
 StreamClient::~StreamClient() {
+    if (reader_.joinable()) {
+        const char byte = 1;
+        [[maybe_unused]] const auto n = ::write(wake_write_, &byte, 1);
+        reader_.join();
+    }
     ::close(fd_);
+    if (wake_read_ >= 0) {
+        ::close(wake_read_);
+        ::close(wake_write_);
+    }
+}
+
+void StreamClient::read_all() {
+    bool open = true;
+    for (;;) {
+        // (connect() may have received frames beyond the hello already.)
+        if (!decode_pending())
+            return; // the end frame
+        if (!decoder_.error().empty()) {
+            stop(State::Broken, decoder_.error());
+            return;
+        }
+        if (!open) {
+            stop(State::Lost, "the program closed the connection without ending its recording "
+                              "(it exited or was killed)");
+            return;
+        }
+        pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_read_, POLLIN, 0}};
+        if (::poll(fds, 2, -1) < 0 && errno != EINTR) {
+            stop(State::Lost, "cannot wait for the program: " + errno_text(errno));
+            return;
+        }
+        if (fds[1].revents & POLLIN)
+            return; // the client goes away
+        open = receive();
+    }
+}
+
+bool StreamClient::decode_pending() {
+    StreamDecoder::Message m;
+    while (decoder_.next(m)) {
+        std::lock_guard l(m_);
+        if (m.delta) {
+            events_ += m.delta->events.size();
+            now_ = m.delta->now;
+            if (has_pending_)
+                merge(pending_, std::move(*m.delta));
+            else
+                pending_ = std::move(*m.delta);
+            has_pending_ = true;
+        } else if (m.end) {
+            end_ = *m.end;
+            state_ = State::Ended;
+            return false;
+        }
+    }
+    return true;
 }
 
 bool StreamClient::receive() {
@@ -107,39 +170,9 @@ bool StreamClient::receive() {
 }
 
 void StreamClient::drain(TraceDelta& delta) {
-    delta = {};
-    bool first = true;
-    {
-        std::lock_guard l(m_);
-        if (state_ != State::Attached)
-            return;
-    }
-    const bool open = receive();
-    StreamDecoder::Message m;
-    while (decoder_.next(m)) {
-        if (m.delta) {
-            const std::size_t n = m.delta->events.size();
-            const std::int64_t now = m.delta->now;
-            if (first)
-                delta = std::move(*m.delta);
-            else
-                merge(delta, std::move(*m.delta));
-            first = false;
-            std::lock_guard l(m_);
-            events_ += n;
-            now_ = now;
-        } else if (m.end) {
-            std::lock_guard l(m_);
-            end_ = *m.end;
-            state_ = State::Ended;
-            return;
-        }
-    }
-    if (!decoder_.error().empty())
-        stop(State::Broken, decoder_.error());
-    else if (!open)
-        stop(State::Lost, "the program closed the connection without ending its recording "
-                          "(it exited or was killed)");
+    std::lock_guard l(m_);
+    delta = std::exchange(pending_, {});
+    has_pending_ = false;
 }
 
 void StreamClient::merge(TraceDelta& into, TraceDelta&& d) {

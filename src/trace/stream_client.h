@@ -1,8 +1,10 @@
 #pragma once
 // StreamClient: a viewer's end of a program's live stream (trace_server.h),
 // over a Unix domain socket; POSIX and standard C++. connect() waits for the
-// program's hello; drain() then hands out, without blocking, every delta that
-// arrived since (merged into one), for a TimelineFeed. The stream ends with
+// program's hello; then a thread of the client's own reads the socket as fast
+// as the program sends (so a viewer slow to show never makes the program
+// wait) and keeps what arrived, merged into one delta, until drain() takes it
+// (for a TimelineFeed). The stream ends with
 // the program's end frame (state Ended), or the connection breaks: the
 // program exited without finishing its recording, was killed, or sent what
 // this version cannot read (Lost, Broken, with the reason). Either way what
@@ -16,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 namespace pollscope::trace {
 
@@ -32,7 +35,9 @@ public:
     StreamClient(const StreamClient&) = delete;
     StreamClient& operator=(const StreamClient&) = delete;
 
-    /// Everything received since the last call, as one delta (no blocking).
+    /// Everything received since the last call, as one delta (no waiting
+    /// for the socket). Once state() has left Attached, one more call
+    /// returns the rest.
     void drain(TraceDelta& delta) override;
 
     const StreamHello& hello() const noexcept { return hello_; }
@@ -53,8 +58,12 @@ public:
 
 private:
     StreamClient(int fd, std::string path);
-    /// Reads what the socket has; false when it closed or broke.
+    /// Reads what the socket has into the decoder; false when it closed or broke.
     bool receive();
+    /// The reader thread: receives and decodes until the stream is over.
+    void read_all();
+    /// Decodes the frames received so far into pending_; false at the end frame.
+    bool decode_pending();
     void stop(State state, std::string problem);
     /// Adds a decoded delta to `into`.
     static void merge(TraceDelta& into, TraceDelta&& delta);
@@ -62,9 +71,13 @@ private:
     int fd_ = -1;
     const std::string path_;
     StreamHello hello_;
-    StreamDecoder decoder_;
+    StreamDecoder decoder_;                // connect(), then the reader thread's
+    int wake_read_ = -1, wake_write_ = -1; // stops the reader
+    std::thread reader_;
 
     mutable std::mutex m_;
+    TraceDelta pending_; // received, not drained yet
+    bool has_pending_ = false;
     State state_ = State::Attached;
     std::string problem_;
     StreamEnd end_;

@@ -1,0 +1,226 @@
+// Attach (issue 15, item 3): the window shows a program of the user's live,
+// over the socket its Recording serves on. This test binary is also that
+// program: run with --serve-child it records a fan-out of tasks and serves it.
+// The window receives every event the program recorded (the program's own
+// count, printed when it ends); a program killed mid-stream (SIGKILL) leaves
+// the window with what it received, marked disconnected; the window's
+// Shutdown reaches the program's handler; bad sockets give a clear error.
+#include "main_window.h"
+#include "run_controller.h"
+#include "stream_client.h"
+#include "timeline_view.h"
+#include "trace_store.h"
+
+#include "recording.h"
+#include "runtime.h"
+#include "yield_now.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+using namespace pollscope;
+using namespace pollscope::app;
+
+namespace {
+
+Task<int> yielder(int times) {
+    for (int i = 0; i < times; ++i)
+        co_await yield_now();
+    co_return times;
+}
+
+Task<int> fan_out(int tasks, int yields) {
+    std::vector<JoinHandle<int>> handles;
+    for (int i = 0; i < tasks; ++i)
+        handles.push_back(spawn(yielder(yields), "crawl"));
+    int sum = 0;
+    for (auto& h : handles)
+        sum += co_await h;
+    co_return sum;
+}
+
+/// The program: serves on `path`, waits for the window, records rounds of a
+/// fan-out (one, or until asked to shut down), prints how many events it
+/// recorded, and ends its recording.
+int serve_child(const char* path, bool until_shutdown) {
+    trace::Recording recording("", trace::RecordingOptions{.serve = path});
+    std::atomic<bool> stop{false};
+    if (until_shutdown)
+        recording.on_shutdown_request([&stop] { stop.store(true); });
+    if (!recording.wait_for_viewer(std::chrono::seconds(60))) {
+        std::fprintf(stderr, "no viewer attached\n");
+        return 3;
+    }
+    {
+        Runtime rt({.workers = 2});
+        do
+            rt.block_on(fan_out(100, 5), "main");
+        while (until_shutdown && !stop.load());
+    }
+    std::printf("recorded %zu\n", recording.recorder().snapshot().events.size());
+    std::fflush(stdout);
+    return recording.finish() ? 0 : 1;
+}
+
+/// The events the child said it recorded.
+qulonglong recorded_count(QProcess& child) {
+    const QString out = QString::fromUtf8(child.readAllStandardOutput());
+    const auto at = out.indexOf(QStringLiteral("recorded "));
+    return at < 0 ? 0 : out.mid(at + 9).trimmed().toULongLong();
+}
+
+/// The child has exited (maybe already, while the test waited on a signal).
+bool ended(QProcess& child) {
+    return child.state() == QProcess::NotRunning || child.waitForFinished(30000);
+}
+
+/// Runs the event loop until `done` holds or `ms` passed. (Not QTRY_*: its
+/// qWait sleeps without blocking in the event loop, so the window's read lock
+/// on the store stays held and the feed cannot apply what arrives.)
+template <class Done> bool wait_until(Done done, int ms) {
+    QElapsedTimer clock;
+    clock.start();
+    while (!done()) {
+        if (clock.elapsed() > ms)
+            return false;
+        QEventLoop loop;
+        QTimer::singleShot(20, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    return true;
+}
+
+} // namespace
+
+class TestAttach : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir dir_;
+
+    /// Starts this binary as the serving program and waits for its socket.
+    void start_child(QProcess& child, const QString& socket, const char* mode) {
+        child.setProgram(QCoreApplication::applicationFilePath());
+        child.setArguments({QString::fromLatin1(mode), socket});
+        child.setProcessChannelMode(QProcess::SeparateChannels);
+        child.start();
+        QVERIFY(child.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(socket).exists(), 30000);
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("PollscopeTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_attach"));
+        QVERIFY(dir_.isValid());
+    }
+
+    void window_receives_every_event_of_the_program() {
+        const QString socket = dir_.filePath(QStringLiteral("every.sock"));
+        QProcess child;
+        start_child(child, socket, "--serve-child");
+        MainWindow w;
+        w.set_quiet_errors(true);
+        QSignalSpy finished(&w, &MainWindow::run_finished);
+        QVERIFY(w.attach(socket));
+        QVERIFY(w.windowTitle().contains(QStringLiteral("attached")));
+        QVERIFY(finished.wait(60000));
+        QVERIFY(ended(child));
+        QCOMPARE(child.exitCode(), 0);
+        const qulonglong recorded = recorded_count(child);
+        QVERIFY(recorded > 1000);
+        QCOMPARE(qulonglong(w.store().trace().events.size()), recorded);
+        QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("ended its recording")),
+                 qPrintable(finished.first().at(1).toString()));
+        // The task table shows the program's tasks: main and its 100 children.
+        w.refresh_stats();
+        QCOMPARE(w.task_model()->rowCount(), 101);
+    }
+
+    void program_killed_mid_stream_leaves_what_came() {
+        const QString socket = dir_.filePath(QStringLiteral("killed.sock"));
+        QProcess child;
+        start_child(child, socket, "--serve-until-shutdown");
+        MainWindow w;
+        w.set_quiet_errors(true);
+        QSignalSpy finished(&w, &MainWindow::run_finished);
+        QVERIFY(w.attach(socket));
+        QVERIFY(wait_until([&] { return w.store().trace().events.size() > 5000; }, 60000));
+        QVERIFY2(w.run_controller()->attached_live(),
+                 qPrintable(QString::fromStdString(w.run_controller()->stream()->problem())));
+        child.kill(); // SIGKILL: no end frame, no clean close by the program
+        QVERIFY(ended(child));
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("disconnected")),
+                 qPrintable(finished.first().at(1).toString()));
+        QVERIFY(w.windowTitle().contains(QStringLiteral("disconnected")));
+        QVERIFY(!w.run_controller()->attached_live());
+        // Everything received is kept, and shown.
+        const auto kept = w.store().trace().events.size();
+        QVERIFY(kept > 5000);
+        QCOMPARE(qulonglong(kept), qulonglong(w.run_controller()->stream()->events()));
+        w.refresh_stats();
+        QVERIFY(w.task_model()->rowCount() > 1);
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(!w.timeline()->grab().isNull());
+        QCOMPARE(w.store().trace().events.size(), kept);
+    }
+
+    void shutdown_reaches_the_program() {
+        const QString socket = dir_.filePath(QStringLiteral("shutdown.sock"));
+        QProcess child;
+        start_child(child, socket, "--serve-until-shutdown");
+        MainWindow w;
+        w.set_quiet_errors(true);
+        QSignalSpy finished(&w, &MainWindow::run_finished);
+        QVERIFY(w.attach(socket));
+        QVERIFY(w.run_controller()->stream()->hello().can_shutdown);
+        QVERIFY(wait_until([&] { return w.store().trace().events.size() > 1000; }, 60000));
+        w.shutdown();
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("ended its recording")),
+                 qPrintable(finished.first().at(1).toString()));
+        QVERIFY(ended(child));
+        QCOMPARE(child.exitCode(), 0);
+        QCOMPARE(qulonglong(w.store().trace().events.size()), recorded_count(child));
+    }
+
+    void bad_socket_is_a_clear_error() {
+        MainWindow w;
+        w.set_quiet_errors(true);
+        QSignalSpy errors(&w, &MainWindow::error_reported);
+        QVERIFY(!w.attach(dir_.filePath(QStringLiteral("nobody.sock"))));
+        QCOMPARE(errors.size(), 1);
+        QVERIFY2(errors.first().at(1).toString().contains(QStringLiteral("no such socket")),
+                 qPrintable(errors.first().at(1).toString()));
+        QVERIFY(!w.run_controller()->stream());
+    }
+};
+
+int main(int argc, char** argv) {
+    if (argc == 3 && std::string(argv[1]) == "--serve-child")
+        return serve_child(argv[2], false);
+    if (argc == 3 && std::string(argv[1]) == "--serve-until-shutdown")
+        return serve_child(argv[2], true);
+    QApplication app(argc, argv);
+    TestAttach test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_attach.moc"
