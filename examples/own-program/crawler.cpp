@@ -4,7 +4,12 @@
 // waits while the crawler is busy), and a progress task that runs until the
 // crawler broadcasts the shutdown.
 //
-//   crawler [TRACE_FILE]      (default crawl.pollscope.json)
+//   crawler [TRACE_FILE [PAGES]]      (default crawl.pollscope.json, 13 pages)
+//
+// With POLLSCOPE_SERVE=SOCKET it also serves its events live: it waits (up to
+// a minute) for `pollscope --attach SOCKET`, then crawls a hundred times slower,
+// so that the crawl unfolds before the viewer's eyes; the viewer's Shutdown
+// button stops the crawl early.
 //
 // Written against the installed public headers only (<pollscope/...>).
 #include <pollscope/broadcast.h>
@@ -16,8 +21,11 @@
 #include <pollscope/time_driver.h>
 #include <pollscope/unit.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <set>
 #include <string>
@@ -30,8 +38,11 @@ using namespace std::chrono_literals;
 using pollscope::Task;
 using pollscope::Unit;
 
-// The site: page N links to pages 3N+1..3N+3 below kPages (a tree of 13 pages).
-constexpr int kPages = 13;
+// The site: page N links to pages 3N+1..3N+3 below g_pages (a tree).
+int g_pages = 13;
+// How much slower than the timers below pages "download" (100 when watched live).
+int g_slowness = 1;
+std::atomic<bool> g_stop{false}; // a viewer asked for shutdown
 
 struct Page {
     int id = 0;
@@ -41,14 +52,14 @@ struct Page {
 std::vector<int> links_of(int page) {
     std::vector<int> links;
     for (int k = 1; k <= 3; ++k)
-        if (3 * page + k < kPages)
+        if (3 * page + k < g_pages && !g_stop.load())
             links.push_back(3 * page + k);
     return links;
 }
 
 // "Downloads" a page (a timer stands in for the network) and sends it back.
 Task<void> fetch(int page, pollscope::mpsc::Sender<Page> pages) {
-    co_await pollscope::sleep(std::chrono::milliseconds(1 + (page * 7) % 4));
+    co_await pollscope::sleep(std::chrono::milliseconds((1 + (page * 7) % 4) * g_slowness));
     pollscope::mark("fetched /page/" + std::to_string(page));
     // A named value, not a temporary inside co_await (GCC 12 mishandles those).
     Page fetched{page, links_of(page)};
@@ -99,10 +110,23 @@ Task<int> crawl() {
 
 int main(int argc, char** argv) {
     const char* path = argc > 1 ? argv[1] : "crawl.pollscope.json";
+    if (argc > 2)
+        g_pages = std::max(1, std::atoi(argv[2]));
     try {
         // The one line: every runtime created while it lives is recorded, and
         // the file is written (atomically) when it goes out of scope.
-        pollscope::trace::Recording recording{path};
+        pollscope::trace::RecordingOptions options;
+        if (const char* socket = std::getenv("POLLSCOPE_SERVE"); socket && *socket)
+            options.serve = socket; // and served live
+        pollscope::trace::Recording recording{path, options};
+        if (!options.serve.empty()) {
+            recording.on_shutdown_request([] { g_stop.store(true); });
+            std::printf("serving on %s: pollscope --attach %s\n", options.serve.c_str(),
+                        options.serve.c_str());
+            std::fflush(stdout);
+            if (recording.wait_for_viewer(std::chrono::minutes(1)))
+                g_slowness = 100;
+        }
         pollscope::Runtime runtime({.workers = 2});
         const int crawled = runtime.block_on(crawl(), "crawl");
         runtime.shutdown();

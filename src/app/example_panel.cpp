@@ -32,6 +32,11 @@ ExamplePanel::ExamplePanel(QWidget* parent)
 
 ExamplePanel::~ExamplePanel() = default;
 
+void ExamplePanel::show_description(const QString& markdown) {
+    if (!example_)
+        ui_->explanation->setMarkdown(markdown);
+}
+
 void ExamplePanel::set_example(const ExampleInfo* example) {
     example_ = example;
     highlighted_ = 0;

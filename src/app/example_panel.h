@@ -29,6 +29,8 @@ public:
     /// Shows `example` (nullptr: a loaded trace with no example).
     void set_example(const ExampleInfo* example);
     const ExampleInfo* example() const noexcept { return example_; }
+    /// Without an example: what the window shows instead (Markdown).
+    void show_description(const QString& markdown);
 
     /// Every knob's value, "virtual_time" (from the Clock check box) included.
     KnobValues knob_values() const;

@@ -720,13 +720,21 @@ void MainWindow::on_run_finished(const QString& id, const QString& result, bool 
         if (selection_->follows() && !store_->task_lanes().empty())
             selection_->auto_select(store_->task_lanes().front().key);
         status_label_->setText(tr("%1 finished: %2").arg(id, result));
-        if (const auto* stream = run_->stream())
+        if (const auto* stream = run_->stream()) {
+            ui_->examplePanel->show_description(
+                tr("# %1\n\nProcess %2, attached over `%3`: %4.\n\nWhat it recorded until "
+                   "then stays here: study it, export it, or attach again (Ctrl+Shift+A).")
+                    .arg(id)
+                    .arg(stream->hello().pid)
+                    .arg(QString::fromStdString(stream->path()))
+                    .arg(result));
             setWindowTitle(tr("Pollscope — %1 (pid %2, %3)")
                                .arg(id)
                                .arg(stream->hello().pid)
                                .arg(stream->state() == trace::StreamClient::State::Ended
                                         ? tr("ended")
                                         : tr("disconnected")));
+        }
     }
     update_actions();
     emit run_finished(id, result);
@@ -985,6 +993,17 @@ bool MainWindow::attach(const QString& path) {
     ui_->timeline->set_follow_live(true);
     const auto& hello = run_->stream()->hello();
     const QString program = QString::fromStdString(hello.program);
+    ui_->examplePanel->show_description(
+        tr("# %1\n\nA program of yours, attached live: process %2, serving on `%3`.\n\n"
+           "Its tasks appear as it spawns them; the timeline follows its clock. When it ends "
+           "its recording (or exits, or is killed) everything received stays here to study "
+           "and export.%4")
+            .arg(program)
+            .arg(hello.pid)
+            .arg(path)
+            .arg(hello.can_shutdown ? tr("\n\n**Shutdown** asks the program to stop (its own "
+                                         "handler decides how).")
+                                    : QString()));
     setWindowTitle(tr("Pollscope — %1 (pid %2, attached)").arg(program).arg(hello.pid));
     status_label_->setText(
         tr("Attached to %1 (pid %2) on %3: live").arg(program).arg(hello.pid).arg(path));
