@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs pollscope-bench and every peer benchmark (Tokio, Asio, Qt; see
 # shared/bench/peers) on this machine, ALTERNATING runtimes round by round
-# (round 1: ours, ours+trace, tokio, asio, qt; round 2: the same; ...) so
-# that host noise hits all of them alike, then prints per workload each
-# runtime's rate (median over rounds), our ratio to each peer (ours/theirs,
-# higher is better), the trace slowdown, and the timers' p50/p99 lateness.
+# (round 1: ours, ours+trace, tokio, asio, qt at each worker count; round 2:
+# the same; ...) so that host noise hits all of them alike, then prints per
+# worker count and workload each runtime's rate (median over rounds), our
+# ratio to each peer (ours/theirs, higher is better), the trace slowdown, and
+# the timers' p50/p99 lateness.
 #
-# usage: bench/compare.sh [--threads K] [--rounds R] [--reps N]
+# usage: bench/compare.sh [--threads K[,K2,...]] [--rounds R] [--reps N]
 #                         [--workloads a,b,...] [--no-trace]
+#        --threads defaults to 1, the core count and twice the core count
 # env:   PEERS          peers to compare with (default "tokio asio qt")
 #        PEERS_DIR      the peers' sources (default ../shared/bench/peers beside the repo)
 #        PEERS_BUILD    where run-all builds them (default ~/.cache/pollscope-peers)
@@ -22,7 +24,8 @@ set -u
 
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-threads=2
+ncores="$(nproc)"
+threads="1,$ncores,$((2 * ncores))"
 rounds=3
 reps="${BENCH_REPS:-5}"
 workloads=""
@@ -34,7 +37,7 @@ while [ $# -gt 0 ]; do
     --reps) reps="$2"; shift 2 ;;
     --workloads | --workload) workloads="$2"; shift 2 ;;
     --no-trace) with_trace=0; shift ;;
-    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -101,40 +104,44 @@ for p in $peers; do
 done
 
 # ---- alternating rounds
-args=(--threads "$threads" --reps "$reps")
+thread_counts="$(echo "$threads" | tr ',' ' ' | xargs -n1 | awk '!seen[$0]++' | xargs)"
+args=(--reps "$reps")
 [ -n "$workloads" ] && args+=(--workloads "$workloads")
 runtimes="pollscope"
 [ "$with_trace" = 1 ] && runtimes="$runtimes pollscope+trace"
 runtimes="$runtimes$runnable_peers"
 
 : >"$out/all.csv"
+: >"$out/trace-events.csv"
 for ((r = 1; r <= rounds; r++)); do
-  for rt in $runtimes; do
-    case "$rt" in
-      pollscope) cmd=("$ours" "${args[@]}") ;;
-      pollscope+trace) cmd=("$ours" --trace "${args[@]}") ;;
-      *) cmd=("$(peer_bin "$rt")" "${args[@]}") ;;
-    esac
-    note "round $r/$rounds: $rt"
-    f="$out/round$r-$rt.csv"
-    timeout --kill-after=5 "$peer_timeout" "${cmd[@]}" >"$f" 2>"$out/round$r-$rt.err"
-    rc=$?
-    if [ "$rc" -ne 0 ]; then
-      note "$rt failed in round $r (exit $rc): $(grep -v '^#' "$out/round$r-$rt.err" | tail -n 1)"
-      failed=1
-    fi
-    grep -v -x -F "$header" "$f" >>"$out/all.csv"
-    # our recorder's events per repetition (stderr comment lines)
-    grep '^# pollscope+trace,.*,events_per_rep,' "$out/round$r-$rt.err" 2>/dev/null |
-      sed 's/^# //' >>"$out/trace-events.csv"
+  for th in $thread_counts; do
+    for rt in $runtimes; do
+      case "$rt" in
+        pollscope) cmd=("$ours" --threads "$th" "${args[@]}") ;;
+        pollscope+trace) cmd=("$ours" --trace --threads "$th" "${args[@]}") ;;
+        *) cmd=("$(peer_bin "$rt")" --threads "$th" "${args[@]}") ;;
+      esac
+      note "round $r/$rounds, $th workers: $rt"
+      f="$out/round$r-t$th-$rt.csv"
+      timeout --kill-after=5 "$peer_timeout" "${cmd[@]}" >"$f" 2>"$out/round$r-t$th-$rt.err"
+      rc=$?
+      if [ "$rc" -ne 0 ]; then
+        note "$rt failed in round $r at $th workers (exit $rc): $(grep -v '^#' "$out/round$r-t$th-$rt.err" | tail -n 1)"
+        failed=1
+      fi
+      grep -v -x -F "$header" "$f" >>"$out/all.csv"
+      # our recorder's events per repetition (stderr comment lines), with the worker count in front
+      grep '^# pollscope+trace,.*,events_per_rep,' "$out/round$r-t$th-$rt.err" 2>/dev/null |
+        sed "s/^# /$th,/" >>"$out/trace-events.csv"
+    done
   done
 done
 
 # ---- table
+for th in $thread_counts; do
 echo
-echo "threads=$threads rounds=$rounds reps=$reps  ($(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); kernel $(uname -r))"
-touch "$out/trace-events.csv"
-awk -F, -v runtimes="$runtimes" -v peers="$runnable_peers" -v evfile="$out/trace-events.csv" '
+echo "threads=$th rounds=$rounds reps=$reps  ($(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); kernel $(uname -r))"
+awk -F, -v th="$th" -v runtimes="$runtimes" -v peers="$runnable_peers" -v evfile="$out/trace-events.csv" '
   function median(s,   a, n, i, j, t) {
     n = split(s, a, " ")
     if (n == 0) return ""
@@ -152,8 +159,9 @@ awk -F, -v runtimes="$runtimes" -v peers="$runnable_peers" -v evfile="$out/trace
     return sprintf("%.0f", x)
   }
   BEGIN {
-    while ((getline l < evfile) > 0) { split(l, f, ","); ev[f[2]] = ev[f[2]] " " f[4] }
+    while ((getline l < evfile) > 0) { split(l, f, ","); if (f[1] == th) ev[f[3]] = ev[f[3]] " " f[5] }
   }
+  $3 != th { next }
   $2 == "timers_late_us" { p50[$1] = p50[$1] " " $5; p99[$1] = p99[$1] " " $6; next }
   NF == 6 {
     if (!($2 in seen)) { seen[$2] = 1; order[++nw] = $2 }
@@ -200,5 +208,6 @@ awk -F, -v runtimes="$runtimes" -v peers="$runnable_peers" -v evfile="$out/trace
     }
   }
 ' "$out/all.csv"
+done
 [ -n "${KEEP:-}" ] && echo "raw CSV: $out/all.csv"
 exit "$failed"

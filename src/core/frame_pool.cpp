@@ -115,15 +115,15 @@ void* allocate_frame(std::size_t size) {
     void* raw = nullptr;
     if (pool) {
         if (!pool->local[c]) {
-            // take over what other threads gave back
-            auto* r = pool->remote[c].exchange(nullptr, std::memory_order_acquire);
-            pool->local[c] = r;
-            for (; r; r = r->next)
-                ++pool->counts[c];
+            // Take over what other threads gave back, uncounted: walking the
+            // list to count it would touch every cold block (a cache miss
+            // each). counts[] thus bounds only what this thread freed itself.
+            pool->local[c] = pool->remote[c].exchange(nullptr, std::memory_order_acquire);
         }
         if (auto* n = pool->local[c]) {
             pool->local[c] = n->next;
-            --pool->counts[c];
+            if (pool->counts[c] > 0)
+                --pool->counts[c];
             raw = n;
         } else {
             raw = ::operator new((c + 1) * kGranule);
