@@ -1,7 +1,5 @@
 #include "main_window.h"
 
-#include "stream_client.h"
-
 #include "about_dialog.h"
 #include "recent_files.h"
 #include "selection_sync.h"

@@ -220,7 +220,7 @@ std::int64_t StreamClient::now() const {
     return now_;
 }
 
-bool StreamClient::request_shutdown() {
+bool StreamClient::request_shutdown() const {
     if (!hello_.can_shutdown || state() != State::Attached)
         return false;
     std::string out;

@@ -54,7 +54,7 @@ public:
     std::int64_t now() const;
     /// Asks the program to shut down (its handler runs); false when it has
     /// none or the stream is over. Any thread.
-    bool request_shutdown();
+    bool request_shutdown() const;
 
 private:
     StreamClient(int fd, std::string path);
