@@ -6,15 +6,21 @@
 #include <algorithm>
 #include <array>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace pollscope::trace {
 
 namespace {
-/// The first wake of the lane at or after ts, or nullptr.
-const WakeRec* wake_from(const Lane& lane, std::int64_t ts) {
+/// The first wake of the lane at or after ts that is not linked to a poll
+/// yet (one that made an earlier poll runnable may share its timestamp on
+/// the virtual clock), or nullptr.
+const WakeRec* unlinked_wake_from(const Lane& lane, std::int64_t ts) {
     auto it = std::lower_bound(lane.wakes.begin(), lane.wakes.end(), ts,
                                [](const WakeRec& w, std::int64_t t) { return w.ts < t; });
-    return it == lane.wakes.end() ? nullptr : &*it;
+    for (; it != lane.wakes.end(); ++it)
+        if (it->caused == kNoIndex)
+            return &*it;
+    return nullptr;
 }
 } // namespace
 
@@ -30,10 +36,11 @@ std::int64_t wait_after(const TimelineModel& model, const Lane& lane, std::size_
         const std::int64_t from = std::max(model.ready_at(next), q.end);
         return polls[next].start < from ? 0 : from - q.end;
     }
-    // The last poll: a wake since it started ends the wait (one during it: none).
+    // The last poll: a wake since it started (not the one that caused it)
+    // ends the wait (one during it: no wait).
     const std::int64_t stop = lane.last >= 0 ? lane.last : now;
     std::int64_t until = stop;
-    if (const WakeRec* w = wake_from(lane, q.start))
+    if (const WakeRec* w = unlinked_wake_from(lane, q.start))
         until = std::min(std::max(w->ts, q.end), stop);
     return std::max<std::int64_t>(0, until - q.end);
 }
@@ -42,7 +49,7 @@ bool waiting_at_end(const Lane& lane, const TimelineModel& model) {
     if (lane.polls.empty() || lane.last >= 0)
         return false;
     const PollBar& q = model.polls()[lane.polls.back()];
-    return !q.open() && q.outcome == Outcome::Pending && !wake_from(lane, q.start);
+    return !q.open() && q.outcome == Outcome::Pending && !unlinked_wake_from(lane, q.start);
 }
 
 std::string resource_name(const TimelineModel& model, std::uint32_t id) {
@@ -171,9 +178,33 @@ std::vector<ResourceRow> resource_rows(const TimelineModel& model, std::int64_t 
             else if (*name_of_kind[std::size_t(ck)] != *n)
                 one_name[std::size_t(ck)] = false;
         }
+    // Else the one channel of its kind that a task waiting on it then used
+    // the same way (sent on, for a send wait; received from, else).
+    std::vector<std::unordered_set<std::uint32_t>> senders(chans.size()), receivers(chans.size());
+    for (std::size_t ci = 0; ci < chans.size(); ++ci)
+        for (const ChannelOp& op : chans[ci].ops)
+            (op.send ? senders : receivers)[ci].insert(op.task);
+    const auto used_by_waiter = [&](const ResourceRow& w, int ck) {
+        const bool send = static_cast<ResourceKind>(w.kind) == ResourceKind::MpscSend;
+        int found = -1;
+        for (std::size_t ci = 0; ci < chans.size(); ++ci) {
+            if (chans[ci].kind != ck)
+                continue;
+            const auto& users = (send ? senders : receivers)[ci];
+            if (std::any_of(w.tasks.begin(), w.tasks.end(),
+                            [&](std::uint32_t t) { return users.count(t) != 0; })) {
+                if (found >= 0)
+                    return -1; // two candidates: cannot tell
+                found = int(ci);
+            }
+        }
+        return found;
+    };
     for (ResourceRow& w : waited) {
         const int ck = channel_kind_of(w.kind);
-        const int ci = ck >= 0 && one_name[std::size_t(ck)] ? only_channel[std::size_t(ck)] : -1;
+        int ci = ck >= 0 && one_name[std::size_t(ck)] ? only_channel[std::size_t(ck)] : -1;
+        if (ci < 0 && ck >= 0)
+            ci = used_by_waiter(w, ck);
         if (ci < 0) {
             out.push_back(std::move(w));
             continue;

@@ -46,9 +46,11 @@ struct ResourceRow {
 /// The channels of `model` (every one that was sent to or received from,
 /// waited on or not), then every other resource waited on, by first wait.
 /// A channel's Resource events carry its name but not its address, so the
-/// waits on named channel resources are a channel's row only when that can
-/// be told for sure: the run has one channel of that kind and its waited
-/// resources of that kind share one name; else they get their own rows.
+/// waits on a channel's resource are the channel's row only when that can be
+/// told: the run has one channel of that kind and the waited resources of
+/// that kind share one name, or exactly one channel of that kind was used
+/// (received from; sent on, for a send wait) by a task that waited on the
+/// resource. Else the resource has a row of its own.
 /// `now`: the end of the observation (-1: the model's last event).
 std::vector<ResourceRow> resource_rows(const TimelineModel& model, std::int64_t now = -1);
 

@@ -251,6 +251,32 @@ private slots:
         QVERIFY(bc->recvs >= 1);
     }
 
+    void a_task_left_waiting_is_a_waiter_now() {
+        // lost-waker's mistake: its task is left Pending, never woken.
+        const auto r = record(QStringLiteral("lost-waker"));
+        std::uint32_t idle = 0, waiters = 0, waiting_rows = 0;
+        for (const auto& t : r->stats.tasks)
+            if (t.state == TaskState::Idle) {
+                ++idle;
+                const auto d = task_details(r->model, r->stats, t.id);
+                QCOMPARE(std::count_if(d.resources.begin(), d.resources.end(),
+                                       [](const ResourceWaits& w) { return w.waiting_now; }),
+                         std::ptrdiff_t(1));
+                // Its last wait lasts to the trace's end.
+                const auto& lane = r->model.task_lanes()[std::size_t(r->model.task_lane(t.id))];
+                const auto& last = r->model.polls()[lane.polls.back()];
+                QCOMPARE(wait_after(r->model, lane, lane.polls.size() - 1, r->model.end_ts()),
+                         r->model.end_ts() - last.end);
+            }
+        for (const auto& row : resource_rows(r->model)) {
+            waiters += row.waiters_now;
+            waiting_rows += row.waiters_now > 0;
+        }
+        QVERIFY(idle >= 1);
+        QCOMPARE(waiters, idle);
+        QVERIFY(waiting_rows >= 1);
+    }
+
     void histogram_buckets_are_trimmed() {
         DurationSummary d;
         QVERIFY(histogram_buckets(d).empty());

@@ -1,0 +1,207 @@
+// The task details window and the Resources tab, on recorded examples
+// (virtual clock): the histograms it draws hold the statistics' buckets and
+// every poll of the task; its lists are the model's details; Enter or a
+// double-click on a task table row opens it and Esc closes it; the event
+// loop's mpsc and broadcast channels are rows of the Resources tab, which
+// sorts.
+#include "duration_histogram.h"
+#include "example_panel.h"
+#include "main_window.h"
+#include "record_example.h"
+#include "resource_table_model.h"
+#include "task_details_panel.h"
+#include "task_table_model.h"
+#include "trace_store.h"
+
+#include <QLabel>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTreeView>
+#include <QTreeWidget>
+#include <QtTest>
+
+using namespace pollscope;
+using namespace pollscope::app;
+
+namespace {
+
+/// The bucket counts a histogram draws equal the statistics' (trimmed: the
+/// same buckets, none dropped) and add up to `samples`.
+void check_drawn(const DurationHistogram& h, const trace::DurationSummary& d, std::uint64_t samples,
+                 const QString& what) {
+    QVERIFY2(h.summary() == d, qPrintable(what));
+    std::uint64_t drawn = 0, counted = 0;
+    for (const auto& b : h.buckets()) {
+        drawn += b.count;
+        QCOMPARE(b.count, d.buckets[trace::duration_bucket(b.lo)]);
+    }
+    for (auto c : d.buckets)
+        counted += c;
+    QVERIFY2(drawn == counted && drawn == samples, qPrintable(what));
+}
+
+void run_to_end(MainWindow& w, const QString& id) {
+    QVERIFY(w.select_example(id));
+    const auto* e = app::find_example(id);
+    QVERIFY(e);
+    w.example_panel()->set_knob_values(examples::default_knobs(*e));
+    w.example_panel()->set_virtual_clock(true);
+    QSignalSpy done(&w, &MainWindow::run_finished);
+    w.run();
+    QVERIFY(done.wait(20000) || !done.isEmpty());
+}
+
+} // namespace
+
+class TestTaskDetailsPanel : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("PollscopeTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_task_details_panel"));
+        QSettings().clear();
+    }
+
+    void shows_the_statistics_histograms_data() {
+        QTest::addColumn<QString>("id");
+        for (const char* id : {"join", "select", "spawn", "event-loop", "blocking-worker"})
+            QTest::newRow(id) << QString::fromLatin1(id);
+    }
+
+    void shows_the_statistics_histograms() {
+        QFETCH(QString, id);
+        TraceStore store;
+        QVERIFY(test::record_example(id, store));
+        const trace::TraceStats stats = trace::compute_stats(store);
+        TaskDetailsPanel panel(
+            store, [&]() -> const trace::TraceStats& { return stats; },
+            [] { return std::int64_t(-1); });
+        for (const auto& t : stats.tasks) {
+            if (t.id == 0)
+                continue;
+            panel.show_task(t.id);
+            QCOMPARE(panel.task(), t.id);
+            const QString what = id + QStringLiteral(" task %1").arg(t.id);
+            // Every poll of the task, as the model has them.
+            const auto& lane = store.task_lanes()[std::size_t(store.task_lane(t.id))];
+            check_drawn(*panel.poll_histogram(), t.poll_times, lane.polls.size(), what);
+            check_drawn(*panel.delay_histogram(), t.scheduled_times, t.scheduled_times.count, what);
+            QCOMPARE(t.polls, std::uint64_t(lane.polls.size()));
+            // The lists are the model's details.
+            const auto d = trace::task_details(store, stats, t.id);
+            QCOMPARE(panel.sites_view()->topLevelItemCount(), int(d.sites.size()));
+            for (int i = 0; i < int(d.sites.size()); ++i)
+                QCOMPARE(panel.sites_view()->topLevelItem(i)->text(1).toULongLong(),
+                         d.sites[std::size_t(i)].waits);
+            QCOMPARE(panel.resources_view()->topLevelItemCount(), int(d.resources.size()));
+            for (int i = 0; i < int(d.resources.size()); ++i)
+                QCOMPARE(panel.resources_view()->topLevelItem(i)->text(2).toULongLong(),
+                         d.resources[std::size_t(i)].waits);
+            const int family = int(d.children.size()) + (d.parent != 0 ? 1 : 0);
+            QCOMPARE(panel.family_view()->topLevelItemCount(), std::max(family, 1));
+            for (const auto& w : d.warnings)
+                QVERIFY(panel.warnings_label()->text().contains(
+                    QString::fromUtf8(trace::warning_explanation(w.kind).data(),
+                                      qsizetype(trace::warning_explanation(w.kind).size()))
+                        .toHtmlEscaped()));
+            QVERIFY(!panel.grab().isNull()); // paints (histograms included)
+        }
+    }
+
+    void enter_and_double_click_open_it() {
+        MainWindow w;
+        w.set_quiet_errors(true);
+        w.show();
+        run_to_end(w, QStringLiteral("spawn"));
+        auto* table = w.findChild<QTreeView*>(QStringLiteral("taskTable"));
+        QVERIFY(table);
+        auto* model = table->model();
+        QVERIFY(model->rowCount() >= 2);
+        // Enter on the current row.
+        const QModelIndex first = model->index(0, 0);
+        table->setFocus();
+        table->setCurrentIndex(first);
+        QTest::keyClick(table, Qt::Key_Return);
+        TaskDetailsPanel* panel = w.task_details();
+        QVERIFY(panel && panel->isVisible());
+        const auto task = first.data(TaskTableModel::TaskIdRole).toUInt();
+        QCOMPARE(panel->task(), task);
+        // The shown buckets are the task table's statistics.
+        const auto& tasks = w.task_model()->stats().tasks;
+        const auto it =
+            std::find_if(tasks.begin(), tasks.end(), [&](const auto& t) { return t.id == task; });
+        QVERIFY(it != tasks.end());
+        check_drawn(*panel->poll_histogram(), it->poll_times, it->polls, QStringLiteral("enter"));
+        // Esc closes it.
+        QTest::keyClick(panel, Qt::Key_Escape);
+        QVERIFY(!panel->isVisible());
+        // A double-click on another row opens that task.
+        const QModelIndex second = model->index(1, TaskTableModel::Polls);
+        const QPoint at = table->visualRect(second).center();
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, at);
+        QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, at);
+        QVERIFY(panel->isVisible());
+        QCOMPARE(panel->task(), second.data(TaskTableModel::TaskIdRole).toUInt());
+        panel->close();
+    }
+
+    void resources_tab_lists_the_event_loop_channels() {
+        MainWindow w;
+        w.set_quiet_errors(true);
+        QVERIFY(w.select_example(QStringLiteral("event-loop")));
+        w.example_panel()->set_knob_values(
+            examples::default_knobs(*app::find_example(QStringLiteral("event-loop"))));
+        w.example_panel()->set_virtual_clock(true);
+        w.show_resources_tab();
+        QSignalSpy done(&w, &MainWindow::run_finished);
+        w.run();
+        auto* m = w.resource_model();
+        // Live: once every event is handled, main_loop waits on the channel
+        // "events" (its select's first branch), the tab refreshing as it goes.
+        const auto events_waiters = [&] {
+            for (int r = 0; r < m->rowCount(); ++r)
+                if (m->index(r, ResourceTableModel::Name).data().toString() ==
+                    QLatin1String("events"))
+                    return m->index(r, ResourceTableModel::WaitersNow).data().toInt();
+            return -1;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT((w.drain_now(), w.refresh_stats(), events_waiters() == 1), 20000);
+        QVERIFY(w.running());
+        w.shutdown();
+        QVERIFY(done.wait(20000) || !done.isEmpty());
+        QCOMPARE(events_waiters(), 0); // the run is over: nobody waits
+        QVERIFY(m->rowCount() >= 2);
+        // The same rows as the trace's resources table.
+        const auto rows = trace::resource_rows(w.store());
+        QCOMPARE(std::size_t(m->rowCount()), rows.size());
+        int mpsc = -1, broadcast = -1;
+        for (int r = 0; r < m->rowCount(); ++r) {
+            const QString kind = m->index(r, ResourceTableModel::Kind).data().toString();
+            const QString name = m->index(r, ResourceTableModel::Name).data().toString();
+            if (kind == QLatin1String("mpsc") && name == QLatin1String("events"))
+                mpsc = r;
+            if (kind == QLatin1String("broadcast"))
+                broadcast = r;
+        }
+        QVERIFY(mpsc >= 0 && broadcast >= 0);
+        QVERIFY(m->index(mpsc, ResourceTableModel::Waits).data().toULongLong() > 0);
+        QVERIFY(m->index(mpsc, ResourceTableModel::Tasks)
+                    .data()
+                    .toString()
+                    .contains(QStringLiteral("main_loop")));
+        QCOMPARE(m->index(mpsc, ResourceTableModel::WaitersNow).data().toUInt(), 0u);
+        // Sorted by total waits, most first, through the view's header.
+        auto* view = w.resource_table();
+        view->sortByColumn(ResourceTableModel::Waits, Qt::DescendingOrder);
+        auto* proxy = view->model();
+        for (int r = 1; r < proxy->rowCount(); ++r)
+            QVERIFY(proxy->index(r - 1, ResourceTableModel::Waits).data().toULongLong() >=
+                    proxy->index(r, ResourceTableModel::Waits).data().toULongLong());
+    }
+};
+
+QTEST_MAIN(TestTaskDetailsPanel)
+#include "test_task_details_panel.moc"
