@@ -22,8 +22,7 @@ namespace pollscope::app {
 
 void MainWindow::setup_details() {
     details_ = new TaskDetailsPanel(
-        *store_, [this]() -> const trace::TraceStats& { return task_model_->stats(); },
-        [this] { return observation_end(); }, this);
+        *store_, [this]() -> const trace::TraceStats& { return task_model_->stats(); }, this);
     // A row's activation: a double-click, or Enter on the current row.
     connect(ui_->taskTable, &QAbstractItemView::activated, this, [this](const QModelIndex& i) {
         if (const auto task = i.data(TaskTableModel::TaskIdRole).toUInt(); task != 0)

@@ -59,12 +59,10 @@ QString figures(const trace::DurationSummary& d, const QString& unit) {
 } // namespace
 
 TaskDetailsPanel::TaskDetailsPanel(const TraceStore& store,
-                                   std::function<const trace::TraceStats&()> stats,
-                                   std::function<std::int64_t()> now, QWidget* parent)
+                                   std::function<const trace::TraceStats&()> stats, QWidget* parent)
     : QDialog(parent)
     , store_(store)
-    , stats_(std::move(stats))
-    , now_(std::move(now)) {
+    , stats_(std::move(stats)) {
     setObjectName(QStringLiteral("taskDetails"));
     setModal(false);
     auto* layout = new QVBoxLayout(this);
@@ -147,7 +145,8 @@ void TaskDetailsPanel::show_task(std::uint32_t task) {
 }
 
 void TaskDetailsPanel::refresh() {
-    details_ = trace::task_details(store_, stats_(), task_, now_ ? now_() : -1);
+    const trace::TraceStats& stats = stats_();
+    details_ = trace::task_details(store_, stats, task_, stats.tasks.empty() ? -1 : stats.end_ts);
     fill();
 }
 

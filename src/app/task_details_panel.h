@@ -4,9 +4,10 @@
 // poll-duration and scheduled-delay histograms, where it awaited and how
 // often, the resources it waited on, its parent and children (double-click
 // one to show it), and its warnings with what each means. Computed by
-// trace::task_details() from the store and the task table's statistics;
-// refresh() recomputes it (the window calls it as a live run's statistics
-// come in).
+// trace::task_details() from the store and the task table's statistics, up
+// to the statistics' end (so its waits add up to their waiting time, live
+// too); refresh() recomputes it (the window calls it as a live run's
+// statistics come in).
 
 #include "task_details.h"
 
@@ -26,10 +27,9 @@ class TraceStore;
 class TaskDetailsPanel : public QDialog {
     Q_OBJECT
 public:
-    /// `stats`: the statistics to show (the task table's); `now`: the end of
-    /// the observation (a live run's present; -1: the trace's last event).
+    /// `stats`: the statistics to show (the task table's).
     TaskDetailsPanel(const TraceStore& store, std::function<const trace::TraceStats&()> stats,
-                     std::function<std::int64_t()> now, QWidget* parent = nullptr);
+                     QWidget* parent = nullptr);
 
     /// Shows `task` (and the window, raised).
     void show_task(std::uint32_t task);
@@ -50,7 +50,6 @@ private:
 
     const TraceStore& store_;
     std::function<const trace::TraceStats&()> stats_;
-    std::function<std::int64_t()> now_;
     std::uint32_t task_ = 0;
     trace::TaskDetails details_;
     QLabel* title_ = nullptr;

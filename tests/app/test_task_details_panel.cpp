@@ -76,9 +76,7 @@ private slots:
         TraceStore store;
         QVERIFY(test::record_example(id, store));
         const trace::TraceStats stats = trace::compute_stats(store);
-        TaskDetailsPanel panel(
-            store, [&]() -> const trace::TraceStats& { return stats; },
-            [] { return std::int64_t(-1); });
+        TaskDetailsPanel panel(store, [&]() -> const trace::TraceStats& { return stats; });
         for (const auto& t : stats.tasks) {
             if (t.id == 0)
                 continue;
@@ -170,9 +168,32 @@ private slots:
         };
         QTRY_VERIFY_WITH_TIMEOUT((w.drain_now(), w.refresh_stats(), events_waiters() == 1), 20000);
         QVERIFY(w.running());
+        // main_loop's details, live: waiting on "events" now, its histogram the table's.
+        const auto main_loop = [&]() -> const trace::TaskStats& {
+            for (const auto& t : w.task_model()->stats().tasks)
+                if (t.name == "main_loop")
+                    return t;
+            qFatal("no main_loop");
+        };
+        w.open_task_details(main_loop().id);
+        auto* panel = w.task_details();
+        const auto waiting_on_events = [&] {
+            for (const auto& r : panel->details().resources)
+                if (r.waiting_now)
+                    return r.name == "events";
+            return false;
+        };
+        QVERIFY(waiting_on_events());
+        check_drawn(*panel->poll_histogram(), main_loop().poll_times, main_loop().polls,
+                    QStringLiteral("live"));
         w.shutdown();
         QVERIFY(done.wait(20000) || !done.isEmpty());
         QCOMPARE(events_waiters(), 0); // the run is over: nobody waits
+        QVERIFY(!waiting_on_events()); // the shown details were refreshed
+        check_drawn(*panel->poll_histogram(), main_loop().poll_times, main_loop().polls,
+                    QStringLiteral("after the shutdown"));
+        QVERIFY(main_loop().state == trace::TaskState::Done);
+        panel->close();
         QVERIFY(m->rowCount() >= 2);
         // The same rows as the trace's resources table.
         const auto rows = trace::resource_rows(w.store());
