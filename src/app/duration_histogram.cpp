@@ -1,6 +1,6 @@
 #include "duration_histogram.h"
 
-#include "duration_text.h"
+#include "task_table_model.h"
 #include "timeline_palette.h"
 
 #include <QEvent>
@@ -15,8 +15,9 @@
 namespace pollscope::app {
 
 namespace {
+/// A duration as every table of the window writes it.
 QString text(std::int64_t ns) {
-    return QString::fromStdString(trace::duration_text(ns));
+    return TaskTableModel::format_ns(ns);
 }
 /// The log2 index of a bucket (its low end: 0 for the first).
 int index_of(const trace::HistogramBucket& b) {

@@ -1,6 +1,6 @@
 #include "resource_table_model.h"
 
-#include "duration_text.h"
+#include "task_table_model.h"
 #include "trace_store.h"
 
 namespace pollscope::app {
@@ -78,8 +78,7 @@ QVariant ResourceTableModel::data(const QModelIndex& index, int role) const {
     case Waits:
         return qulonglong(r.waits);
     case WaitTime:
-        return sort ? QVariant(qint64(r.wait_ns))
-                    : QVariant(QString::fromStdString(trace::duration_text(r.wait_ns)));
+        return sort ? QVariant(qint64(r.wait_ns)) : QVariant(TaskTableModel::format_ns(r.wait_ns));
     case Location:
         return locations_[row];
     case Tasks:

@@ -1,7 +1,7 @@
 #include "task_details_panel.h"
 
 #include "duration_histogram.h"
-#include "duration_text.h"
+#include "task_table_model.h"
 #include "timeline_palette.h"
 #include "trace_store.h"
 
@@ -20,8 +20,9 @@
 namespace pollscope::app {
 
 namespace {
+/// A duration as every table of the window writes it.
 QString text(std::int64_t ns) {
-    return QString::fromStdString(trace::duration_text(ns));
+    return TaskTableModel::format_ns(ns);
 }
 QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));

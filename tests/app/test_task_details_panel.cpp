@@ -18,6 +18,7 @@
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTreeView>
 #include <QTreeWidget>
 #include <QtTest>
@@ -144,6 +145,48 @@ private slots:
         QVERIFY(panel->isVisible());
         QCOMPARE(panel->task(), second.data(TaskTableModel::TaskIdRole).toUInt());
         panel->close();
+    }
+
+    void works_on_an_opened_file() {
+        MainWindow w;
+        w.set_quiet_errors(true);
+        run_to_end(w, QStringLiteral("spawn"));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("spawn.json"));
+        QSignalSpy exported(&w, &MainWindow::export_finished);
+        w.export_to(path);
+        QTRY_VERIFY_WITH_TIMEOUT(!exported.isEmpty(), 10000);
+        QVERIFY(exported.first().at(1).toBool());
+
+        MainWindow v;
+        v.set_quiet_errors(true);
+        QSignalSpy opened(&v, &MainWindow::trace_opened);
+        v.open_trace(path);
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+        const auto& stats = v.task_model()->stats();
+        QVERIFY(stats.tasks.size() >= 2);
+        for (const auto& t : stats.tasks) {
+            if (t.id == 0)
+                continue;
+            v.open_task_details(t.id);
+            auto* panel = v.task_details();
+            QCOMPARE(panel->task(), t.id);
+            QVERIFY(panel->details().found);
+            check_drawn(*panel->poll_histogram(), t.poll_times, t.polls,
+                        QStringLiteral("file task %1").arg(t.id));
+            // The file's numbers are the run's.
+            const auto& run = w.task_model()->stats().tasks;
+            const auto same =
+                std::find_if(run.begin(), run.end(), [&](const auto& x) { return x.id == t.id; });
+            QVERIFY(same != run.end());
+            QVERIFY(same->poll_times == t.poll_times);
+        }
+        v.task_details()->close();
+        v.show_resources_tab();
+        QCOMPARE(std::size_t(v.resource_model()->rowCount()),
+                 trace::resource_rows(v.store()).size());
+        QVERIFY(v.resource_model()->rowCount() >= 3); // the three sleeps at least
     }
 
     void resources_tab_lists_the_event_loop_channels() {
