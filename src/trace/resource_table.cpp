@@ -192,7 +192,7 @@ std::vector<ResourceRow> resource_rows(const TimelineModel& model, std::int64_t 
                 continue;
             const auto& users = (send ? senders : receivers)[ci];
             if (std::any_of(w.tasks.begin(), w.tasks.end(),
-                            [&](std::uint32_t t) { return users.count(t) != 0; })) {
+                            [&](std::uint32_t t) { return users.contains(t); })) {
                 if (found >= 0)
                     return -1; // two candidates: cannot tell
                 found = int(ci);
