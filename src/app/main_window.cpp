@@ -380,6 +380,7 @@ void MainWindow::setup_views() {
     views.log_model = log_model_;
     views.code = ui_->examplePanel;
     selection_ = new SelectionSync(*store_, views, this);
+    setup_details();
 }
 
 QString MainWindow::current_example_id() const {
@@ -417,6 +418,7 @@ void MainWindow::clear_views() {
     attach_timeline();
     ui_->examplePanel->highlight_site({}, 0);
     update_log_task_filter();
+    refresh_details();
 }
 
 void MainWindow::run() {
@@ -620,6 +622,7 @@ void MainWindow::show_rows(TaskTableModel::Rows rows) {
     selection_->sync_code();
     update_log_task_filter();
     update_actions();
+    refresh_details();
 }
 
 void MainWindow::add_tree_actions(QMenu* view_menu) {

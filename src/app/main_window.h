@@ -29,6 +29,7 @@ class QLabel;
 class QMenu;
 class QProgressBar;
 class QSortFilterProxyModel;
+class QTableView;
 class QTimer;
 
 namespace pollscope::app {
@@ -37,7 +38,9 @@ class EventLogModel;
 class ExamplePanel;
 class ExampleRunner;
 class RecentFiles;
+class ResourceTableModel;
 class SelectionSync;
+class TaskDetailsPanel;
 class TimelineView;
 class TraceStore;
 
@@ -99,6 +102,15 @@ public:
     /// The task selected in the table/timeline (0: none).
     std::uint32_t selected_task() const;
     void select_task(std::uint32_t task, int poll = -1);
+    /// The task details window (main_window_details.cpp) for `task`
+    /// (a double-click or Enter on its task table row).
+    void open_task_details(std::uint32_t task);
+    TaskDetailsPanel* task_details() const { return details_; }
+    /// The Resources tab beside the task table.
+    ResourceTableModel* resource_model() const { return resource_model_; }
+    QTableView* resource_table() const { return resource_table_; }
+    /// Shows the Resources tab (its rows are computed while it is shown).
+    void show_resources_tab();
 
 signals:
     void run_finished(const QString& id, const QString& result);
@@ -114,6 +126,12 @@ protected:
 private:
     void setup_actions();
     void setup_views();
+    /// The task details window and the Resources tab (main_window_details.cpp).
+    void setup_details();
+    /// Brings them up to date when shown (the store or the statistics changed).
+    void refresh_details();
+    /// The end of the observation: a live run's present, else -1 (the trace's end).
+    std::int64_t observation_end() const;
     void load_settings();
     void save_settings();
     void save_knobs();
@@ -174,6 +192,11 @@ private:
     QAction* task_tree_ = nullptr;
     QAction* group_lanes_ = nullptr;
     EventLogModel* log_model_ = nullptr;
+    TaskDetailsPanel* details_ = nullptr;
+    ResourceTableModel* resource_model_ = nullptr;
+    QTableView* resource_table_ = nullptr;
+    QWidget* resources_tab_ = nullptr;
+    std::uint64_t resources_generation_ = ~std::uint64_t(0);
     QLabel* status_label_ = nullptr;
     QProgressBar* progress_ = nullptr;
     int refreshes_ = 0;

@@ -28,6 +28,7 @@
 #include "event.h"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -45,6 +46,13 @@ struct DurationSummary {
     std::array<std::uint32_t, 48> buckets{};
     friend bool operator==(const DurationSummary&, const DurationSummary&) = default;
 };
+
+/// The index of the bucket of DurationSummary::buckets a duration counts in.
+inline std::size_t duration_bucket(std::int64_t ns) noexcept {
+    constexpr std::size_t n = std::tuple_size_v<decltype(DurationSummary::buckets)>;
+    const auto i = static_cast<std::size_t>(std::bit_width(std::uint64_t(ns < 1 ? 1 : ns)) - 1);
+    return i < n ? i : n - 1;
+}
 
 // Stuck, LostMessage and TaskFlood come from whole-trace scans (stats_scan.h).
 enum class WarningKind : std::uint8_t {

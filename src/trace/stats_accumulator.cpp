@@ -153,8 +153,7 @@ void DurationSamples::add(DurationSummary& d, std::int64_t v) {
         d.max = v;
     ++d.count;
     sum_ += v;
-    const auto u = static_cast<std::uint64_t>(std::max<std::int64_t>(v, 1));
-    ++d.buckets[std::min<std::size_t>(std::bit_width(u) - 1, d.buckets.size() - 1)];
+    ++d.buckets[duration_bucket(v)];
 
     if (!segments_) {
         if (small_.size() < kSmall) {
