@@ -1,6 +1,7 @@
 #include "trace_stream.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <type_traits>
 
@@ -20,6 +21,7 @@ public:
         std::memcpy(b, &v, sizeof(T));
         out_.append(b, sizeof(T));
     }
+    void put_bytes(const void* p, std::size_t n) { out_.append(static_cast<const char*>(p), n); }
     void put_string(std::string_view s) {
         put(std::uint32_t(s.size()));
         out_.append(s);
@@ -57,6 +59,16 @@ public:
         pos_ += sizeof(T);
         return v;
     }
+    void get_bytes(void* p, std::size_t n) {
+        if (s_.size() - pos_ < n) {
+            ok_ = false;
+            pos_ = s_.size();
+            return;
+        }
+        if (n > 0)
+            std::memcpy(p, s_.data() + pos_, n);
+        pos_ += n;
+    }
     std::string get_string() {
         const auto n = get<std::uint32_t>();
         if (!ok_ || s_.size() - pos_ < n) {
@@ -87,6 +99,11 @@ private:
 };
 
 constexpr std::size_t kEventBytes = 8 + 4 + 4 + 4 + 2 + 1 + 1;
+// An Event is sent as its bytes: its fields in order, no padding.
+static_assert(sizeof(Event) == kEventBytes && std::is_trivially_copyable_v<Event>);
+static_assert(offsetof(Event, task) == 8 && offsetof(Event, arg) == 12 &&
+              offsetof(Event, arg2) == 16 && offsetof(Event, thread) == 20 &&
+              offsetof(Event, kind) == 22 && offsetof(Event, flag) == 23);
 constexpr std::size_t kThreadBytes = 8 + 4 + 4;
 constexpr std::size_t kLocationBytes = 4 * 4;
 
@@ -137,16 +154,8 @@ void append_delta(std::string& out, const TraceDelta& d, bool with_tables, bool 
             w.put(t.name);
         }
         w.put(std::uint32_t(count));
-        for (std::size_t i = first; i < first + count; ++i) {
-            const Event& e = d.events[i];
-            w.put(e.ts);
-            w.put(e.task);
-            w.put(e.arg);
-            w.put(e.arg2);
-            w.put(e.thread);
-            w.put(std::uint8_t(e.kind));
-            w.put(e.flag);
-        }
+        // Events as they lie in memory (no padding: the fields in order).
+        w.put_bytes(d.events.data() + first, count * sizeof(Event));
     });
 }
 
@@ -244,15 +253,7 @@ bool StreamDecoder::decode(FrameType type, std::string_view payload, Message& ou
             t.name = r.get<std::uint32_t>();
         }
         d.events.resize(r.get_count(kEventBytes));
-        for (auto& e : d.events) {
-            e.ts = r.get<std::int64_t>();
-            e.task = r.get<std::uint32_t>();
-            e.arg = r.get<std::uint32_t>();
-            e.arg2 = r.get<std::uint32_t>();
-            e.thread = r.get<std::uint16_t>();
-            e.kind = EventKind(r.get<std::uint8_t>());
-            e.flag = r.get<std::uint8_t>();
-        }
+        r.get_bytes(d.events.data(), d.events.size() * sizeof(Event));
         if (!r.ok() || !r.at_end())
             return fail("broken stream: a delta frame of the wrong size");
         if (!check(d))
