@@ -137,9 +137,13 @@ TaskDetailsPanel::TaskDetailsPanel(const TraceStore& store,
     resize(1000, 760);
 }
 
-void TaskDetailsPanel::show_task(std::uint32_t task) {
+void TaskDetailsPanel::set_task(std::uint32_t task) {
     task_ = task;
     refresh();
+}
+
+void TaskDetailsPanel::show_task(std::uint32_t task) {
+    set_task(task);
     show();
     raise();
     activateWindow();

@@ -33,6 +33,8 @@ public:
 
     /// Shows `task` (and the window, raised).
     void show_task(std::uint32_t task);
+    /// Shows `task` in the panel without showing the panel.
+    void set_task(std::uint32_t task);
     /// Recomputes the shown task's details.
     void refresh();
 
