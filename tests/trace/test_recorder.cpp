@@ -276,8 +276,14 @@ void TestRecorder::virtualTimeRecordsAndDrainMatchSnapshot() {
     std::vector<std::thread> writers;
     for (int w = 0; w < kWriters; ++w)
         writers.emplace_back([&, w] {
-            for (std::uint32_t i = 0; i < kPerWriter; ++i)
+            for (std::uint32_t i = 0; i < kPerWriter; ++i) {
+                // Half the events after the clock has moved, however the
+                // threads happen to be scheduled.
+                if (i == kPerWriter / 2)
+                    while (clock->now().count() == 0)
+                        std::this_thread::yield();
                 rec.on_poll_start(std::uint32_t(w) * 1'000'000 + i);
+            }
         });
     std::vector<Event> drained;
     ReadCursor cursor;
