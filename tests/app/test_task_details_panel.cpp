@@ -198,6 +198,15 @@ private slots:
     }
 
     void resources_tab_lists_the_event_loop_channels() {
+#if defined(__SANITIZE_THREAD__)
+        // DEBT: while this live run and its details window go on, Qt Gui
+        // converts an image on its own thread pool (QRunnable::create,
+        // QThreadPoolPrivate::enqueueTask, then memmove and delete on a pooled
+        // thread, no frame of ours), synchronised by Qt's locks that
+        // ThreadSanitizer cannot see; which image it is was not found. The
+        // test runs in the default and ASan builds.
+        QSKIP("Qt Gui's thread-pool image work races under ThreadSanitizer (see the comment)");
+#endif
         MainWindow w;
         w.set_quiet_errors(true);
         QVERIFY(w.select_example(QStringLiteral("event-loop")));
