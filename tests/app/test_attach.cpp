@@ -12,20 +12,18 @@
 #include "timeline_view.h"
 #include "trace_store.h"
 
+#include "fan_out_workload.h"
 #include "recording.h"
+#include "run_until.h"
 #include "runtime.h"
-#include "yield_now.h"
 
 #include <QApplication>
-#include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFileInfo>
 #include <QImage>
 #include <QPainter>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QTimer>
 #include <QtTest>
 
 #include <atomic>
@@ -44,22 +42,6 @@ using namespace pollscope::app;
 
 namespace {
 
-Task<int> yielder(int times) {
-    for (int i = 0; i < times; ++i)
-        co_await yield_now();
-    co_return times;
-}
-
-Task<int> fan_out(int tasks, int yields) {
-    std::vector<JoinHandle<int>> handles;
-    for (int i = 0; i < tasks; ++i)
-        handles.push_back(spawn(yielder(yields), "crawl"));
-    int sum = 0;
-    for (auto& h : handles)
-        sum += co_await h;
-    co_return sum;
-}
-
 /// The program: serves on `path`, waits for the window, records rounds of a
 /// fan-out (one, or until asked to shut down), prints how many events it
 /// recorded, and ends its recording.
@@ -75,28 +57,12 @@ int serve_child(const char* path, bool until_shutdown) {
     {
         Runtime rt({.workers = 2});
         do
-            rt.block_on(fan_out(100, 5), "main");
+            rt.block_on(test::fan_out(100, 5, "crawl"), "main");
         while (until_shutdown && !stop.load());
     }
     std::printf("recorded %zu\n", recording.recorder().snapshot().events.size());
     std::fflush(stdout);
     return recording.finish() ? 0 : 1;
-}
-
-/// Runs the event loop until `done` holds or `ms` passed. (Not QTRY_*: its
-/// qWait sleeps without blocking in the event loop, so the window's read lock
-/// on the store stays held and the feed cannot apply what arrives.)
-template <class Done> bool wait_until(Done done, int ms) {
-    QElapsedTimer clock;
-    clock.start();
-    while (!done()) {
-        if (clock.elapsed() > ms)
-            return false;
-        QEventLoop loop;
-        QTimer::singleShot(20, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    return true;
 }
 
 /// The serving program, started with posix_spawn: QProcess forks with vfork
@@ -136,7 +102,7 @@ public:
     void kill() const { ::kill(pid_, SIGKILL); }
     /// Whether it has exited (reaps it; the event loop runs meanwhile).
     bool wait_exit(int ms) {
-        return wait_until(
+        return test::run_until(
             [&] {
                 if (!exited_ && ::waitpid(pid_, &status_, WNOHANG) == pid_)
                     exited_ = true;
@@ -172,7 +138,7 @@ private:
     /// Starts this binary as the serving program and waits for its socket.
     void start_child(Child& child, const QString& socket, const char* mode) {
         QVERIFY(child.start(QString::fromLatin1(mode), socket));
-        QVERIFY(wait_until([&] { return QFileInfo(socket).exists(); }, 30000));
+        QVERIFY(test::run_until([&] { return QFileInfo(socket).exists(); }, 30000));
     }
 
 private slots:
@@ -213,7 +179,7 @@ private slots:
         w.set_quiet_errors(true);
         QSignalSpy finished(&w, &MainWindow::run_finished);
         QVERIFY(w.attach(socket));
-        QVERIFY(wait_until([&] { return w.store().trace().events.size() > 5000; }, 60000));
+        QVERIFY(test::run_until([&] { return w.store().trace().events.size() > 5000; }, 60000));
         QVERIFY2(w.run_controller()->attached_live(),
                  qPrintable(QString::fromStdString(w.run_controller()->stream()->problem())));
         child.kill(); // SIGKILL: no end frame, no clean close by the program
@@ -254,7 +220,7 @@ private slots:
         QSignalSpy finished(&w, &MainWindow::run_finished);
         QVERIFY(w.attach(socket));
         QVERIFY(w.run_controller()->stream()->hello().can_shutdown);
-        QVERIFY(wait_until([&] { return w.store().trace().events.size() > 1000; }, 60000));
+        QVERIFY(test::run_until([&] { return w.store().trace().events.size() > 1000; }, 60000));
         w.shutdown();
         QVERIFY(finished.wait(60000));
         QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("ended its recording")),

@@ -9,13 +9,12 @@
 #include "example_catalog.h"
 #include "example_runner.h"
 #include "run_controller.h"
+#include "run_until.h"
 #include "stats.h"
 #include "step_gate.h"
 #include "synthetic.h"
 #include "trace_store.h"
 
-#include <QElapsedTimer>
-#include <QEventLoop>
 #include <QSignalSpy>
 #include <QTimer>
 #include <QtTest>
@@ -38,23 +37,6 @@ RunController::RequestSource example(const char* id, bool real = false) {
         }
         return r;
     };
-}
-
-/// Runs the event loop until `done()` holds (false after `ms`). Unlike
-/// QTest::qWait (which polls without ever blocking), the loop blocks between
-/// events, so the GUI read lock is released and the feed can write, as in
-/// the application.
-template <class Done> bool run_until(Done done, int ms = 20000) {
-    QElapsedTimer clock;
-    clock.start();
-    while (!done()) {
-        if (clock.elapsed() > ms)
-            return false;
-        QEventLoop loop;
-        QTimer::singleShot(5, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    return true;
 }
 
 std::size_t count_kind(const TraceStore& s, trace::EventKind k) {
@@ -83,7 +65,7 @@ private slots:
         QSignalSpy done(&c, &RunController::run_finished);
         QCOMPARE(c.run(), Start::Started);
         QCOMPARE(starting.count(), 1);
-        QVERIFY(run_until([&] { return done.count() == 1; }));
+        QVERIFY(test::run_until([&] { return done.count() == 1; }));
         QVERIFY(done.first().at(2).toBool()); // shown
         QVERIFY(!c.running());
         QVERIFY(fed.count() >= 1);
@@ -104,17 +86,17 @@ private slots:
         QSignalSpy stats(&c, &RunController::stats_ready);
         QCOMPARE(c.step(1), Start::Started);
         auto* gate = c.runner()->state()->gate.get();
-        QVERIFY(run_until([&] { return gate->passed() == 1 && !blocked.isEmpty(); }));
+        QVERIFY(test::run_until([&] { return gate->passed() == 1 && !blocked.isEmpty(); }));
         // blocked comes after the store holds everything before the stop:
         // the one poll, and the task waiting at the gate is a known one.
         QCOMPARE(count_kind(c.store(), trace::EventKind::PollStart), std::size_t(1));
         QCOMPARE(quint64(blocked.last().at(0).toUInt()), quint64(gate->waiting_task()));
         QCOMPARE(c.step(2), Start::Resumed);
-        QVERIFY(run_until([&] { return gate->passed() == 3 && gate->waiting() >= 1; }));
+        QVERIFY(test::run_until([&] { return gate->passed() == 3 && gate->waiting() >= 1; }));
         c.drain_now();
         QCOMPARE(count_kind(c.store(), trace::EventKind::PollStart), std::size_t(3));
         // The pump asks for statistics of what was fed and announces them.
-        QVERIFY(run_until([&] {
+        QVERIFY(test::run_until([&] {
             return !stats.isEmpty() &&
                    total_polls(stats.last().at(0).value<trace::TraceStats>()) == 3;
         }));
@@ -125,7 +107,7 @@ private slots:
         // Run: the rest, to the end, all shown.
         QSignalSpy done(&c, &RunController::run_finished);
         QCOMPARE(c.run(), Start::Resumed);
-        QVERIFY(run_until([&] { return done.count() == 1; }));
+        QVERIFY(test::run_until([&] { return done.count() == 1; }));
         QVERIFY(done.first().at(2).toBool());
         QVERIFY(gate->passed() > 3);
         QCOMPARE(std::uint64_t(c.store().polls().size()), gate->passed());
@@ -137,7 +119,7 @@ private slots:
         QSignalSpy queued(&c, &RunController::queued_done);
         QSignalSpy errors(&c, &RunController::error_reported);
         QCOMPARE(c.step(1), Start::Started);
-        QVERIFY(run_until([&] { return !blocked.isEmpty(); }));
+        QVERIFY(test::run_until([&] { return !blocked.isEmpty(); }));
         // Reset: the store is empty at once, the stopped run's end shows nothing.
         QSignalSpy done(&c, &RunController::run_finished);
         c.reset();
@@ -149,17 +131,17 @@ private slots:
         // (A stopped run that ended before run() and was replaced by the new
         // one is not reported: the runner drops an old run's end.)
         if (s == Start::Queued) {
-            QVERIFY(run_until([&] { return !done.isEmpty(); }));
+            QVERIFY(test::run_until([&] { return !done.isEmpty(); }));
             QVERIFY(!done.first().at(2).toBool());
-            QVERIFY(run_until([&] { return queued.count() == 1; }));
+            QVERIFY(test::run_until([&] { return queued.count() == 1; }));
             QCOMPARE(queued.first().at(0).value<Start>(), Start::Started);
             QCOMPARE(queued.first().at(1).toInt(), 0); // a Run, not a Step
         }
         QVERIFY(c.running() && !c.stopping() && !c.paused());
         QCOMPARE(errors.count(), 0);
         done.clear();
-        QVERIFY(run_until([&] { return c.shutdown(); }));
-        QVERIFY(run_until([&] { return done.count() == 1; }));
+        QVERIFY(test::run_until([&] { return c.shutdown(); }));
+        QVERIFY(test::run_until([&] { return done.count() == 1; }));
         QVERIFY(done.first().at(2).toBool());
         QVERIFY2(done.first().at(1).toString().contains(QLatin1String("10 received")),
                  qPrintable(done.first().at(1).toString()));
@@ -183,9 +165,9 @@ private slots:
         RunController c(example(name.constData()));
         QSignalSpy blocked(&c, &RunController::blocked);
         QCOMPARE(c.step(1), Start::Started);
-        QVERIFY(run_until([&] { return !blocked.isEmpty(); }));
+        QVERIFY(test::run_until([&] { return !blocked.isEmpty(); }));
         c.reset();
-        QVERIFY(run_until([&] { return !c.running(); }, 10000));
+        QVERIFY(test::run_until([&] { return !c.running(); }, 10000));
     }
 
     void pause_and_resume() {
@@ -203,8 +185,8 @@ private slots:
         QVERIFY(c.can_pause());
         QSignalSpy done(&c, &RunController::run_finished);
         // Delivered once the example has set up its shutdown broadcast.
-        QVERIFY(run_until([&] { return c.shutdown(); }));
-        QVERIFY(run_until([&] { return done.count() == 1; }));
+        QVERIFY(test::run_until([&] { return c.shutdown(); }));
+        QVERIFY(test::run_until([&] { return done.count() == 1; }));
         QVERIFY(!c.pause()); // no run to pause
     }
 
@@ -212,11 +194,11 @@ private slots:
         RunController c(example("spawn"));
         QSignalSpy blocked(&c, &RunController::blocked);
         QCOMPARE(c.step(1), Start::Started);
-        QVERIFY(run_until([&] { return !blocked.isEmpty(); }));
+        QVERIFY(test::run_until([&] { return !blocked.isEmpty(); }));
         QVERIFY(!c.shutdown()); // spawn has no shutdown broadcast
         QSignalSpy done(&c, &RunController::run_finished);
         QCOMPARE(c.run(), Start::Resumed);
-        QVERIFY(run_until([&] { return done.count() == 1; }));
+        QVERIFY(test::run_until([&] { return done.count() == 1; }));
         QVERIFY(done.first().at(2).toBool());
     }
 
@@ -225,13 +207,13 @@ private slots:
         QSignalSpy fed(&c, &RunController::fed);
         QSignalSpy done(&c, &RunController::run_finished);
         QCOMPARE(c.run(), Start::Started);
-        QVERIFY(run_until([&] { return !fed.isEmpty(); }));
+        QVERIFY(test::run_until([&] { return !fed.isEmpty(); }));
         TraceStore loaded;
         loaded.load(trace::make_synthetic_trace(500, 5, 2));
         const auto events = loaded.trace().events.size();
         c.replace_store(std::move(loaded));
         QCOMPARE(c.store().trace().events.size(), events);
-        QVERIFY(run_until([&] { return done.count() == 1; }));
+        QVERIFY(test::run_until([&] { return done.count() == 1; }));
         QVERIFY(!done.first().at(2).toBool());
         c.drain_now(); // the dropped run's events stay out
         QCOMPARE(c.store().trace().events.size(), events);

@@ -5,12 +5,12 @@
 // one; the server replaces a stale socket, refuses a second viewer while one
 // is attached, gives a later viewer everything again, and runs the program's
 // shutdown handler when asked.
+#include "fan_out_workload.h"
 #include "recording.h"
 #include "runtime.h"
 #include "stream_client.h"
 #include "trace_server.h"
 #include "trace_stream.h"
-#include "yield_now.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -32,22 +32,6 @@ using namespace pollscope::trace;
 using namespace std::chrono_literals;
 
 namespace {
-
-Task<int> yielder(int times) {
-    for (int i = 0; i < times; ++i)
-        co_await yield_now();
-    co_return times;
-}
-
-Task<int> fan_out(int tasks, int yields) {
-    std::vector<JoinHandle<int>> handles;
-    for (int i = 0; i < tasks; ++i)
-        handles.push_back(spawn(yielder(yields), "worker task"));
-    int sum = 0;
-    for (auto& h : handles)
-        sum += co_await h;
-    co_return sum;
-}
 
 /// Events in one order whatever the drains' boundaries were, without their
 /// times: the recorder converts ticks to nanoseconds with the anchors of the
@@ -104,7 +88,7 @@ private slots:
         auto recorder = std::make_shared<TraceRecorder>();
         {
             Runtime rt({.workers = 2, .hooks = recorder.get()});
-            QCOMPARE(rt.block_on(fan_out(20, 5), "fan out"), 100);
+            QCOMPARE(rt.block_on(test::fan_out(20, 5), "fan out"), 100);
         }
         TraceDelta all;
         ReadCursor cursor;
@@ -211,7 +195,7 @@ private slots:
         QVERIFY(!client->hello().can_shutdown);
         {
             Runtime rt({.workers = 2});
-            QCOMPARE(rt.block_on(fan_out(50, 20), "fan out"), 1000);
+            QCOMPARE(rt.block_on(test::fan_out(50, 20), "fan out"), 1000);
         }
         const Trace recorded = recording->recorder().snapshot();
         QVERIFY(recording->finish());
@@ -232,7 +216,7 @@ private slots:
         Recording recording("", RecordingOptions{.serve = path});
         {
             Runtime rt({.workers = 1});
-            QCOMPARE(rt.block_on(fan_out(5, 3), "before"), 15);
+            QCOMPARE(rt.block_on(test::fan_out(5, 3), "before"), 15);
         }
         const auto recorded = recording.recorder().snapshot().events.size();
         std::string error;
