@@ -1,5 +1,7 @@
 #include "stream_client.h"
 
+#include "unix_socket.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -14,10 +16,6 @@
 namespace pollscope::trace {
 
 namespace {
-
-std::string errno_text(int e) {
-    return std::strerror(e); // NOLINT(concurrency-mt-unsafe): glibc's is thread-safe
-}
 
 /// Appends the part of `theirs` (starting at id `from`) past `mine` (starting
 /// at id `mine_from`).
@@ -42,10 +40,8 @@ std::unique_ptr<StreamClient> StreamClient::connect(const std::string& path, std
         return nullptr;
     };
     sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.empty() || path.size() >= sizeof addr.sun_path)
+    if (!unix_socket_address(path, addr))
         return failed(path.empty() ? "no path given" : "the path is too long for a socket");
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return failed(errno_text(errno));

@@ -1,6 +1,7 @@
 #include "trace_server.h"
 
 #include "recorder.h"
+#include "unix_socket.h"
 
 #include <cerrno>
 #include <cstring>
@@ -16,20 +17,6 @@
 namespace pollscope::trace {
 
 namespace {
-
-std::string errno_text(int e) {
-    return std::strerror(e); // NOLINT(concurrency-mt-unsafe): glibc's is thread-safe
-}
-
-/// The socket address of `path`; false when it is too long for one.
-bool socket_address(const std::string& path, sockaddr_un& addr) {
-    addr = {};
-    addr.sun_family = AF_UNIX;
-    if (path.empty() || path.size() >= sizeof addr.sun_path)
-        return false;
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    return true;
-}
 
 /// Whether a program accepts connections on the socket at `addr`.
 bool someone_listens(const sockaddr_un& addr) {
@@ -53,7 +40,7 @@ std::unique_ptr<TraceServer> TraceServer::listen(std::shared_ptr<TraceRecorder> 
         return nullptr;
     };
     sockaddr_un addr{};
-    if (!socket_address(path, addr))
+    if (!unix_socket_address(path, addr))
         return failed(path.empty() ? "no path given"
                                    : "the path is longer than " +
                                          std::to_string(sizeof addr.sun_path - 1) + " bytes");
