@@ -508,6 +508,12 @@ private:
                     return array([&](std::size_t) {
                         Event ev;
                         std::uint8_t kind = 0;
+                        if (plain_event(ev)) {
+                            t.events.push_back(ev);
+                            if (progress_ && (t.events.size() & 0x3fff) == 0)
+                                (*progress_)(double(p_ - b_) / double(e_ - b_));
+                            return true;
+                        }
                         if (!expect('[', "'[' (an event [ts,task,kind,arg,arg2,thread,flag])") ||
                             !integer(ev.ts) || !sep() || !integer(ev.task) || !sep() ||
                             !integer(kind) || !sep() || !integer(ev.arg) || !sep() ||
@@ -547,6 +553,46 @@ private:
         if (!validate(t))
             return false;
         p_ = end;
+        return true;
+    }
+
+    /// The row every writer of ours writes, "[ts,task,kind,arg,arg2,thread,flag]"
+    /// with no space or sign and each value in its field's range, read in
+    /// one pass (10M rows: most of an open). Anything else returns false
+    /// with p_ unchanged, for the general path to read or to report.
+    bool plain_event(Event& ev) {
+        constexpr int kFields = 7;
+        constexpr std::uint64_t kMax[kFields] = {(std::uint64_t(1) << 62),
+                                                 0xffffffffu,
+                                                 kEventKindCount - 1,
+                                                 0xffffffffu,
+                                                 0xffffffffu,
+                                                 0xffffu,
+                                                 0xffu};
+        std::uint64_t f[kFields];
+        const char* q = p_;
+        if (q == e_ || *q != '[')
+            return false;
+        ++q;
+        for (int i = 0; i < kFields; ++i) {
+            const char* digits = q;
+            std::uint64_t v = 0;
+            // At most 18 digits: no overflow of 64 bits to check.
+            while (q != e_ && q - digits < 18 && unsigned(*q - '0') < 10u)
+                v = v * 10 + unsigned(*q++ - '0');
+            if (q == digits || q == e_ || *q != (i + 1 < kFields ? ',' : ']') || v > kMax[i])
+                return false;
+            f[i] = v;
+            ++q;
+        }
+        ev.ts = std::int64_t(f[0]);
+        ev.task = std::uint32_t(f[1]);
+        ev.kind = static_cast<EventKind>(f[2]);
+        ev.arg = std::uint32_t(f[3]);
+        ev.arg2 = std::uint32_t(f[4]);
+        ev.thread = std::uint16_t(f[5]);
+        ev.flag = std::uint8_t(f[6]);
+        p_ = q;
         return true;
     }
 

@@ -154,6 +154,52 @@ private slots:
         QVERIFY2(t, err.to_string().c_str());
         QCOMPARE(t->strings.size(), std::size_t(20'001));
     }
+
+    // Rows as our writers write them are read by a quick path; any other
+    // spelling of the same row (spaces, line breaks) reads the same, and
+    // values the quick path does not take (beyond a field's range, 19
+    // digits) get the general reader and its errors.
+    void every_spelling_of_a_row_reads_the_same() {
+        const std::string compact = "[5,1,0,0,0,0,0],\n[12,1,2,0,0,0,0],\n[30,1,3,0,0,0,1]\n";
+        const std::string spaced =
+            "[ 5, 1, 0, 0, 0, 0, 0 ],\n[12 ,1,2,0,0,0,0],\n[\n30,1,3,0,0,0,1]\n";
+        ImportError e1, e2;
+        const auto a = import_trace_json(file_with(compact), &e1);
+        const auto b = import_trace_json(file_with(spaced), &e2);
+        QVERIFY2(a, e1.to_string().c_str());
+        QVERIFY2(b, e2.to_string().c_str());
+        QCOMPARE(a->events.size(), std::size_t(3));
+        QVERIFY(a->events == b->events);
+        QCOMPARE(a->events[1].ts, std::int64_t(12));
+        QCOMPARE(a->events[2].kind, EventKind::PollEnd);
+        QCOMPARE(a->events[2].flag, std::uint8_t(1));
+        // 19 digits: beyond the quick path, still an int64.
+        const auto big = import_trace_json(file_with("[1000000000000000000,1,0,0,0,0,0]\n"), &e1);
+        QVERIFY2(big, e1.to_string().c_str());
+        QCOMPARE(big->events[0].ts, std::int64_t(1'000'000'000'000'000'000));
+    }
+    void out_of_range_fields_get_the_general_errors_data() {
+        QTest::addColumn<QString>("row");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("thread") << "[5,1,0,0,0,65536,0]"
+                                << "integer out of range (max 65535)";
+        QTest::newRow("task") << "[5,4294967296,0,0,0,0,0]"
+                              << "integer out of range (max 4294967295)";
+        QTest::newRow("kind") << "[5,1,200,0,0,0,0]"
+                              << "unknown event kind 200";
+        QTest::newRow("fraction") << "[5.5,1,0,0,0,0,0]"
+                                  << "a fraction or exponent";
+        QTest::newRow("eight fields") << "[5,1,0,0,0,0,0,0]"
+                                      << "']' after 7 event fields";
+    }
+    void out_of_range_fields_get_the_general_errors() {
+        QFETCH(QString, row);
+        QFETCH(QString, message);
+        const auto err = refused(file_with(row.toStdString() + "\n"));
+        QVERIFY2(err.message.find(message.toStdString()) != std::string::npos,
+                 err.to_string().c_str());
+        QCOMPARE(err.path, std::string("$.pollscope.events[0]"));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestImportValidation)
