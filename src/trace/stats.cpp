@@ -55,9 +55,10 @@ DurationSummary summarize(std::vector<std::int64_t>& samples) {
     return d.summary();
 }
 
-TraceStats compute_stats(const TimelineModel& model, const StatsOptions& options) {
+TraceStats compute_stats(const TimelineModel& model, const StatsOptions& options,
+                         const std::stop_token& stop) {
     StatsAccumulator acc(options);
-    acc.add(model, model.trace().events);
+    acc.add(model, model.trace().events, stop);
     return acc.snapshot();
 }
 

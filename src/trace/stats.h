@@ -30,6 +30,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -125,7 +126,9 @@ class TimelineModel;
 /// One StatsAccumulator::add() of the whole model and a snapshot()
 /// (stats_accumulator.h): a live trace's statistics are kept up to date
 /// drain by drain there instead.
-TraceStats compute_stats(const TimelineModel& model, const StatsOptions& options = {});
+/// A stop requested on `stop` ends it early with unfinished numbers.
+TraceStats compute_stats(const TimelineModel& model, const StatsOptions& options = {},
+                         const std::stop_token& stop = {});
 /// The same of a model built from `trace` (its events in any order).
 TraceStats compute_stats(const Trace& trace, const StatsOptions& options = {});
 

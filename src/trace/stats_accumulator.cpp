@@ -410,7 +410,8 @@ void StatsAccumulator::refresh_woken(const TimelineModel& model, Work& w) {
         w.sum.woken_at = lane.wakes[k].ts;
 }
 
-void StatsAccumulator::add(const TimelineModel& model, std::span<const Event> batch) {
+void StatsAccumulator::add(const TimelineModel& model, std::span<const Event> batch,
+                           const std::stop_token& stop) {
     const Trace& tables = model.trace();
     if (!batch.empty()) {
         if (events_ == 0)
@@ -471,6 +472,10 @@ void StatsAccumulator::add(const TimelineModel& model, std::span<const Event> ba
     tail_.clear();
     std::size_t kept = 0;
     for (auto pw : waiting_polls_) {
+        // A whole file's polls take seconds: a caller that no longer wants
+        // them can stop here (the accumulator is then only fit for clear()).
+        if ((kept & 0xfff) == 0 && stop.stop_requested())
+            return;
         if (pw.index >= polls.size())
             continue; // the model was cleared: clear() follows
         const PollBar& b = polls[pw.index];

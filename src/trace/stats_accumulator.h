@@ -23,6 +23,7 @@
 #include <deque>
 #include <memory>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -115,7 +116,11 @@ public:
     /// drain late: a wake delivered after the poll it caused has counted
     /// still counts as a wake, but that poll's idle/scheduled split was taken
     /// without it (compute_stats() of the finished trace has it exactly).
-    void add(const TimelineModel& model, std::span<const Event> batch);
+    ///
+    /// A stop requested on `stop` ends the call early, leaving the
+    /// accumulator fit only for clear() or destruction.
+    void add(const TimelineModel& model, std::span<const Event> batch,
+             const std::stop_token& stop = {});
 
     /// The statistics of everything added so far, observed up to `end_ts`
     /// (-1: options().end_ts, and when that is -1 too, the last event's ts).

@@ -2,6 +2,10 @@
 // percentiles and every warning.
 
 #include "stats.h"
+#include "synthetic.h"
+#include "timeline_model.h"
+
+#include <stop_token>
 
 #include <QtTest>
 
@@ -60,6 +64,7 @@ private slots:
     void lostWaker();
     void taskNamesAndSites();
     void spawnSortedAfterPollAtEqualTime();
+    void stopRequestedEndsEarly();
 };
 
 void TestStats::timeAccounting() {
@@ -225,6 +230,24 @@ void TestStats::spawnSortedAfterPollAtEqualTime() {
     const auto s = compute_stats(b.t);
     QCOMPARE(task(s, 1).state, TaskState::Done);
     QCOMPARE(task(s, 1).polls, 1u);
+}
+
+// A file's statistics abandoned (another file opened, a run started) stop
+// before counting every poll; without a stop, every poll counts.
+void TestStats::stopRequestedEndsEarly() {
+    TimelineModel model;
+    model.load(make_synthetic_trace(100'000, 200, 4));
+    const auto polls = [](const TraceStats& s) {
+        std::uint64_t n = 0;
+        for (const auto& t : s.tasks)
+            n += t.polls;
+        return n;
+    };
+    QVERIFY(model.polls().size() > 10'000);
+    QCOMPARE(polls(compute_stats(model)), std::uint64_t(model.polls().size()));
+    std::stop_source stop;
+    stop.request_stop();
+    QCOMPARE(polls(compute_stats(model, {}, stop.get_token())), std::uint64_t(0));
 }
 
 QTEST_GUILESS_MAIN(TestStats)
