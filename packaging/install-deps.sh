@@ -13,11 +13,10 @@ packages=(
     build-essential      # g++ 12, make
     cmake                # 3.25: CMakePresets.json version 6
     git
-    qt6-base-dev         # Qt 6.4 Core, Gui, Widgets, Concurrent, Test
+    qt6-base-dev         # Qt 6.4 Core, Gui, Widgets, Test
     qt6-base-dev-tools   # moc, uic, rcc
     qt6-svg-dev          # Qt Svg (the icon, exported timelines)
     qt6-qpa-plugins      # offscreen platform plugin for headless runs
-    qcoro-qt6-dev        # QCoro 0.8: the GUI thread awaits the executor
     libgl-dev            # Qt6Gui's CMake config wants OpenGL headers
     clang-format         # formatting
     clang-16             # the fuzz preset (tests/fuzz, run by CI); clang 14 lacks std::source_location

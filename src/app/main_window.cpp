@@ -21,8 +21,6 @@
 
 #include <QApplication>
 #include <QCloseEvent>
-#include <QCoroFuture>
-#include <QCoroTask>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -43,7 +41,6 @@
 #include <QThread>
 #include <QTimer>
 #include <QToolButton>
-#include <QtConcurrent>
 
 // The icons' .qrc is compiled into a static library: register it explicitly.
 static void init_resources() {
@@ -60,16 +57,6 @@ constexpr std::size_t kMaxStepsEvents = 200'000;
 QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
-
-/// A loaded trace, indexed and summarised on a worker thread.
-/// Result of a worker-thread open. Shared pointers: the QFuture hands the
-/// GUI thread a copy of it (518k tasks' statistics copied took ~0.5 s there).
-struct Loaded {
-    std::shared_ptr<TraceStore> store;
-    std::shared_ptr<trace::TraceStats> stats;
-    std::shared_ptr<TaskTableModel::Rows> rows; // the task table's, labels built
-    QString error;
-};
 
 /// Result of a worker-thread export: empty on success, else the reason.
 QString write_trace(const QString& path, const trace::Trace& t, trace::FileFormat format,
@@ -118,6 +105,13 @@ QIcon themed(const char* name, QStyle::StandardPixmap fallback, QWidget* w) {
 
 } // namespace
 
+/// A trace read and indexed on a worker thread (its statistics follow:
+/// RunController::summarise_store), or why it could not be.
+struct MainWindow::Loaded {
+    std::shared_ptr<TraceStore> store;
+    QString error;
+};
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , ui_(std::make_unique<Ui::MainWindow>())
@@ -130,6 +124,7 @@ MainWindow::MainWindow(QWidget* parent)
         return r;
     }))
     , store_(&run_->store()) {
+    open_jobs_ = std::make_unique<BackgroundJobs<Loaded>>();
     init_resources();
     ui_->setupUi(this);
     setWindowIcon(QIcon(QStringLiteral(":/icons/pollscope.svg")));
@@ -140,6 +135,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(run_.get(), &RunController::fed, this, &MainWindow::show_fed);
     connect(run_.get(), &RunController::stats_ready, this, &MainWindow::show_stats);
+    connect(run_.get(), &RunController::summary_ready, this, &MainWindow::show_summary);
     connect(run_.get(), &RunController::ticked, this, &MainWindow::on_tick);
     connect(run_.get(), &RunController::blocked, this, &MainWindow::on_blocked);
     connect(run_.get(), &RunController::state_changed, this, &MainWindow::update_actions);
@@ -587,10 +583,10 @@ void MainWindow::follow_now() {
 
 void MainWindow::refresh_stats() {
     // A trace opened from a file has no accumulator behind it: its numbers
-    // were computed whole, once, beside the model (open_trace()).
+    // are computed whole, once, after it is shown (summarise_store()).
     if (!viewing_file_)
         show_stats(run_->stats_now());
-    else if (file_stats_) // computed with the model, off this thread (open_trace)
+    else if (file_stats_)
         show_stats(*file_stats_);
 }
 
@@ -818,7 +814,7 @@ void MainWindow::export_to(const QString& path, std::optional<ExportFormat> form
                                                   : ExportFormat::ChromeJson;
     }
     auto progress = std::make_shared<JobProgress>();
-    QFuture<QString> job;
+    BackgroundJob<QString>::Work job;
     if (*format == ExportFormat::Png || *format == ExportFormat::Svg) {
         // The timeline as shown, recorded here as paint commands (one
         // frame's work), replayed into the image and encoded on a worker.
@@ -830,7 +826,7 @@ void MainWindow::export_to(const QString& path, std::optional<ExportFormat> form
         const QSize size = ui_->timeline->size();
         const bool png = *format == ExportFormat::Png;
         const QString title = tr("Pollscope timeline");
-        job = QtConcurrent::run([path, picture, size, png, title, progress] {
+        job = [path, picture, size, png, title, progress](std::stop_token) {
             bool ok = false;
             if (png) {
                 QImage image(size, QImage::Format_RGB32);
@@ -856,7 +852,7 @@ void MainWindow::export_to(const QString& path, std::optional<ExportFormat> form
             }
             progress->permille = 1000;
             return ok ? QString() : QObject::tr("Could not write the image %1").arg(path);
-        });
+        };
     } else {
         // Trace formats: a snapshot of the trace as it is now (this thread
         // reads the store under GuiReadLock: one copy of 24-byte events,
@@ -865,26 +861,25 @@ void MainWindow::export_to(const QString& path, std::optional<ExportFormat> form
         const auto ff =
             *format == ExportFormat::Csv ? trace::FileFormat::Csv : trace::FileFormat::ChromeJson;
         auto snapshot = std::make_shared<const trace::Trace>(store_->trace());
-        job = QtConcurrent::run([path, snapshot, ff, progress] {
+        job = [path, snapshot, ff, progress](std::stop_token) {
             return write_trace(path, *snapshot, ff, [&progress](double f) {
                 progress->permille.store(int(f * 1000), std::memory_order_relaxed);
             });
-        });
+        };
     }
     set_busy(tr("Exporting %1").arg(QFileInfo(path).fileName()), progress);
-    // QCoro 0.8 connects a Task (not a QFuture): the callback runs on the GUI
-    // thread once the job is done, unless the window is gone by then.
-    auto finished = qCoro(job).waitForFinished();
-    QCoro::connect(std::move(finished), this, [self = this, p = path](const QString& error) {
-        self->clear_busy();
+    // On a thread of its own; the result comes back on this thread (see
+    // BackgroundJob), unless the window is gone by then.
+    export_jobs_->start(this, std::move(job), [this, p = path](const QString& error) {
+        clear_busy();
         if (!error.isEmpty()) {
-            self->report_error(tr("Export failed"), error);
+            report_error(tr("Export failed"), error);
         } else {
-            self->status_label_->setText(tr("Exported %1").arg(p));
+            status_label_->setText(tr("Exported %1").arg(p));
             if (p.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
-                self->recent_->add(p);
+                recent_->add(p);
         }
-        emit self->export_finished(p, error.isEmpty(), error);
+        emit export_finished(p, error.isEmpty(), error);
     });
 }
 
@@ -900,61 +895,63 @@ void MainWindow::open_dialog() {
 void MainWindow::open_trace(const QString& path) {
     auto progress = std::make_shared<JobProgress>();
     set_busy(tr("Opening %1").arg(QFileInfo(path).fileName()), progress);
-    QFuture<Loaded> job = QtConcurrent::run([path, progress] {
-        // Reading is most of the work; then the statistics and the index.
+    // Read and index on a thread of their own; the window shows the timeline
+    // as soon as that is done, and the statistics follow (summarise_store).
+    auto work = [path, progress](std::stop_token) {
         Loaded out;
         QString error;
         auto t = trace::load_trace(path, &error, [&progress](double f) {
-            progress->permille.store(int(f * 700), std::memory_order_relaxed);
+            progress->permille.store(int(f * 800), std::memory_order_relaxed);
         });
         if (!t) {
             out.error = error.isEmpty() ? QObject::tr("Could not read %1").arg(path) : error;
             return out;
         }
-        progress->permille = 700;
+        progress->permille = 800;
         out.store = std::make_shared<TraceStore>();
         out.store->load(std::move(*t));
-        progress->permille = 850;
-        // Read off the model before the GUI thread sees it (no second model).
-        // (Not on a second thread: ThreadSanitizer cannot see QThreadPool's
-        // own locking when a pool thread queues work.)
-        out.stats = std::make_shared<trace::TraceStats>(trace::compute_stats(*out.store));
-        trace::add_scan_warnings(*out.store, *out.stats);
-        progress->permille = 950;
-        out.rows = std::make_shared<TaskTableModel::Rows>(
-            TaskTableModel::rows_of(*out.stats, out.store.get()));
         progress->permille = 1000;
         return out;
-    });
-    // As for the export: QCoro::connect on the job's Task.
-    auto finished = qCoro(job).waitForFinished();
-    QCoro::connect(std::move(finished), this, [self = this, p = path](Loaded loaded) {
-        self->clear_busy();
+    };
+    open_jobs_->start(this, std::move(work), [this, p = path](Loaded loaded) {
+        clear_busy();
         if (!loaded.error.isEmpty()) {
             // Nothing else changes: the current trace and run stay as they were.
-            self->report_error(tr("Cannot open trace"), loaded.error);
-            self->status_label_->setText(tr("Could not open %1").arg(QFileInfo(p).fileName()));
+            report_error(tr("Cannot open trace"), loaded.error);
+            status_label_->setText(tr("Could not open %1").arg(QFileInfo(p).fileName()));
             return;
         }
-        self->run_->replace_store(std::move(*loaded.store));
-        self->selection_->clear();
-        self->viewing_file_ = true;
-        self->show_example_of_trace();
-        self->on_store_replaced();
-        self->file_stats_ = std::move(loaded.stats);
-        self->show_rows(std::move(*loaded.rows));
-        if (!self->store_->task_lanes().empty())
-            self->selection_->auto_select(self->store_->task_lanes().front().key);
-        self->update_log_task_filter();
-        self->setWindowTitle(tr("Pollscope — %1").arg(QFileInfo(p).fileName()));
-        self->status_label_->setText(tr("Viewing %1: %2 events, %3 tasks")
-                                         .arg(QFileInfo(p).fileName())
-                                         .arg(self->store_->trace().events.size())
-                                         .arg(self->store_->task_lanes().size()));
-        self->recent_->add(p);
-        self->update_actions();
-        emit self->trace_opened(p);
+        run_->replace_store(std::move(*loaded.store));
+        selection_->clear();
+        viewing_file_ = true;
+        file_stats_.reset();
+        show_example_of_trace();
+        on_store_replaced();
+        show_rows({}); // the last run's or file's rows go; this file's follow
+        if (!store_->task_lanes().empty())
+            selection_->auto_select(store_->task_lanes().front().key);
+        setWindowTitle(tr("Pollscope — %1").arg(QFileInfo(p).fileName()));
+        status_label_->setText(tr("Viewing %1: %2 events, %3 tasks (statistics…)")
+                                   .arg(QFileInfo(p).fileName())
+                                   .arg(store_->trace().events.size())
+                                   .arg(store_->task_lanes().size()));
+        opened_name_ = QFileInfo(p).fileName();
+        recent_->add(p);
+        update_actions();
+        run_->summarise_store();
+        emit trace_opened(p);
     });
+}
+
+void MainWindow::show_summary(std::shared_ptr<const trace::TraceStats> stats,
+                              std::shared_ptr<TaskTableModel::Rows> rows) {
+    file_stats_ = std::move(stats);
+    show_rows(std::move(*rows));
+    update_log_task_filter();
+    status_label_->setText(tr("Viewing %1: %2 events, %3 tasks")
+                               .arg(opened_name_)
+                               .arg(store_->trace().events.size())
+                               .arg(store_->task_lanes().size()));
 }
 
 void MainWindow::attach_dialog() {

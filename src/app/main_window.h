@@ -6,6 +6,7 @@
 // pumps them), keeps the views' selection in step through a SelectionSync,
 // and exports/opens traces off the GUI thread.
 
+#include "background_job.h"
 #include "example_catalog.h"
 #include "run_controller.h"
 #include "stats.h"
@@ -153,6 +154,9 @@ private:
     void show_stats(trace::TraceStats stats);
     /// The task table's rows (labels built, on any thread) and what follows them.
     void show_rows(TaskTableModel::Rows rows);
+    /// An opened file's statistics and rows, computed after it was shown.
+    void show_summary(std::shared_ptr<const trace::TraceStats> stats,
+                      std::shared_ptr<TaskTableModel::Rows> rows);
     void follow_now();
     void update_events_sent();
     void on_blocked(std::uint32_t task);
@@ -207,8 +211,14 @@ private:
     int busy_jobs_ = 0;
     QTimer* progress_timer_ = nullptr;
     std::shared_ptr<JobProgress> job_progress_; // shown by the progress bar
-    int list_width_ = 210;                      // the examples list's natural width
-    bool default_split_ = false;                // no saved splitter layout: size it when shown
+    QString opened_name_;                       // the file shown (its status line)
+    struct Loaded;
+    // Last: stopped (and waited for) before the rest of the window goes.
+    std::unique_ptr<BackgroundJobs<Loaded>> open_jobs_;
+    std::unique_ptr<BackgroundJobs<QString>> export_jobs_ =
+        std::make_unique<BackgroundJobs<QString>>();
+    int list_width_ = 210;       // the examples list's natural width
+    bool default_split_ = false; // no saved splitter layout: size it when shown
 };
 
 } // namespace pollscope::app

@@ -3,6 +3,7 @@
 #include "example_runner.h"
 #include "gui_read_lock.h"
 #include "live_stats.h"
+#include "stats_scan.h"
 #include "stream_client.h"
 #include "timeline_feed.h"
 #include "timeline_view.h"
@@ -11,6 +12,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <shared_mutex>
 #include <utility>
 
 namespace pollscope::app {
@@ -113,6 +115,7 @@ void RunController::check_stream_end() {
 }
 
 void RunController::clear() {
+    summary_job_.reset();
     feed_->stop();
     detach();
     {
@@ -132,6 +135,7 @@ void RunController::replace_store(TraceStore&& loaded) {
         runner_->stop();
         tick_->stop();
     }
+    summary_job_.reset();
     feed_->stop();
     if (stream_) {
         tick_->stop();
@@ -142,6 +146,29 @@ void RunController::replace_store(TraceStore&& loaded) {
         *store_ = std::move(loaded);
     }
     live_stats_->clear();
+}
+
+void RunController::summarise_store() {
+    summary_job_ = std::make_unique<BackgroundJob<Summary>>(
+        this,
+        [store = store_.get()](std::stop_token stop) {
+            // Readers only share the lock (the GUI thread holds it while
+            // awake); a writer waits for this job, so every change of the
+            // store stops it first (summary_job_.reset()).
+            const std::shared_lock lock(store->mutex());
+            auto stats =
+                std::make_shared<trace::TraceStats>(trace::compute_stats(*store, {}, stop));
+            if (stop.stop_requested())
+                return Summary{};
+            trace::add_scan_warnings(*store, *stats);
+            auto rows =
+                std::make_shared<TaskTableModel::Rows>(TaskTableModel::rows_of(*stats, store));
+            return Summary{std::move(stats), std::move(rows)};
+        },
+        [this](Summary s) {
+            if (s.stats)
+                emit summary_ready(std::move(s.stats), std::move(s.rows));
+        });
 }
 
 RunController::Start RunController::start(bool paused) {

@@ -13,8 +13,10 @@
 // ends (the program finished, exited or was killed) run_finished says so
 // and the store keeps what came.
 
+#include "background_job.h"
 #include "example_catalog.h"
 #include "stats.h"
+#include "task_table_model.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -86,6 +88,13 @@ public:
     /// stopped and its events are not shown. (No store_reset: the new
     /// store is not empty, its owner shows it.)
     void replace_store(TraceStore&& loaded);
+    /// The statistics and task-table rows of the whole store (a file just
+    /// opened), computed on a thread of their own while the window shows
+    /// the timeline; summary_ready announces them. A change of the store
+    /// (clear(), replace_store(), a run, attach()) stops it first.
+    void summarise_store();
+    /// summarise_store() has not announced its result yet.
+    bool summarising() const { return summary_job_ && summary_job_->running(); }
 
     /// Shows the program serving on `path` (trace::Recording's serve,
     /// POLLSCOPE_SERVE) live: any run stops and the store is cleared. false
@@ -121,6 +130,9 @@ signals:
     void fed();
     /// Statistics asked for by the pump are ready.
     void stats_ready(trace::TraceStats stats);
+    /// summarise_store()'s result.
+    void summary_ready(std::shared_ptr<const trace::TraceStats> stats,
+                       std::shared_ptr<pollscope::app::TaskTableModel::Rows> rows);
     /// The pump's beat while a run goes on (after fed and stats_ready).
     void ticked();
     /// A worker stopped at the step gate before polling `task` (the store
@@ -166,6 +178,12 @@ private:
     bool starting_run_ = false;                            // inside runner_->start()
     std::uint64_t starts_ = 0;                             // runs started so far
     std::optional<std::pair<QString, QString>> early_end_; // reported inside start()
+    struct Summary {
+        std::shared_ptr<const trace::TraceStats> stats; // null: stopped
+        std::shared_ptr<TaskTableModel::Rows> rows;
+    };
+    // Reads store_: declared last, so stopped before the store goes.
+    std::unique_ptr<BackgroundJob<Summary>> summary_job_;
 };
 
 } // namespace pollscope::app

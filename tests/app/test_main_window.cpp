@@ -6,6 +6,7 @@
 #include "example_panel.h"
 #include "example_runner.h"
 #include "main_window.h"
+#include "synthetic.h"
 #include "task_table_model.h"
 #include "timeline_view.h"
 #include "trace_file.h"
@@ -380,6 +381,41 @@ private slots:
         // (the error may arrive at once: the load can finish before open_trace returns)
         QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 2, 10000);
         QCOMPARE(w.store().trace().events.size(), events);
+    }
+
+    void opened_file_shows_before_its_statistics_and_a_run_stops_them() {
+        // A file's timeline is shown once it is read and indexed; its
+        // statistics follow from a thread of their own. A run started
+        // meanwhile stops that computation (nothing of the file's reaches
+        // the run's table), without waiting for it to finish.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("big.json"));
+        QVERIFY(trace::save_trace(path, trace::make_synthetic_trace(400'000, 20'000, 4)));
+        MainWindow w;
+        w.set_quiet_errors(true);
+        QVERIFY(w.select_example(QStringLiteral("join")));
+        QSignalSpy opened(&w, &MainWindow::trace_opened);
+        w.open_trace(path);
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 30000);
+        QCOMPARE(w.store().trace().events.size(), std::size_t(400'000));
+        const bool was_summarising = w.run_controller()->summarising();
+        QSignalSpy done(&w, &MainWindow::run_finished);
+        QVERIFY(w.select_example(QStringLiteral("join"))); // the file named none
+        w.run();
+        QVERIFY(!w.run_controller()->summarising()); // stopped, not left to finish
+        QVERIFY(done.wait(20000));
+        QTRY_VERIFY_WITH_TIMEOUT(w.task_model()->rowCount() > 0, 10000);
+        QCOMPARE(std::size_t(w.task_model()->rowCount()), w.store().task_lanes().size());
+        QVERIFY(w.task_model()->rowCount() < 100); // the run's tasks, not the file's
+        if (!was_summarising)
+            qInfo("the file's statistics were done before the run started");
+
+        // Left alone, a file's statistics arrive, one row per task.
+        w.open_trace(path);
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 2, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(std::size_t(w.task_model()->rowCount()),
+                                  w.store().task_lanes().size(), 30000);
+        QVERIFY(w.task_model()->rowCount() > 1000);
     }
 
     void event_loop_counts_every_event_sent_data() {
