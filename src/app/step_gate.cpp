@@ -64,6 +64,7 @@ void StepGate::on_poll_start(TaskId id) {
             lk.lock();
             cv_.wait(lk, [this] { return released_ || !paused_ || credits_ > 0; });
             --waiting_;
+            pollscope::detail::set_poll_follows_poll(false); // it waited: a fresh stamp
         }
         if (paused_ && !released_ && credits_ > 0)
             --credits_;

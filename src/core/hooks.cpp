@@ -1,6 +1,7 @@
 #include "hooks.h"
 
 #include <atomic>
+#include <utility>
 
 namespace pollscope {
 
@@ -10,6 +11,15 @@ thread_local CurrentPoll current_poll;
 }
 [[gnu::noinline]] CurrentPoll& this_poll() noexcept {
     return current_poll;
+}
+namespace {
+thread_local bool poll_follows_poll = false;
+}
+void set_poll_follows_poll(bool follows) noexcept {
+    poll_follows_poll = follows;
+}
+bool take_poll_follows_poll() noexcept {
+    return std::exchange(poll_follows_poll, false);
 }
 } // namespace detail
 

@@ -75,6 +75,15 @@ struct CurrentPoll {
 /// resumption (UBSan saw it null at -O2 in an mpsc recv awaiter).
 CurrentPoll& this_poll() noexcept;
 
+/// A worker notes that the poll it starts follows its previous poll's end
+/// without a wait in between (no park); whatever makes it wait before the
+/// poll (a step gate) clears the note. A recorder may then stamp that
+/// PollStart with its previous record's time instead of reading the clock:
+/// one clock read per poll for a worker that polls back to back.
+void set_poll_follows_poll(bool follows) noexcept;
+/// The note, cleared by reading it (a nested poll reads the clock).
+bool take_poll_follows_poll() noexcept;
+
 /// The innermost co_await that returned Pending names the await site.
 inline void note_await_site(const std::source_location& loc) noexcept {
     auto& cp = this_poll();

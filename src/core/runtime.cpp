@@ -437,7 +437,8 @@ void Runtime::Shared::run_task(Worker& w, RawTask* task) {
     for (;;) {
         w.polls.fetch_add(1, std::memory_order_relaxed);
         if (task->run() == RawTask::RunResult::Reschedule)
-            schedule_local(w, task, true); // a yield goes to the back
+            schedule_local(w, task, true);   // a yield goes to the back
+        detail::set_poll_follows_poll(true); // until this worker parks
         task = std::exchange(w.lifo, nullptr);
         if (!task)
             return;
@@ -460,6 +461,7 @@ void Runtime::Shared::maintenance(Worker&) {
 }
 
 void Runtime::Shared::park(Worker& w) {
+    detail::set_poll_follows_poll(false);
     bool was_searching = w.searching;
     bool last_searcher;
     {

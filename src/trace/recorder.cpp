@@ -293,10 +293,17 @@ void TraceRecorder::next_chunk(ThreadSlot& t) {
 }
 
 void TraceRecorder::push(ThreadSlot& t, EventKind kind, std::uint32_t task, std::uint32_t arg,
-                         std::uint32_t arg2, std::uint8_t flag, bool in_poll_stamp) {
+                         std::uint32_t arg2, std::uint8_t flag, bool in_poll_stamp,
+                         bool follows_poll) {
     std::int64_t key;
     std::int64_t vt = t.vt;
-    if (in_poll_stamp && t.in_poll && mode_ != TimeMode::Custom) {
+    if (follows_poll && mode_ == TimeMode::Ticks) {
+        // A poll its worker starts right after its last one: the stamp of
+        // this thread's previous record (that poll's end, or a wake since),
+        // no clock read. Earlier than the truth by the worker's pick of the
+        // next task, a few tens of ns, which then counts in this poll.
+        key = t.last_key;
+    } else if (in_poll_stamp && t.in_poll && mode_ != TimeMode::Custom) {
         // A task's yield or self-wake inside its poll: the stamp of this
         // thread's previous record, no clock read. Earlier than the truth by at
         // most the poll so far, never later; the statistics do not depend on it
@@ -404,7 +411,8 @@ void TraceRecorder::on_spawn(const SpawnInfo& info) {
 
 void TraceRecorder::on_poll_start(TaskId id) {
     auto& t = thread_slot();
-    push(t, EventKind::PollStart, static_cast<std::uint32_t>(id));
+    push(t, EventKind::PollStart, static_cast<std::uint32_t>(id), 0, 0, 0, false,
+         pollscope::detail::take_poll_follows_poll());
     t.in_poll = true;
 }
 

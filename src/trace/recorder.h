@@ -203,7 +203,8 @@ private:
     void next_chunk(ThreadSlot& t);
     /// in_poll_stamp: inside a poll, reuse the thread's last stamp (no clock read).
     void push(ThreadSlot& t, EventKind kind, std::uint32_t task, std::uint32_t arg = 0,
-              std::uint32_t arg2 = 0, std::uint8_t flag = 0, bool in_poll_stamp = false);
+              std::uint32_t arg2 = 0, std::uint8_t flag = 0, bool in_poll_stamp = false,
+              bool follows_poll = false);
     std::uint32_t cached_location(ThreadSlot& t, const std::source_location& loc);
     /// The resource's id; records its Resource event the first time (per recorder).
     std::uint32_t resource_id(ThreadSlot& t, const Resource& r);

@@ -9,6 +9,7 @@
 #include "recorder.h"
 #include "runtime.h"
 #include "stats.h"
+#include "time_driver.h"
 #include "timer_future.h"
 #include "waker.h"
 #include "yield_now.h"
@@ -60,6 +61,16 @@ Task<int> woken_by_thread() {
     co_return 5;
 }
 
+/// Yields `n` times, sleeps (its worker parks), yields `n` times more.
+Task<int> yield_sleep_yield(int n) {
+    for (int i = 0; i < n; ++i)
+        co_await yield_now();
+    co_await sleep(std::chrono::milliseconds(5));
+    for (int i = 0; i < n; ++i)
+        co_await yield_now();
+    co_return n;
+}
+
 const TaskStats* find_task(const TraceStats& s, std::string_view name) {
     for (auto& task : s.tasks)
         if (task.name == name)
@@ -91,6 +102,7 @@ private slots:
     void virtualClockTimersInARow();
     void virtualClockWakeFromPlainThread();
     void realClockTimersInARow();
+    void backToBackPollsShareOneClockReading();
 };
 
 void TestRuntimeRecording::yieldingTask() {
@@ -214,6 +226,45 @@ void TestRuntimeRecording::realClockTimersInARow() {
     QVERIFY2(back, err.to_string().c_str());
     QVERIFY(*back == t);
     QVERIFY(compute_stats(*back) == s);
+}
+
+// One clock read per poll: a worker that polls again right after a poll
+// stamps the PollStart with its previous record's time (that poll's end);
+// after it parked (the sleep), the PollStart reads the clock again.
+void TestRuntimeRecording::backToBackPollsShareOneClockReading() {
+    TraceRecorder rec; // the real clock (ticks)
+    {
+        RuntimeOptions o;
+        o.workers = 1;
+        o.hooks = &rec;
+        Runtime rt(o);
+        QCOMPARE(rt.block_on(yield_sleep_yield(50), "yielder"), 50);
+    }
+    const Trace t = rec.snapshot();
+    std::uint32_t task = 0;
+    for (const Event& e : t.events)
+        if (e.kind == EventKind::TaskName && t.string(e.arg) == "yielder")
+            task = e.task;
+    QVERIFY(task != 0);
+    // Each PollStart of the task against the event before it on its thread.
+    std::vector<const Event*> last(t.threads.size(), nullptr);
+    int polls = 0, shared = 0, after_gap = 0;
+    for (const Event& e : t.events) {
+        const Event* before = std::exchange(last[e.thread], &e);
+        if (e.kind != EventKind::PollStart || e.task != task)
+            continue;
+        ++polls;
+        if (before && before->kind == EventKind::PollEnd && e.ts == before->ts)
+            ++shared;
+        else if (!before || before->kind != EventKind::PollEnd || e.ts - before->ts >= 1'000'000)
+            ++after_gap; // a reading of its own: the first poll, the one after the sleep
+    }
+    // 51 polls end at a yield or the sleep, 51 after them (the last Ready).
+    QCOMPARE(polls, 2 * 50 + 2);
+    // Every poll right after a yield follows its previous poll back to back.
+    QCOMPARE(shared, 2 * 50);
+    // The first poll and the one after the sleep read the clock.
+    QCOMPARE(after_gap, 2);
 }
 
 QTEST_GUILESS_MAIN(TestRuntimeRecording)
