@@ -148,6 +148,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(run_.get(), &RunController::error_reported, this, &MainWindow::report_error);
     setup_views();
     setup_actions();
+    setup_rewind();
 
     for (const auto& e : examples()) {
         auto* item = new QListWidgetItem(e.title, ui_->exampleList);
@@ -410,6 +411,7 @@ void MainWindow::select_task(std::uint32_t task, int poll) {
 }
 
 void MainWindow::clear_views() {
+    rewind_off();
     selection_->clear();
     task_model_->clear();
     log_model_->refresh();
@@ -520,6 +522,7 @@ void MainWindow::update_actions() {
     ui_->actionRun->setText(run && paused ? tr("Resume") : tr("Run"));
     ui_->examplePanel->set_running(run && !shutting_down);
     ui_->actionToggleRun->setEnabled(has_example);
+    update_rewind();
 }
 
 void MainWindow::drain_now() {
@@ -606,6 +609,8 @@ void MainWindow::show_stats(trace::TraceStats stats) {
 void MainWindow::show_rows(TaskTableModel::Rows rows) {
     const std::size_t before = task_model_->stats().tasks.size();
     task_model_->set_rows(std::move(rows));
+    if (cursor_ >= 0)
+        show_cursor_rows(-1);
     const std::size_t tasks = task_model_->stats().tasks.size();
     if (tasks != before)
         expand_small_tree();
