@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "about_dialog.h"
+#include "narration.h"
 #include "recent_files.h"
 #include "selection_sync.h"
 #include "step_axis.h"
@@ -361,6 +362,9 @@ void MainWindow::setup_views() {
     ui_->eventLog->setColumnWidth(EventLogModel::Thread, 150);
     ui_->eventLog->setColumnWidth(EventLogModel::Kind, 100);
     ui_->eventLog->setColumnWidth(EventLogModel::Task, 140);
+    // The step told in a line, before the details (which stretch, last).
+    ui_->eventLog->setColumnWidth(EventLogModel::Story, 380);
+    ui_->eventLog->horizontalHeader()->moveSection(EventLogModel::Story, EventLogModel::Details);
     ui_->logKindFilter->addItem(tr("all events"), -1);
     for (int k = 0; k < trace::kEventKindCount; ++k)
         ui_->logKindFilter->addItem(qs(trace::kind_name(trace::EventKind(k))), k);
@@ -703,8 +707,16 @@ void MainWindow::update_log_task_filter() {
 
 void MainWindow::on_blocked(std::uint32_t task) {
     ui_->timeline->set_waiting_task(task);
-    status_label_->setText(tr("Paused before polling %1 — Step (S) lets it run one poll")
-                               .arg(store_->task_label(task)));
+    // The step's line: the poll it let run (its end), told as the article would.
+    const auto& ev = store_->trace().events;
+    QString told;
+    for (std::size_t i = ev.size(), n = 0; i-- > 0 && n < 64; ++n)
+        if (ev[i].kind == trace::EventKind::PollEnd) {
+            told = QString::fromStdString(trace::narrate(*store_, i)) + QStringLiteral(" — ");
+            break;
+        }
+    status_label_->setText(told + tr("Paused before polling %1 — Step (S) lets it run one poll")
+                                      .arg(store_->task_label(task)));
     // Follow the waiting task unless the person picked one.
     if (selection_->follows() || selection_->selected_task() == task)
         selection_->auto_select(task);

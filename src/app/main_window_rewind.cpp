@@ -6,6 +6,8 @@
 // the cursor, the status bar says which step it is.
 #include "main_window.h"
 
+#include "event_log_model.h"
+#include "narration.h"
 #include "task_table_model.h"
 #include "timeline_view.h"
 #include "trace_store.h"
@@ -115,10 +117,20 @@ void MainWindow::set_rewind_cursor(std::size_t c) {
         const std::int64_t half = (m.end - m.start) / 2;
         ui_->timeline->set_mapping_range(t - half, t + half);
     }
-    status_label_->setText(tr("Rewound to step %1 of %2: the task table shows each task as it "
-                              "was then — , back · . forward · Esc the end")
+    // The step's line: the transition just before the cursor, as the article tells it.
+    const QString told = c == 0 ? tr("nothing has happened yet")
+                                : QString::fromStdString(trace::narrate(*store_, c - 1));
+    status_label_->setText(tr("Step %1 of %2: %3 — , back · . forward · Esc the end")
                                .arg(idx.step_of(c))
-                               .arg(idx.steps()));
+                               .arg(idx.steps())
+                               .arg(told));
+    // The event log shows that transition (when it lists every event).
+    if (c > 0 && log_model_->kind_filter() < 0 && log_model_->task_filter() == 0 &&
+        int(c - 1) < log_model_->rowCount()) {
+        const QModelIndex row = log_model_->index(int(c - 1), EventLogModel::Time);
+        ui_->eventLog->setCurrentIndex(row);
+        ui_->eventLog->scrollTo(row);
+    }
     update_rewind();
 }
 

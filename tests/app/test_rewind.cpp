@@ -3,21 +3,26 @@
 // goes back from the end to the start and forward again, and at every step
 // of the live run the table shows what the live run showed then. Also: a
 // press on the ruler puts the cursor at that time, Esc shows the end again,
-// and the cursor cannot be used while a run goes on.
+// and the cursor cannot be used while a run goes on. Each step's line
+// (trace::narrate()) is in the status bar and the event log.
+#include "event_log_model.h"
 #include "example_panel.h"
 #include "example_runner.h"
 #include "main_window.h"
+#include "narration.h"
 #include "run_until.h"
 #include "task_table_model.h"
 #include "timeline_view.h"
 #include "trace_store.h"
 
 #include <QAction>
+#include <QLabel>
 #include <QResizeEvent>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QtTest>
 
 #include <map>
@@ -156,8 +161,17 @@ private slots:
                                      << back.at(c).join(QLatin1Char('\n'));
             QCOMPARE(back.at(c), live[k].table);
         }
-        // Esc: the end again.
+        // Each step is told in one line: in the status bar and the event log.
         w.step_back();
+        {
+            const auto c = std::size_t(w.rewind_cursor());
+            const QString told = QString::fromStdString(trace::narrate(w.store(), c - 1));
+            QVERIFY(!told.isEmpty());
+            QCOMPARE(w.log_model()->index(int(c - 1), EventLogModel::Story).data().toString(),
+                     told);
+            QCOMPARE(w.findChild<QStatusBar*>()->findChild<QLabel*>()->text().contains(told), true);
+        }
+        // Esc: the end again.
         QVERIFY(w.rewind_off_action()->isEnabled());
         w.rewind_off_action()->trigger();
         QCOMPARE(w.rewind_cursor(), std::int64_t(-1));
