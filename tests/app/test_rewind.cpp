@@ -23,6 +23,7 @@
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <map>
@@ -179,6 +180,42 @@ private slots:
         QCOMPARE(table_of(w), end_table);
         QCOMPARE(w.task_model()->index(0, TaskTableModel::Busy).data().toString().isEmpty(),
                  false); // the whole run's columns are back
+    }
+
+    void an_opened_trace_rewinds_as_its_run() {
+        // The run's trace saved and opened in another window: the same
+        // cursors, the same table at each.
+        MainWindow w;
+        w.set_quiet_errors(true);
+        select_example(w, QStringLiteral("select"), 1);
+        QSignalSpy done(&w, &MainWindow::run_finished);
+        w.run();
+        QVERIFY(test::run_until([&] { return !done.isEmpty(); }));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("select.pollscope.json"));
+        QSignalSpy exported(&w, &MainWindow::export_finished);
+        w.export_to(path);
+        QVERIFY(test::run_until([&] { return !exported.isEmpty(); }));
+        QVERIFY(exported.first().at(1).toBool());
+        MainWindow v;
+        v.set_quiet_errors(true);
+        QSignalSpy opened(&v, &MainWindow::trace_opened);
+        v.open_trace(path);
+        QVERIFY(test::run_until([&] {
+            return !opened.isEmpty() && v.task_model()->rowCount() == w.task_model()->rowCount() &&
+                   v.can_rewind();
+        }));
+        QCOMPARE(v.store().trace().events.size(), w.store().trace().events.size());
+        int steps = 0;
+        do {
+            w.step_back();
+            v.step_back();
+            QCOMPARE(v.rewind_cursor(), w.rewind_cursor());
+            QCOMPARE(table_of(v), table_of(w));
+            ++steps;
+        } while (w.rewind_cursor() > 0);
+        QVERIFY(steps > 10);
     }
 
     void pressing_the_ruler_scrubs() {
