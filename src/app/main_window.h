@@ -20,6 +20,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 namespace Ui {
 class MainWindow;
@@ -230,10 +231,15 @@ private:
     // An opened file's statistics (computed with its model, off this thread).
     std::shared_ptr<const trace::TraceStats> file_stats_;
     int busy_jobs_ = 0;
-    // Rewind: the cursor (-1: none) and the index it reads, of the store's generation.
+    // Rewind: the cursor (-1: none) and the index it reads.
     std::int64_t cursor_ = -1;
     std::unique_ptr<trace::StateAtStep> rewind_;
-    std::uint64_t rewind_generation_ = ~std::uint64_t(0);
+    /// Which trace the store holds (its generation, events and end: a
+    /// replaced store's generation alone could repeat the old one's).
+    using StoreIdentity = std::tuple<std::uint64_t, std::size_t, std::int64_t>;
+    StoreIdentity store_identity() const;
+    StoreIdentity rewind_of_; // the trace rewind_ indexes
+    StoreIdentity cursor_of_; // the trace cursor_ is in
     QAction* step_back_ = nullptr;
     QAction* step_forward_ = nullptr;
     QAction* rewind_off_ = nullptr;

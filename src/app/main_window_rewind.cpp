@@ -64,14 +64,19 @@ void MainWindow::setup_rewind() {
 
 bool MainWindow::can_rewind() const {
     // A live run (or one paused at the step gate) is stepped with S instead.
-    return !store_->empty() && !run_->running() && !run_->attached_live() && busy_jobs_ == 0;
+    return !store_->empty() && !run_->running() && !run_->attached_live();
+}
+
+MainWindow::StoreIdentity MainWindow::store_identity() const {
+    return {store_->generation(), store_->trace().events.size(), store_->end_ts()};
 }
 
 void MainWindow::update_rewind() {
     if (!step_back_)
         return;
     const bool can = can_rewind();
-    if (!can && cursor_ >= 0)
+    // No run to rewind any more, or another trace (an opened file replaced it).
+    if (cursor_ >= 0 && (!can || cursor_of_ != store_identity()))
         rewind_off();
     step_back_->setEnabled(can && cursor_ != 0);
     step_forward_->setEnabled(can && cursor_ >= 0 &&
@@ -81,9 +86,9 @@ void MainWindow::update_rewind() {
 }
 
 const trace::StateAtStep& MainWindow::rewind_index() {
-    if (!rewind_ || rewind_generation_ != store_->generation()) {
+    if (!rewind_ || rewind_of_ != store_identity()) {
         rewind_ = std::make_unique<trace::StateAtStep>(*store_);
-        rewind_generation_ = store_->generation();
+        rewind_of_ = store_identity();
     }
     return *rewind_;
 }
@@ -106,8 +111,9 @@ void MainWindow::set_rewind_cursor(std::size_t c) {
         return;
     const auto& idx = rewind_index();
     c = idx.snap(std::min(c, idx.events()));
-    const std::int64_t from = cursor_;
+    const std::int64_t from = cursor_of_ == store_identity() ? cursor_ : -1;
     cursor_ = std::int64_t(c);
+    cursor_of_ = store_identity();
     show_cursor_rows(from);
     ui_->timeline->set_rewind_cursor(cursor_);
     // Keep the cursor in view.
@@ -147,6 +153,10 @@ void MainWindow::rewind_off() {
 void MainWindow::show_cursor_rows(std::int64_t from) {
     if (cursor_ < 0)
         return;
+    if (cursor_of_ != store_identity()) {
+        rewind_off(); // the trace changed under the cursor
+        return;
+    }
     const auto& idx = rewind_index();
     const auto c = std::size_t(cursor_);
     const auto at = [&](std::uint32_t task) {
