@@ -34,6 +34,11 @@
 //           sized batches of 10,000 events (ms per 1M events, and the longest
 //           batch); snapshot() of the 5M trace and of a 10k-task trace; --reps:
 //           recorder,stats_<step>,reps,events,tasks,median_ms,max_ms
+//   rewind  the rewind cursor over --n events (default 10,000,000) of a
+//           synthetic trace: StateAtStep's index built once; a step back
+//           (the tasks its events touch, looked up at the new cursor) at
+//           cursors spread over the trace; every task's state at one cursor
+//           (a jump): recorder,rewind_<step>,reps,events,tasks,median_ms,max_ms
 //
 // Note: coroutine lambdas must not capture (captures die with the lambda
 // temporary before the task runs): every task here is a free function taking
@@ -51,6 +56,7 @@
 #include "chrome_json.h"
 #include "clock.h"
 #include "recorder.h"
+#include "state_at_step.h"
 #include "stats_accumulator.h"
 #include "stream_client.h"
 #include "synthetic.h"
@@ -93,7 +99,8 @@ constexpr std::array<std::string_view, 6> kWorkloads = {
     "spawn_many", "yield_many", "ping_pong", "chained_spawn", "event_loop", "timers",
 };
 /// The recorder's own workloads: run only when named.
-constexpr std::array<std::string_view, 3> kRecorderWorkloads = {"record", "export", "stats"};
+constexpr std::array<std::string_view, 4> kRecorderWorkloads = {"record", "export", "stats",
+                                                                "rewind"};
 
 std::size_t default_n(std::string_view w) {
     if (w == "spawn_many")
@@ -684,6 +691,50 @@ void run_stats(std::size_t n, std::size_t reps) {
     }
     report("snapshot_10k_tasks", ten_k.events.size(), last.tasks.size(), snap10k);
 }
+
+void run_rewind(std::size_t n, std::size_t reps) {
+    const trace::Trace t = trace::make_synthetic_trace(n);
+    trace::TimelineModel model;
+    model.load(t);
+    const std::size_t tasks = model.task_lanes().size();
+    std::printf("runtime,workload,reps,events,tasks,median_ms,max_ms\n");
+    auto report = [&](const char* step, std::vector<double> ms) {
+        std::printf("recorder,rewind_%s,%zu,%zu,%zu,%.4f,%.4f\n", step, ms.size(), t.events.size(),
+                    tasks, median(ms), *std::max_element(ms.begin(), ms.end()));
+        std::fflush(stdout);
+    };
+    auto ms_since = [](SteadyClock::time_point start) { return since(start) * 1e3; };
+    std::vector<double> build;
+    std::unique_ptr<trace::StateAtStep> at;
+    for (std::size_t r = 0; r < reps; ++r) {
+        const auto start = SteadyClock::now();
+        at = std::make_unique<trace::StateAtStep>(model);
+        build.push_back(ms_since(start));
+    }
+    report("index_build", build);
+    // A step back at 1,000 cursors spread over the trace.
+    std::vector<double> step, jump;
+    std::uint64_t seen = 0; // keeps the work observable
+    for (std::size_t k = 1; k <= 1000; ++k) {
+        const std::size_t c = at->snap(at->events() * k / 1001);
+        const auto start = SteadyClock::now();
+        const std::size_t b = at->previous(c);
+        for (const auto task : at->tasks_between(b, c))
+            seen += at->task_at(task, b).polls;
+        step.push_back(ms_since(start));
+    }
+    report("step_back", step);
+    for (std::size_t r = 0; r < reps; ++r) {
+        const std::size_t c = at->snap(at->events() * (r + 1) / (reps + 1));
+        const auto start = SteadyClock::now();
+        for (const auto& lane : model.task_lanes())
+            seen += at->task_at(lane.key, c).polls;
+        jump.push_back(ms_since(start));
+    }
+    report("jump_all_tasks", jump);
+    if (seen == 0)
+        fail("rewind: no task had polled at any cursor");
+}
 #endif
 
 void usage() {
@@ -740,7 +791,7 @@ int main(int argc, char** argv) {
         fail("--threads and --reps must be >= 1");
     if (n_override && *n_override == 0)
         fail("--n must be >= 1");
-    bool run_record_wl = false, run_export_wl = false, run_stats_wl = false;
+    bool run_record_wl = false, run_export_wl = false, run_stats_wl = false, run_rewind_wl = false;
     if (only) {
         for (const auto& w : *only) {
             if (std::find(kRecorderWorkloads.begin(), kRecorderWorkloads.end(), w) !=
@@ -750,7 +801,8 @@ int main(int argc, char** argv) {
 #endif
                 (w == "record"   ? run_record_wl
                  : w == "export" ? run_export_wl
-                                 : run_stats_wl) = true;
+                 : w == "stats"  ? run_stats_wl
+                                 : run_rewind_wl) = true;
                 continue;
             }
             if (std::find(kWorkloads.begin(), kWorkloads.end(), w) == kWorkloads.end())
@@ -764,7 +816,9 @@ int main(int argc, char** argv) {
         run_export(n_override.value_or(1'000'000), reps);
     if (run_stats_wl)
         run_stats(n_override.value_or(5'000'000), reps);
-    if ((run_record_wl || run_export_wl || run_stats_wl) &&
+    if (run_rewind_wl)
+        run_rewind(n_override.value_or(10'000'000), reps);
+    if ((run_record_wl || run_export_wl || run_stats_wl || run_rewind_wl) &&
         std::none_of(only->begin(), only->end(), [](const std::string& w) {
             return std::find(kWorkloads.begin(), kWorkloads.end(), w) != kWorkloads.end();
         }))

@@ -1,5 +1,6 @@
 #include "event_log_model.h"
 
+#include "narration.h"
 #include "resource_text.h"
 #include "task_table_model.h"
 #include "trace_store.h"
@@ -189,6 +190,8 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const {
         return e.task ? store_->task_label(e.task) : QString();
     case Details:
         return details(e);
+    case Story:
+        return QString::fromStdString(trace::narrate(*store_, i));
     default:
         return {};
     }
@@ -197,7 +200,8 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const {
 QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char* names[] = {"Time", "Thread", "Event", "Task", "Details"};
+    static const char* names[] = {"Time", "Thread", "Event", "Task", "Details", "What happens"};
+    static_assert(std::size(names) == ColumnCount);
     if (section < 0 || section >= ColumnCount)
         return {};
     return tr(names[section]);

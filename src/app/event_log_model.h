@@ -16,7 +16,8 @@ class TraceStore;
 class EventLogModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Time, Thread, Kind, Task, Details, ColumnCount };
+    /// Story: the transition told in one line (trace::narrate()).
+    enum Column { Time, Thread, Kind, Task, Details, Story, ColumnCount };
     static constexpr int TaskIdRole = Qt::UserRole + 2;
     static constexpr int EventIndexRole = Qt::UserRole + 3;
 

@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "about_dialog.h"
+#include "narration.h"
 #include "recent_files.h"
 #include "selection_sync.h"
 #include "step_axis.h"
@@ -144,6 +145,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(run_.get(), &RunController::error_reported, this, &MainWindow::report_error);
     setup_views();
     setup_actions();
+    setup_rewind();
 
     for (const auto& e : examples()) {
         auto* item = new QListWidgetItem(e.title, ui_->exampleList);
@@ -356,6 +358,9 @@ void MainWindow::setup_views() {
     ui_->eventLog->setColumnWidth(EventLogModel::Thread, 150);
     ui_->eventLog->setColumnWidth(EventLogModel::Kind, 100);
     ui_->eventLog->setColumnWidth(EventLogModel::Task, 140);
+    // The step told in a line, before the details (which stretch, last).
+    ui_->eventLog->setColumnWidth(EventLogModel::Story, 380);
+    ui_->eventLog->horizontalHeader()->moveSection(EventLogModel::Story, EventLogModel::Details);
     ui_->logKindFilter->addItem(tr("all events"), -1);
     for (int k = 0; k < trace::kEventKindCount; ++k)
         ui_->logKindFilter->addItem(qs(trace::kind_name(trace::EventKind(k))), k);
@@ -406,6 +411,7 @@ void MainWindow::select_task(std::uint32_t task, int poll) {
 }
 
 void MainWindow::clear_views() {
+    rewind_off();
     selection_->clear();
     task_model_->clear();
     log_model_->refresh();
@@ -516,6 +522,7 @@ void MainWindow::update_actions() {
     ui_->actionRun->setText(run && paused ? tr("Resume") : tr("Run"));
     ui_->examplePanel->set_running(run && !shutting_down);
     ui_->actionToggleRun->setEnabled(has_example);
+    update_rewind();
 }
 
 void MainWindow::drain_now() {
@@ -602,6 +609,8 @@ void MainWindow::show_stats(trace::TraceStats stats) {
 void MainWindow::show_rows(TaskTableModel::Rows rows) {
     const std::size_t before = task_model_->stats().tasks.size();
     task_model_->set_rows(std::move(rows));
+    if (cursor_ >= 0)
+        show_cursor_rows(-1);
     const std::size_t tasks = task_model_->stats().tasks.size();
     if (tasks != before)
         expand_small_tree();
@@ -694,8 +703,16 @@ void MainWindow::update_log_task_filter() {
 
 void MainWindow::on_blocked(std::uint32_t task) {
     ui_->timeline->set_waiting_task(task);
-    status_label_->setText(tr("Paused before polling %1 — Step (S) lets it run one poll")
-                               .arg(store_->task_label(task)));
+    // The step's line: the poll it let run (its end), told as the article would.
+    const auto& ev = store_->trace().events;
+    QString told;
+    for (std::size_t i = ev.size(), n = 0; i-- > 0 && n < 64; ++n)
+        if (ev[i].kind == trace::EventKind::PollEnd) {
+            told = QString::fromStdString(trace::narrate(*store_, i)) + QStringLiteral(" — ");
+            break;
+        }
+    status_label_->setText(told + tr("Paused before polling %1 — Step (S) lets it run one poll")
+                                      .arg(store_->task_label(task)));
     // Follow the waiting task unless the person picked one.
     if (selection_->follows() || selection_->selected_task() == task)
         selection_->auto_select(task);

@@ -9,6 +9,7 @@
 #include "background_job.h"
 #include "example_catalog.h"
 #include "run_controller.h"
+#include "state_at_step.h"
 #include "stats.h"
 #include "step_axis.h"
 #include "task_table_model.h"
@@ -20,6 +21,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 namespace Ui {
 class MainWindow;
@@ -113,6 +115,22 @@ public:
     /// Shows the Resources tab (its rows are computed while it is shown).
     void show_resources_tab();
 
+    /// Rewind (main_window_rewind.cpp), in a finished run or an opened file:
+    /// a cursor the task table shows the state at and the timeline draws.
+    bool can_rewind() const;
+    /// One transition back / forward (the first back starts at the end).
+    void step_back();
+    void step_forward();
+    /// The cursor after the first `c` events (snapped to its step).
+    void set_rewind_cursor(std::size_t c);
+    /// No cursor: the table shows the end state again.
+    void rewind_off();
+    /// Events before the cursor, or -1 when there is none.
+    std::int64_t rewind_cursor() const noexcept { return cursor_; }
+    QAction* step_back_action() const { return step_back_; }
+    QAction* step_forward_action() const { return step_forward_; }
+    QAction* rewind_off_action() const { return rewind_off_; }
+
 signals:
     void run_finished(const QString& id, const QString& result);
     void export_finished(const QString& path, bool ok, const QString& error);
@@ -129,6 +147,14 @@ private:
     void setup_views();
     /// The task details window and the Resources tab (main_window_details.cpp).
     void setup_details();
+    /// The rewind actions and the timeline's scrubbing (main_window_rewind.cpp).
+    void setup_rewind();
+    /// Rewind's actions enabled as the run allows (the cursor goes when it cannot be).
+    void update_rewind();
+    /// The index of the store's states at each step, built when first asked for.
+    const trace::StateAtStep& rewind_index();
+    /// The task table at the cursor: rows changed since cursor `from` (-1: all).
+    void show_cursor_rows(std::int64_t from);
     /// Brings them up to date when shown (the store or the statistics changed).
     void refresh_details();
     /// The end of the observation: a live run's present, else -1 (the trace's end).
@@ -209,6 +235,18 @@ private:
     // An opened file's statistics (computed with its model, off this thread).
     std::shared_ptr<const trace::TraceStats> file_stats_;
     int busy_jobs_ = 0;
+    // Rewind: the cursor (-1: none) and the index it reads.
+    std::int64_t cursor_ = -1;
+    std::unique_ptr<trace::StateAtStep> rewind_;
+    /// Which trace the store holds (its generation, events and end: a
+    /// replaced store's generation alone could repeat the old one's).
+    using StoreIdentity = std::tuple<std::uint64_t, std::size_t, std::int64_t>;
+    StoreIdentity store_identity() const;
+    StoreIdentity rewind_of_; // the trace rewind_ indexes
+    StoreIdentity cursor_of_; // the trace cursor_ is in
+    QAction* step_back_ = nullptr;
+    QAction* step_forward_ = nullptr;
+    QAction* rewind_off_ = nullptr;
     QTimer* progress_timer_ = nullptr;
     std::shared_ptr<JobProgress> job_progress_; // shown by the progress bar
     QString opened_name_;                       // the file shown (its status line)

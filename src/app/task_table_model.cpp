@@ -27,6 +27,7 @@ void TaskTableModel::clear() {
     workers_.clear();
     locations_.clear();
     waiting_.clear();
+    cursor_.clear();
     tree_ = {};
     shown_.clear();
     shown_roots_ = 0;
@@ -289,6 +290,8 @@ QVariant TaskTableModel::data(const QModelIndex& index, int role) const {
     const auto& t = stats_.tasks[row];
     if (role == TaskIdRole)
         return quint64(t.id);
+    if (auto v = cursor_data(row, index.column(), role))
+        return *v;
     if (role == Qt::TextAlignmentRole) {
         switch (index.column()) {
         case Name:
@@ -359,6 +362,8 @@ bool TaskTableModel::less(int a, int b, int column) const {
     const auto& x = stats_.tasks[std::size_t(a)];
     const auto& y = stats_.tasks[std::size_t(b)];
     const auto ra = std::size_t(a), rb = std::size_t(b);
+    if (const auto c = cursor_less(ra, rb, column))
+        return *c;
     switch (column) {
     case Id:
         return x.id < y.id;

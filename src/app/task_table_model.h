@@ -12,6 +12,7 @@
 #include <QAbstractItemModel>
 #include <QString>
 
+#include <optional>
 #include <vector>
 
 namespace pollscope::app {
@@ -85,7 +86,36 @@ public:
 
     static QString format_ns(std::int64_t ns);
 
+    /// A rewind cursor (task_table_cursor.cpp): each row's task as it was
+    /// then (StateAtStep). State, Waiting on, Polls, Wakes and Self-wakes
+    /// show it; the columns summed over the whole run (worker, times,
+    /// warnings) show nothing; rows of tasks not seen by then are hidden by
+    /// TaskSortProxy (shown_at_cursor()).
+    struct AtCursor {
+        bool seen = false;
+        trace::TaskState state = trace::TaskState::Scheduled;
+        std::uint64_t polls = 0, wakes = 0, self_wakes = 0;
+        QString waiting;
+        friend bool operator==(const AtCursor&, const AtCursor&) = default;
+    };
+    /// One per stats row (empty: the cursor is off, the end state shows).
+    void set_cursor_rows(std::vector<AtCursor> rows);
+    /// Row `row` (of stats()) changed at the cursor.
+    void set_cursor_row(int row, AtCursor at);
+    bool at_cursor() const noexcept { return !cursor_.empty(); }
+    /// Whether stats row `row` shows (always, without a cursor).
+    bool shown_at_cursor(int row) const;
+
+signals:
+    /// Which rows show at the cursor may have changed (the proxy filters again).
+    void cursor_rows_changed();
+
 private:
+    /// The cursor's value of a cell, or nullopt where the cell shows the end state.
+    std::optional<QVariant> cursor_data(std::size_t row, int column, int role) const;
+    /// less() on the cursor's values, or nullopt where the end state's decide.
+    std::optional<bool> cursor_less(std::size_t a, std::size_t b, int column) const;
+
     /// Each stats row's parent row (SpawnTree::kNone: none) for `stats`.
     static std::vector<std::uint32_t> parent_rows(const trace::TraceStats& stats);
     /// Announces the tree's rows beyond the shown ones, parent by parent;
@@ -94,6 +124,7 @@ private:
 
     trace::TraceStats stats_;
     std::vector<QString> names_, workers_, locations_, waiting_; // per row
+    std::vector<AtCursor> cursor_; // per row at the rewind cursor (empty: off)
     bool tree_on_ = false;
     trace::SpawnTree tree_;
     // Tree mode: children (roots) the views were told of so far; rows are

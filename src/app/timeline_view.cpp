@@ -1096,6 +1096,7 @@ void TimelineView::render_to(QPainter& p) {
     p.setPen(surfaces_.text);
     p.drawText(QRect(8, 0, kLabelWidth - 12, kRulerHeight), Qt::AlignLeft | Qt::AlignVCenter,
                mode_ == LaneMode::Tasks ? tr("Tasks") : tr("Workers"));
+    paint_cursor(p, H);
     last_paint_ms_ = double(timer.nsecsElapsed()) / 1e6;
 }
 
@@ -1216,6 +1217,8 @@ void TimelineView::wheelEvent(QWheelEvent* e) {
 }
 
 void TimelineView::mousePressEvent(QMouseEvent* e) {
+    if (e->button() == Qt::LeftButton && scrub_press(e->position().toPoint()))
+        return;
     if (e->button() == Qt::LeftButton) {
         press_pos_ = e->position().toPoint();
         last_drag_ = press_pos_;
@@ -1224,7 +1227,7 @@ void TimelineView::mousePressEvent(QMouseEvent* e) {
 }
 
 void TimelineView::mouseMoveEvent(QMouseEvent* e) {
-    if (!dragging_)
+    if (scrub_move(e->position().toPoint()) || !dragging_)
         return;
     const QPoint pos = e->position().toPoint();
     const QPoint d = pos - last_drag_;
@@ -1243,6 +1246,10 @@ void TimelineView::mouseMoveEvent(QMouseEvent* e) {
 void TimelineView::mouseReleaseEvent(QMouseEvent* e) {
     if (e->button() != Qt::LeftButton)
         return;
+    if (scrubbing_) {
+        scrubbing_ = false;
+        return;
+    }
     dragging_ = false;
     unsetCursor();
     const QPoint pos = e->position().toPoint();

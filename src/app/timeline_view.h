@@ -67,6 +67,16 @@ public:
     void set_live_now(std::int64_t now);
     std::int64_t live_now() const noexcept { return live_now_; }
 
+    /// The rewind cursor (timeline_view_cursor.cpp): a vertical line between
+    /// events c - 1 and c of the drawn store (its trace's order, the same on
+    /// either axis); -1: none.
+    void set_rewind_cursor(std::int64_t c);
+    std::int64_t rewind_cursor() const noexcept { return cursor_; }
+    /// The cursor line's time on the drawn axis (-1: no cursor).
+    std::int64_t cursor_time() const;
+    /// Whether a press on the ruler, or a drag of the cursor line, scrubs.
+    void set_scrub_enabled(bool on) { scrub_enabled_ = on; }
+
     const TimeMapping& mapping() const noexcept { return map_; }
     void set_mapping_range(std::int64_t start, std::int64_t end);
 
@@ -115,6 +125,8 @@ signals:
     /// Zoom, pan or follow changed by the user.
     void view_changed();
     void follow_live_changed(bool on);
+    /// The ruler was pressed, or the cursor dragged, at `ts` (drawn time).
+    void scrubbed(qint64 ts);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -162,6 +174,12 @@ private:
     /// (or the whole label fits); the room is checked before any text is shaped.
     static constexpr double kMinLabelWidth = 60;
 
+    void paint_cursor(QPainter& p, int height) const;
+    /// A press that starts scrubbing (on the ruler or the cursor line).
+    bool scrub_press(QPoint pos);
+    /// Scrubbing goes on at pos (true while it does).
+    bool scrub_move(QPoint pos);
+
     /// Real time at a drawn position (the identity in real-time mode).
     std::int64_t real_time(std::int64_t t) const;
     /// Index in real_'s polls of poll `pi` of the drawn store.
@@ -191,6 +209,9 @@ private:
     std::uint32_t selected_ = 0;
     std::uint32_t waiting_ = 0;
     std::int64_t live_now_ = -1;
+    std::int64_t cursor_ = -1; // rewind cursor: events before it
+    bool scrub_enabled_ = false;
+    bool scrubbing_ = false;
     QPoint press_pos_;
     QPoint last_drag_;
     bool dragging_ = false;

@@ -235,14 +235,12 @@ std::string task_label(const TaskStats& s) {
     return l;
 }
 
-/// Events that tell something about their task (a mark, a channel operation
-/// or a worker's start do not).
+} // namespace
+
 bool about_its_task(EventKind k) noexcept {
     return k != EventKind::ChannelSend && k != EventKind::ChannelRecv && k != EventKind::Mark &&
            k != EventKind::Shutdown && k != EventKind::WorkerStart;
 }
-
-} // namespace
 
 std::int64_t StatsAccumulator::Summary::ended_at() const noexcept {
     std::int64_t t = -1;

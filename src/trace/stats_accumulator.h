@@ -30,6 +30,10 @@
 
 namespace pollscope::trace {
 
+/// Events that tell something about their task (a mark, a channel operation
+/// or a worker's start do not): the ones the statistics count for it.
+bool about_its_task(EventKind k) noexcept;
+
 /// A double-ended priority queue of durations (a min-max heap): min(), max()
 /// in O(1), push and pop in O(log n).
 class MinMaxHeap {

@@ -8,13 +8,9 @@
 
 namespace pollscope::trace {
 
-namespace {
-/// Events that are a transition of their own (a task's name and a worker's
-/// start belong to the event before them).
-bool takes_a_step(EventKind k) {
+bool takes_a_step(EventKind k) noexcept {
     return k != EventKind::TaskName && k != EventKind::WorkerStart;
 }
-} // namespace
 
 Trace StepAxis::build(const TimelineModel& model) {
     const Trace& t = model.trace();

@@ -21,6 +21,10 @@ namespace pollscope::trace {
 
 class TimelineModel;
 
+/// Whether an event is a transition of its own (a task's name and a worker's
+/// start belong to the event before them).
+bool takes_a_step(EventKind k) noexcept;
+
 class StepAxis {
 public:
     /// Units of warped time per step.
