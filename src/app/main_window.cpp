@@ -250,6 +250,7 @@ void MainWindow::setup_actions() {
 
 void MainWindow::setup_views() {
     status_label_ = new QLabel(this);
+    status_label_->setObjectName(QStringLiteral("statusText"));
     statusBar()->addWidget(status_label_, 1);
     progress_ = new QProgressBar(this);
     progress_->setMaximumWidth(180);
@@ -456,7 +457,9 @@ void MainWindow::show_start(RunController::Start s, int steps) {
         update_events_sent();
     }
     ui_->timeline->set_waiting_task(0);
-    status_label_->setText(steps == 0   ? tr("Running %1").arg(current_example_id())
+    const QString what = run_->stream() ? QString::fromStdString(run_->stream()->hello().program)
+                                        : current_example_id();
+    status_label_->setText(steps == 0   ? tr("Running %1").arg(what)
                            : steps == 1 ? tr("Stepping one poll")
                                         : tr("Stepping %1 polls").arg(steps));
 }
@@ -506,10 +509,12 @@ void MainWindow::update_actions() {
     const bool run = run_->running() && !run_->stopping();
     const bool paused = run_->paused();
     const bool has_example = ui_->examplePanel->example() != nullptr;
-    ui_->actionRun->setEnabled(has_example && (!run || paused));
-    ui_->actionPause->setEnabled(run && !paused);
-    ui_->actionStep->setEnabled(has_example);
-    ui_->actionStepN->setEnabled(has_example);
+    // An attached program with a step gate: the same actions, on its polls.
+    const bool steps = run_->attached_steps();
+    ui_->actionRun->setEnabled((has_example && (!run || paused)) || (steps && paused));
+    ui_->actionPause->setEnabled((run || steps) && !paused);
+    ui_->actionStep->setEnabled(has_example || steps);
+    ui_->actionStepN->setEnabled(has_example || steps);
     ui_->actionReset->setEnabled(run || run_->stream() || !store_->empty());
     const auto* e = ui_->examplePanel->example();
     const bool shutting_down = run && runner()->state()->control.shutdown_requested();
@@ -517,9 +522,9 @@ void MainWindow::update_actions() {
         (run && e && e->has_shutdown && !shutting_down) ||
         (run_->attached_live() && run_->stream()->hello().can_shutdown));
     ui_->actionExport->setEnabled(!store_->empty());
-    ui_->actionRun->setText(run && paused ? tr("Resume") : tr("Run"));
+    ui_->actionRun->setText((run || steps) && paused ? tr("Resume") : tr("Run"));
     ui_->examplePanel->set_running(run && !shutting_down);
-    ui_->actionToggleRun->setEnabled(has_example);
+    ui_->actionToggleRun->setEnabled(has_example || steps);
 }
 
 void MainWindow::drain_now() {
@@ -998,13 +1003,17 @@ bool MainWindow::attach(const QString& path) {
         tr("# %1\n\nA program of yours, attached live: process %2, serving on `%3`.\n\n"
            "Its tasks appear as it spawns them; the timeline follows its clock. When it ends "
            "its recording (or exits, or is killed) everything received stays here to study "
-           "and export.%4")
+           "and export.%4%5")
             .arg(program)
             .arg(hello.pid)
             .arg(path)
             .arg(hello.can_shutdown ? tr("\n\n**Shutdown** asks the program to stop (its own "
                                          "handler decides how).")
-                                    : QString()));
+                                    : QString())
+            .arg(hello.can_step ? tr("\n\n**Pause** (Space) holds its polls at their start; "
+                                     "**Step** (S) lets one more start, **Run** lets them go. "
+                                     "When you detach, it runs freely again.")
+                                : QString()));
     setWindowTitle(tr("Pollscope — %1 (pid %2, attached)").arg(program).arg(hello.pid));
     status_label_->setText(
         tr("Attached to %1 (pid %2) on %3: live").arg(program).arg(hello.pid).arg(path));

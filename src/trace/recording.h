@@ -25,10 +25,16 @@
 // file. A viewer may attach at any time and gets every event retained so far;
 // the program never waits for it (wait_for_viewer() if it wants to).
 //
+// RecordingOptions::step_gate (serving only) installs a step gate: the
+// viewer's Pause, Step and Run then hold the program's polls at their start
+// and let them through one at a time, as for the window's examples; when the
+// viewer leaves, the polls run freely again.
+//
 // Without code changes to the path: Recording::from_env() reads
 // POLLSCOPE_TRACE (the file), POLLSCOPE_TRACE_RING (a ring capacity),
-// POLLSCOPE_SERVE (a socket path) and POLLSCOPE_SERVE_WAIT (seconds to wait
-// for a viewer before the program goes on).
+// POLLSCOPE_SERVE (a socket path), POLLSCOPE_SERVE_WAIT (seconds to wait
+// for a viewer before the program goes on) and POLLSCOPE_SERVE_STEP=1 (the
+// step gate).
 
 #include "recorder.h"
 #include "trace_server.h"
@@ -48,7 +54,12 @@ struct RecordingOptions {
     bool report = false;
     /// A Unix domain socket path to serve the events on live ("": none).
     std::string serve;
+    /// Serving: the viewer may pause, step and run the program's polls.
+    /// Costs a lock per poll.
+    bool step_gate = false;
 };
+
+class StepGate;
 
 class Recording {
 public:
@@ -64,9 +75,10 @@ public:
 
     /// POLLSCOPE_TRACE=PATH records to PATH; POLLSCOPE_TRACE_RING=N adds ring
     /// mode; POLLSCOPE_SERVE=SOCKET serves live (waiting up to
-    /// POLLSCOPE_SERVE_WAIT seconds for a viewer). Reports the written file on
+    /// POLLSCOPE_SERVE_WAIT seconds for a viewer; POLLSCOPE_SERVE_STEP=1: with
+    /// a step gate). Reports the written file on
     /// stderr. nullptr when neither POLLSCOPE_TRACE nor POLLSCOPE_SERVE is
-    /// set; throws std::invalid_argument for a bad number, std::runtime_error
+    /// set; throws std::invalid_argument for a bad number or switch, std::runtime_error
     /// when it cannot serve.
     static std::unique_ptr<Recording> from_env();
 
@@ -98,6 +110,8 @@ private:
     std::string path_;
     RecordingOptions options_;
     std::shared_ptr<TraceRecorder> recorder_;
+    std::shared_ptr<StepGate> gate_;   // with options.step_gate
+    std::shared_ptr<Hooks> installed_; // what runtimes record into
     std::unique_ptr<TraceServer> server_;
     bool finished_ = false;
     bool written_ = false;

@@ -5,6 +5,8 @@
 // count, printed when it ends); a program killed mid-stream (SIGKILL) leaves
 // the window with what it received, marked disconnected; the window's
 // Shutdown reaches the program's handler; bad sockets give a clear error.
+// A program with a step gate is paused and stepped from the window poll by
+// poll, and runs freely again when the window leaves it paused.
 #include "main_window.h"
 #include "run_controller.h"
 #include "stream_client.h"
@@ -17,15 +19,18 @@
 #include "run_until.h"
 #include "runtime.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QPainter>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -42,11 +47,11 @@ using namespace pollscope::app;
 
 namespace {
 
-/// The program: serves on `path`, waits for the window, records rounds of a
-/// fan-out (one, or until asked to shut down), prints how many events it
-/// recorded, and ends its recording.
-int serve_child(const char* path, bool until_shutdown) {
-    trace::Recording recording("", trace::RecordingOptions{.serve = path});
+/// The program: serves on `path` (with a step gate: `step`), waits for the
+/// window, records rounds of a fan-out (one, or until asked to shut down),
+/// prints how many events it recorded, and ends its recording.
+int serve_child(const char* path, bool until_shutdown, bool step = false) {
+    trace::Recording recording("", trace::RecordingOptions{.serve = path, .step_gate = step});
     std::atomic<bool> stop{false};
     if (until_shutdown)
         recording.on_shutdown_request([&stop] { stop.store(true); });
@@ -220,6 +225,10 @@ private slots:
         QSignalSpy finished(&w, &MainWindow::run_finished);
         QVERIFY(w.attach(socket));
         QVERIFY(w.run_controller()->stream()->hello().can_shutdown);
+        // No step gate: Pause and Step stay off for this program.
+        QVERIFY(!w.run_controller()->stream()->hello().can_step);
+        QVERIFY(!w.findChild<QAction*>(QStringLiteral("actionStep"))->isEnabled());
+        QVERIFY(!w.findChild<QAction*>(QStringLiteral("actionPause"))->isEnabled());
         QVERIFY(test::run_until([&] { return w.store().trace().events.size() > 1000; }, 60000));
         w.shutdown();
         QVERIFY(finished.wait(60000));
@@ -228,6 +237,90 @@ private slots:
         QVERIFY(child.wait_exit(30000));
         QCOMPARE(child.exit_code(), 0);
         QCOMPARE(qulonglong(w.store().trace().events.size()), child.recorded_count());
+    }
+
+    void program_is_paused_and_stepped_poll_by_poll() {
+        const QString socket = dir_.filePath(QStringLiteral("step.sock"));
+        Child child;
+        start_child(child, socket, "--serve-step");
+        MainWindow w;
+        w.set_quiet_errors(true);
+        QSignalSpy finished(&w, &MainWindow::run_finished);
+        QVERIFY(w.attach(socket));
+        const auto* stream = w.run_controller()->stream();
+        QVERIFY(stream->hello().can_step);
+        const auto action = [&](const char* name) {
+            return w.findChild<QAction*>(QString::fromLatin1(name));
+        };
+        // The example's actions, for the program's polls.
+        QVERIFY(action("actionPause")->isEnabled());
+        QVERIFY(action("actionStep")->isEnabled());
+        QVERIFY(action("actionToggleRun")->isEnabled());
+        QVERIFY(test::run_until([&] { return w.store().trace().events.size() > 1000; }, 60000));
+        const auto poll_starts = [&] {
+            const auto& events = w.store().trace().events;
+            return std::uint64_t(std::count_if(events.begin(), events.end(), [](const auto& e) {
+                return e.kind == trace::EventKind::PollStart;
+            }));
+        };
+        // Held: a worker waits at the gate, and every poll that passed it
+        // before has arrived (the gate counts them exactly).
+        const auto held_at = [&](std::uint64_t passed) {
+            const auto g = stream->gate();
+            return g.paused && g.waiting > 0 && (passed == 0 || g.passed == passed) &&
+                   poll_starts() == g.passed;
+        };
+        w.pause();
+        QVERIFY(test::run_until([&] { return held_at(0); }, 60000));
+        const std::uint64_t before = stream->gate().passed;
+        QVERIFY(!action("actionPause")->isEnabled());
+        QVERIFY(action("actionRun")->isEnabled());
+        QCOMPARE(action("actionRun")->text(), QStringLiteral("Resume"));
+        QVERIFY(test::run_until(
+            [&] {
+                return w.findChild<QLabel*>(QStringLiteral("statusText"))
+                    ->text()
+                    .contains(QStringLiteral("Paused before polling"));
+            },
+            30000));
+        constexpr int n = 3;
+        for (int i = 0; i < n; ++i)
+            w.step();
+        QVERIFY(test::run_until([&] { return held_at(before + n); }, 60000));
+        QCOMPARE(poll_starts(), before + n); // exactly n more polls started
+        // Run: the polls flow again.
+        w.run();
+        QVERIFY(test::run_until([&] { return poll_starts() > before + n + 1000; }, 60000));
+        QVERIFY(!stream->gate().paused);
+        w.shutdown();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(child.wait_exit(30000));
+        QCOMPARE(child.exit_code(), 0);
+        QCOMPARE(qulonglong(w.store().trace().events.size()), child.recorded_count());
+        // The stream is over: nothing to step any more.
+        QVERIFY(!action("actionStep")->isEnabled());
+        QVERIFY(!action("actionPause")->isEnabled());
+    }
+
+    void leaving_a_paused_program_lets_it_finish() {
+        const QString socket = dir_.filePath(QStringLiteral("leave.sock"));
+        Child child;
+        start_child(child, socket, "--serve-step");
+        MainWindow w;
+        w.set_quiet_errors(true);
+        QVERIFY(w.attach(socket));
+        QVERIFY(test::run_until([&] { return w.store().trace().events.size() > 1000; }, 60000));
+        w.pause();
+        const auto* stream = w.run_controller()->stream();
+        QVERIFY(test::run_until([&] { return stream->gate().paused && stream->gate().waiting > 0; },
+                                60000));
+        // Asked to end while held at the gate, it cannot until it is let go:
+        // the window leaves (Reset detaches) without pressing Run.
+        w.shutdown();
+        w.reset();
+        QVERIFY(!w.run_controller()->stream());
+        QVERIFY(child.wait_exit(60000));
+        QCOMPARE(child.exit_code(), 0);
     }
 
     void bad_socket_is_a_clear_error() {
@@ -247,6 +340,8 @@ int main(int argc, char** argv) {
         return serve_child(argv[2], false);
     if (argc == 3 && std::string(argv[1]) == "--serve-until-shutdown")
         return serve_child(argv[2], true);
+    if (argc == 3 && std::string(argv[1]) == "--serve-step")
+        return serve_child(argv[2], true, true);
     QApplication app(argc, argv);
     TestAttach test;
     QTEST_SET_MAIN_SOURCE_PATH

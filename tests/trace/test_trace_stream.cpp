@@ -4,7 +4,8 @@
 // frame; the decoder reads the stream in any pieces and refuses what is not
 // one; the server replaces a stale socket, refuses a second viewer while one
 // is attached, gives a later viewer everything again, and runs the program's
-// shutdown handler when asked.
+// shutdown handler when asked. Commands (pause, step n, run) are checked as
+// they are read; a version-1 program's hello is still read (no step gate).
 #include "fan_out_workload.h"
 #include "recording.h"
 #include "runtime.h"
@@ -21,7 +22,10 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <thread>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -179,6 +183,104 @@ private slots:
         while (decoder.next(m)) {
         }
         QVERIFY2(QString::fromStdString(decoder.error()).contains(error), decoder.error().c_str());
+    }
+
+    void commands_read_and_checked() {
+        std::string bytes;
+        append_command(bytes, StreamCommand::Pause);
+        append_command(bytes, StreamCommand::Step, 7);
+        append_command(bytes, StreamCommand::Run);
+        append_command(bytes, StreamCommand::Shutdown);
+        StreamDecoder decoder(false);
+        decoder.feed(bytes);
+        std::vector<std::pair<StreamCommand, std::uint32_t>> got;
+        StreamDecoder::Message m;
+        while (decoder.next(m))
+            got.emplace_back(*m.command, m.steps);
+        QVERIFY2(decoder.error().empty(), decoder.error().c_str());
+        const std::vector<std::pair<StreamCommand, std::uint32_t>> expected{
+            {StreamCommand::Pause, 0},
+            {StreamCommand::Step, 7},
+            {StreamCommand::Run, 0},
+            {StreamCommand::Shutdown, 0}};
+        QCOMPARE(got, expected);
+        const auto refused = [](const std::string& frame) {
+            StreamDecoder d(false);
+            d.feed(frame);
+            StreamDecoder::Message msg;
+            while (d.next(msg)) {
+            }
+            return d.error();
+        };
+        std::string zero;
+        append_command(zero, StreamCommand::Step, 0);
+        QVERIFY2(QString::fromStdString(refused(zero)).contains("a step of 0 polls"),
+                 refused(zero).c_str());
+        std::string unknown;
+        append_command(unknown, StreamCommand(9));
+        QVERIFY(QString::fromStdString(refused(unknown)).contains("unknown command 9"));
+        std::string no_count("\x02\x00\x00\x00\x10\x03", 6); // Step without its count
+        QVERIFY(QString::fromStdString(refused(no_count)).contains("without its count"));
+    }
+
+    void reads_a_version_1_hello() {
+        std::string v1;
+        append_hello(v1, StreamHello{.version = 1, .pid = 7, .program = "old", .can_step = true});
+        StreamDecoder decoder;
+        decoder.feed(v1);
+        StreamDecoder::Message m;
+        QVERIFY2(decoder.next(m), decoder.error().c_str());
+        QCOMPARE(m.hello->version, 1u);
+        QCOMPARE(m.hello->program, std::string("old"));
+        QVERIFY(!m.hello->can_step); // version 1 has no step gate
+        std::string v2;
+        append_hello(v2, StreamHello{.pid = 7, .program = "new", .can_step = true});
+        StreamDecoder decoder2;
+        decoder2.feed(v2);
+        QVERIFY2(decoder2.next(m), decoder2.error().c_str());
+        QCOMPARE(m.hello->version, kStreamVersion);
+        QVERIFY(m.hello->can_step);
+        QCOMPARE(v2.size(), v1.size() + 1);
+    }
+
+    void gate_frames_report_the_programs_gate() {
+        // In one process: a recording with a step gate, paused and stepped
+        // by its viewer, its polls counted by the gate frames.
+        QTemporaryDir dir;
+        const std::string path = socket_in(dir);
+        Recording recording("", RecordingOptions{.serve = path, .step_gate = true});
+        std::string error;
+        auto client = StreamClient::connect(path, &error);
+        QVERIFY2(client, error.c_str());
+        QVERIFY(client->hello().can_step);
+        std::atomic<bool> stop{false};
+        std::thread program([&] {
+            Runtime rt({.workers = 1});
+            while (!stop.load())
+                rt.block_on(test::fan_out(3, 2), "main");
+        });
+        const auto wait_gate = [&](auto pred) {
+            for (int i = 0; i < 20000; ++i) {
+                if (pred(client->gate()))
+                    return true;
+                std::this_thread::sleep_for(1ms); // polling the stream, no timing assumed
+            }
+            return false;
+        };
+        QVERIFY(wait_gate([](const StreamGate& g) { return g.passed > 100; }));
+        QVERIFY(client->request_pause());
+        QVERIFY(wait_gate([](const StreamGate& g) { return g.paused && g.waiting > 0; }));
+        const std::uint64_t before = client->gate().passed;
+        QVERIFY(client->gate().waiting_task != 0);
+        QVERIFY(client->request_step(2));
+        QVERIFY(wait_gate([&](const StreamGate& g) {
+            return g.paused && g.waiting > 0 && g.passed == before + 2;
+        }));
+        stop = true;
+        QVERIFY(client->request_run());
+        program.join();
+        QVERIFY(!client->gate().paused);
+        QVERIFY(recording.finish());
     }
 
     void viewer_receives_every_event_of_a_recording() {
