@@ -3,6 +3,7 @@
 #include "atomic_file.h"
 #include "chrome_json.h"
 #include "default_hooks.h"
+#include "recording_switch.h"
 #include "step_gate.h"
 
 #include <charconv>
@@ -78,6 +79,11 @@ Recording::Recording(std::string path, RecordingOptions options)
         server_ = TraceServer::listen(recorder_, options_.serve, hello, &error);
         if (!server_)
             throw std::runtime_error(error);
+        if (options_.stop_when_viewer_leaves) { // the gate (if any) in front of it
+            switch_ = std::make_shared<RecordingSwitch>(installed_);
+            installed_ = switch_;
+            server_->set_viewer_left_handler([s = switch_] { s->turn_off(); });
+        }
         if (options_.step_gate) {
             gate_ = std::make_shared<StepGate>(installed_);
             installed_ = gate_;
@@ -120,6 +126,8 @@ std::unique_ptr<Recording> Recording::from_env() {
     if (const auto ring = env("POLLSCOPE_TRACE_RING"); !ring.empty())
         options.ring_capacity = parse_count("POLLSCOPE_TRACE_RING", ring.c_str(), "events");
     options.step_gate = parse_switch("POLLSCOPE_SERVE_STEP", env("POLLSCOPE_SERVE_STEP"));
+    options.stop_when_viewer_leaves =
+        parse_switch("POLLSCOPE_SERVE_STOP_ON_LEAVE", env("POLLSCOPE_SERVE_STOP_ON_LEAVE"));
     std::size_t wait = 0;
     if (const auto w = env("POLLSCOPE_SERVE_WAIT"); !w.empty())
         wait = parse_count("POLLSCOPE_SERVE_WAIT", w.c_str(), "seconds");
@@ -170,6 +178,10 @@ bool Recording::wait_for_viewer(std::chrono::milliseconds timeout) {
 void Recording::on_shutdown_request(std::function<void()> handler) {
     if (server_)
         server_->set_shutdown_handler(std::move(handler));
+}
+
+bool Recording::recording() const {
+    return !finished_ && (!switch_ || switch_->on());
 }
 
 std::string Recording::serving() const {

@@ -6,7 +6,10 @@
 // is attached, gives a later viewer everything again, and runs the program's
 // shutdown handler when asked. Commands (pause, step n, run) are checked as
 // they are read; a version-1 program's hello is still read (no step gate).
+// With stop_when_viewer_leaves, the recording stops when the viewer leaves,
+// at poll boundaries: its file holds whole polls and nothing after.
 #include "fan_out_workload.h"
+#include "json_import.h"
 #include "recording.h"
 #include "runtime.h"
 #include "stream_client.h"
@@ -20,7 +23,9 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -281,6 +286,71 @@ private slots:
         program.join();
         QVERIFY(!client->gate().paused);
         QVERIFY(recording.finish());
+    }
+
+    void recording_stops_at_poll_boundaries_when_the_viewer_leaves() {
+        QTemporaryDir dir;
+        const std::string path = socket_in(dir);
+        const std::string file = socket_in(dir, "out.pollscope.json");
+        Recording recording(file, RecordingOptions{.serve = path, .stop_when_viewer_leaves = true});
+        std::string error;
+        auto client = StreamClient::connect(path, &error);
+        QVERIFY2(client, error.c_str());
+        QVERIFY(recording.wait_for_viewer(5s));
+        std::size_t at_stop = 0;
+        std::thread program([&] {
+            {
+                Runtime rt({.workers = 2});
+                // Rounds while the viewer watches, until the recording stopped.
+                while (recording.recording())
+                    rt.block_on(test::fan_out(50, 5), "while watched");
+            } // every poll has ended: the workers are joined
+            at_stop = recording.recorder().snapshot().events.size();
+            // More work after the viewer left: none of it is recorded.
+            Runtime rt({.workers = 2});
+            for (int i = 0; i < 20; ++i)
+                rt.block_on(test::fan_out(50, 5), "after");
+        });
+        std::uint64_t received = 0;
+        for (int i = 0; i < 20000 && received < 2000; ++i) {
+            TraceDelta d;
+            client->drain(d);
+            received += d.events.size();
+            std::this_thread::sleep_for(1ms); // polling, as a live view does
+        }
+        QVERIFY(received >= 2000);
+        QVERIFY(recording.recording());
+        client.reset(); // the viewer leaves
+        program.join();
+        QVERIFY(!recording.recording());
+        QVERIFY(recording.finish(&error));
+        std::ifstream in(file);
+        std::stringstream text;
+        text << in.rdbuf();
+        const std::string json = text.str();
+        const auto trace = import_trace_json(json);
+        QVERIFY(trace);
+        // Nothing after the viewer left (the 20 rounds after are not there).
+        QCOMPARE(trace->events.size(), at_stop);
+        QVERIFY(at_stop >= received);
+        // Whole polls only: on each thread each PollStart is ended by its PollEnd.
+        std::map<std::uint16_t, std::vector<std::uint32_t>> open; // thread -> polls in progress
+        std::size_t polls = 0;
+        for (const Event& e : trace->events) {
+            if (e.kind == EventKind::PollStart) {
+                open[e.thread].push_back(e.task);
+                ++polls;
+            } else if (e.kind == EventKind::PollEnd) {
+                auto& stack = open[e.thread];
+                QVERIFY(!stack.empty());
+                QCOMPARE(stack.back(), e.task);
+                stack.pop_back();
+            }
+        }
+        for (const auto& [thread, stack] : open)
+            QVERIFY2(stack.empty(),
+                     qPrintable(QStringLiteral("thread %1 has a poll cut in two").arg(thread)));
+        QVERIFY(polls > 100);
     }
 
     void viewer_receives_every_event_of_a_recording() {
