@@ -252,6 +252,10 @@ void MainWindow::setup_views() {
     status_label_ = new QLabel(this);
     status_label_->setObjectName(QStringLiteral("statusText"));
     statusBar()->addWidget(status_label_, 1);
+    stream_label_ = new QLabel(this);
+    stream_label_->setObjectName(QStringLiteral("streamText"));
+    stream_label_->hide();
+    statusBar()->addPermanentWidget(stream_label_);
     progress_ = new QProgressBar(this);
     progress_->setMaximumWidth(180);
     progress_->setRange(0, 1000);
@@ -411,6 +415,7 @@ void MainWindow::select_task(std::uint32_t task, int poll) {
 }
 
 void MainWindow::clear_views() {
+    stream_label_->setVisible(run_->stream() != nullptr);
     selection_->clear();
     task_model_->clear();
     log_model_->refresh();
@@ -568,6 +573,7 @@ bool MainWindow::update_steps() {
 
 void MainWindow::on_tick() {
     update_events_sent();
+    show_stream_state();
     follow_now();
 }
 
@@ -734,12 +740,7 @@ void MainWindow::on_run_finished(const QString& id, const QString& result, bool 
                     .arg(stream->hello().pid)
                     .arg(QString::fromStdString(stream->path()))
                     .arg(result));
-            setWindowTitle(tr("Pollscope — %1 (pid %2, %3)")
-                               .arg(id)
-                               .arg(stream->hello().pid)
-                               .arg(stream->state() == trace::StreamClient::State::Ended
-                                        ? tr("ended")
-                                        : tr("disconnected")));
+            show_stream_state();
         }
     }
     update_actions();
@@ -1014,7 +1015,7 @@ bool MainWindow::attach(const QString& path) {
                                      "**Step** (S) lets one more start, **Run** lets them go. "
                                      "When you detach, it runs freely again.")
                                 : QString()));
-    setWindowTitle(tr("Pollscope — %1 (pid %2, attached)").arg(program).arg(hello.pid));
+    show_stream_state();
     status_label_->setText(
         tr("Attached to %1 (pid %2) on %3: live").arg(program).arg(hello.pid).arg(path));
     update_actions();

@@ -96,6 +96,8 @@ public:
     const trace::StreamClient* stream() const { return stream_.get(); }
     /// Attached and the program's stream goes on.
     bool attached_live() const;
+    /// The attached program's stream ended and run_finished said so.
+    bool stream_end_reported() const { return stream_ && stream_end_reported_; }
     /// Attached live to a program with a step gate: pause(), step() and
     /// run() hold and release its polls, as for an example.
     bool attached_steps() const;

@@ -70,6 +70,25 @@ int serve_child(const char* path, bool until_shutdown, bool step = false) {
     return recording.finish() ? 0 : 1;
 }
 
+/// The program in ring mode with a small ring: it records rounds of a fan-out
+/// far beyond the ring and prints how many events the ring dropped.
+int serve_ring_child(const char* path) {
+    trace::Recording recording(
+        "", trace::RecordingOptions{.ring_capacity = 1024, .serve = path});
+    if (!recording.wait_for_viewer(std::chrono::seconds(60))) {
+        std::fprintf(stderr, "no viewer attached\n");
+        return 3;
+    }
+    {
+        Runtime rt({.workers = 2});
+        for (int i = 0; i < 20; ++i)
+            rt.block_on(test::fan_out(100, 5, "crawl"), "main");
+    }
+    std::printf("dropped %llu\n", static_cast<unsigned long long>(recording.dropped()));
+    std::fflush(stdout);
+    return recording.finish() ? 0 : 1;
+}
+
 /// The serving program, started with posix_spawn: QProcess forks with vfork
 /// semantics, which ThreadSanitizer takes for a fork of this (multithreaded)
 /// process, and it then refuses every thread the window starts.
@@ -117,18 +136,20 @@ public:
     }
     int exit_code() const { return exited_ && WIFEXITED(status_) ? WEXITSTATUS(status_) : -1; }
     /// The events the child said it recorded (after it exited).
-    qulonglong recorded_count() const {
-        QByteArray out;
+    qulonglong recorded_count() { return said("recorded "); }
+    /// The number the child printed after `what` (after it exited).
+    qulonglong said(const QByteArray& what) {
         char buf[256];
         for (ssize_t n; (n = ::read(out_, buf, sizeof buf)) > 0;)
-            out.append(buf, int(n));
-        const auto at = out.indexOf("recorded ");
-        return at < 0 ? 0 : out.mid(at + 9).trimmed().toULongLong();
+            out_text_.append(buf, int(n));
+        const auto at = out_text_.indexOf(what);
+        return at < 0 ? 0 : out_text_.mid(at + what.size()).split('\n').first().toULongLong();
     }
 
 private:
     pid_t pid_ = -1;
     int out_ = -1;
+    QByteArray out_text_; // what it printed, read so far
     int status_ = 0;
     bool exited_ = false;
 };
@@ -171,6 +192,11 @@ private slots:
         QCOMPARE(qulonglong(w.store().trace().events.size()), recorded);
         QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("ended its recording")),
                  qPrintable(finished.first().at(1).toString()));
+        // Nothing was lost: no warning.
+        const auto* stream_text = w.findChild<QLabel*>(QStringLiteral("streamText"));
+        QVERIFY2(stream_text->text() == QStringLiteral("%1 events received").arg(recorded),
+                 qPrintable(stream_text->text()));
+        QVERIFY(!w.windowTitle().contains(QStringLiteral("dropped")));
         // The task table shows the program's tasks: main and its 100 children.
         w.refresh_stats();
         QCOMPARE(w.task_model()->rowCount(), 101);
@@ -323,6 +349,42 @@ private slots:
         QCOMPARE(child.exit_code(), 0);
     }
 
+    void dropped_events_are_shown() {
+        const QString socket = dir_.filePath(QStringLiteral("ring.sock"));
+        Child child;
+        start_child(child, socket, "--serve-ring");
+        MainWindow w;
+        w.set_quiet_errors(true);
+        QSignalSpy finished(&w, &MainWindow::run_finished);
+        QVERIFY(w.attach(socket));
+        auto* text = w.findChild<QLabel*>(QStringLiteral("streamText"));
+        QVERIFY(text && !text->isHidden());
+        QVERIFY(finished.wait(60000));
+        QVERIFY(child.wait_exit(30000));
+        QCOMPARE(child.exit_code(), 0);
+        const qulonglong dropped = child.said("dropped ");
+        QVERIFY(dropped > 0); // 20 rounds of about 2000 events through a ring of 1024
+        const auto* stream = w.run_controller()->stream();
+        QCOMPARE(qulonglong(stream->dropped()), dropped);
+        QVERIFY2(text->text().contains(QStringLiteral("ring dropped %1").arg(dropped)),
+                 qPrintable(text->text()));
+        QVERIFY2(text->text().contains(QStringLiteral("%1 events received").arg(stream->events())),
+                 qPrintable(text->text()));
+        if (stream->missed() > 0) {
+            QVERIFY(text->text().contains(
+                QStringLiteral("%1 of them before they reached this window").arg(stream->missed())));
+            QVERIFY2(w.windowTitle().contains(QStringLiteral("%1 events missed").arg(stream->missed())),
+                     qPrintable(w.windowTitle()));
+        } else {
+            QVERIFY2(w.windowTitle().contains(QStringLiteral("%1 events dropped").arg(dropped)),
+                     qPrintable(w.windowTitle()));
+        }
+        QVERIFY(w.windowTitle().contains(QStringLiteral("ended")));
+        // A program that lost nothing shows no warning (window_receives_every_event...).
+        w.reset();
+        QVERIFY(text->isHidden());
+    }
+
     void bad_socket_is_a_clear_error() {
         MainWindow w;
         w.set_quiet_errors(true);
@@ -340,6 +402,8 @@ int main(int argc, char** argv) {
         return serve_child(argv[2], false);
     if (argc == 3 && std::string(argv[1]) == "--serve-until-shutdown")
         return serve_child(argv[2], true);
+    if (argc == 3 && std::string(argv[1]) == "--serve-ring")
+        return serve_ring_child(argv[2]);
     if (argc == 3 && std::string(argv[1]) == "--serve-step")
         return serve_child(argv[2], true, true);
     QApplication app(argc, argv);
