@@ -998,6 +998,9 @@ bool MainWindow::attach(const QString& path) {
     file_stats_.reset();
     set_time_axis(false); // a program's real time, not an example's steps
     ui_->timeline->set_follow_live(true);
+    // Space and S go to Pause and Step, not to the examples list (where
+    // Space would choose an example, leaving the program).
+    ui_->timeline->setFocus();
     const auto& hello = run_->stream()->hello();
     const QString program = QString::fromStdString(hello.program);
     ui_->examplePanel->show_description(
