@@ -54,8 +54,8 @@ bool RunController::stopping() const {
 }
 
 bool RunController::live() const {
-    if (stream_)
-        return attached_live() && !stream_->hello().virtual_time;
+    if (stream_) // held at its step gate: the view stands still, as for an example
+        return attached_live() && !stream_->hello().virtual_time && !paused();
     const auto* st = runner_->state();
     return st && st->recorded && !st->virtual_clock && runner_->running() && !runner_->paused();
 }
