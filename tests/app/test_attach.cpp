@@ -38,6 +38,7 @@
 #include <vector>
 
 #include <csignal>
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,6 +48,13 @@ using namespace pollscope::app;
 
 namespace {
 
+/// Tells the test the program listens (its server thread runs): the socket
+/// file appears at bind(), a moment before listen().
+void announce_serving() {
+    std::printf("serving\n");
+    std::fflush(stdout);
+}
+
 /// The program: serves on `path` (with a step gate: `step`), waits for the
 /// window, records rounds of a fan-out (one, or until asked to shut down),
 /// prints how many events it recorded, and ends its recording.
@@ -55,6 +63,7 @@ int serve_child(const char* path, bool until_shutdown, bool step = false) {
     std::atomic<bool> stop{false};
     if (until_shutdown)
         recording.on_shutdown_request([&stop] { stop.store(true); });
+    announce_serving();
     if (!recording.wait_for_viewer(std::chrono::seconds(60))) {
         std::fprintf(stderr, "no viewer attached\n");
         return 3;
@@ -75,6 +84,7 @@ int serve_child(const char* path, bool until_shutdown, bool step = false) {
 int serve_ring_child(const char* path) {
     trace::Recording recording(
         "", trace::RecordingOptions{.ring_capacity = 1024, .serve = path});
+    announce_serving();
     if (!recording.wait_for_viewer(std::chrono::seconds(60))) {
         std::fprintf(stderr, "no viewer attached\n");
         return 3;
@@ -121,9 +131,19 @@ public:
         posix_spawn_file_actions_destroy(&actions);
         ::close(pipe_fds[1]);
         out_ = pipe_fds[0];
+        ::fcntl(out_, F_SETFL, O_NONBLOCK);
         return r == 0;
     }
     void kill() const { ::kill(pid_, SIGKILL); }
+    /// Whether the child printed `what` within `ms` (the event loop runs meanwhile).
+    bool wait_said(const QByteArray& what, int ms) {
+        return test::run_until(
+            [&] {
+                read_available();
+                return out_text_.contains(what);
+            },
+            ms);
+    }
     /// Whether it has exited (reaps it; the event loop runs meanwhile).
     bool wait_exit(int ms) {
         return test::run_until(
@@ -139,14 +159,19 @@ public:
     qulonglong recorded_count() { return said("recorded "); }
     /// The number the child printed after `what` (after it exited).
     qulonglong said(const QByteArray& what) {
-        char buf[256];
-        for (ssize_t n; (n = ::read(out_, buf, sizeof buf)) > 0;)
-            out_text_.append(buf, int(n));
+        read_available();
         const auto at = out_text_.indexOf(what);
         return at < 0 ? 0 : out_text_.mid(at + what.size()).split('\n').first().toULongLong();
     }
 
 private:
+    /// Reads what the child printed so far (its pipe does not block).
+    void read_available() {
+        char buf[256];
+        for (ssize_t n; (n = ::read(out_, buf, sizeof buf)) > 0;)
+            out_text_.append(buf, int(n));
+    }
+
     pid_t pid_ = -1;
     int out_ = -1;
     QByteArray out_text_; // what it printed, read so far
@@ -164,7 +189,8 @@ private:
     /// Starts this binary as the serving program and waits for its socket.
     void start_child(Child& child, const QString& socket, const char* mode) {
         QVERIFY(child.start(QString::fromLatin1(mode), socket));
-        QVERIFY(test::run_until([&] { return QFileInfo(socket).exists(); }, 30000));
+        QVERIFY(child.wait_said("serving\n", 30000));
+        QVERIFY(QFileInfo(socket).exists());
     }
 
 private slots:
