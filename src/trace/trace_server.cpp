@@ -286,8 +286,8 @@ bool TraceServer::read_commands() {
 }
 
 bool TraceServer::send_new_events() {
-    TraceDelta d;
-    recorder_->drain(cursor_, d);
+    TraceDelta& d = delta_;
+    recorder_->drain(cursor_, d); // (clears its events, keeping their capacity)
     const bool threads_changed = d.threads != sent_threads_;
     // Always at least one frame: its `now` moves a live view's clock on.
     std::size_t first = 0;
@@ -301,6 +301,10 @@ bool TraceServer::send_new_events() {
     if (threads_changed)
         sent_threads_ = std::move(d.threads);
     sent_events_ += d.events.size();
+    // A first delta of millions of events is not kept for good.
+    constexpr std::size_t kKeptEvents = std::size_t(1) << 20;
+    if (d.events.capacity() > kKeptEvents)
+        d.events = {};
     return true;
 }
 

@@ -110,6 +110,9 @@ private:
     std::vector<ThreadInfo> sent_threads_;
     std::uint64_t sent_events_ = 0;
     std::optional<StreamGate> sent_gate_;
+    // Reused from drain to drain: a fresh vector each time cost reallocations
+    // and page faults (a perf profile of pollscope-bench --trace --serve).
+    TraceDelta delta_;
     StreamDecoder commands_{false};
     std::string out_;
 };
