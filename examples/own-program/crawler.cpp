@@ -9,7 +9,8 @@
 // With POLLSCOPE_SERVE=SOCKET it also serves its events live: it waits (up to
 // a minute) for `pollscope --attach SOCKET`, then crawls a hundred times slower,
 // so that the crawl unfolds before the viewer's eyes; the viewer's Shutdown
-// button stops the crawl early.
+// button stops the crawl early, and its Pause and Step (a step gate) hold the
+// crawl's polls and let them through one at a time.
 //
 // Written against the installed public headers only (<pollscope/...>).
 #include <pollscope/broadcast.h>
@@ -116,8 +117,10 @@ int main(int argc, char** argv) {
         // The one line: every runtime created while it lives is recorded, and
         // the file is written (atomically) when it goes out of scope.
         pollscope::trace::RecordingOptions options;
-        if (const char* socket = std::getenv("POLLSCOPE_SERVE"); socket && *socket)
-            options.serve = socket; // and served live
+        if (const char* socket = std::getenv("POLLSCOPE_SERVE"); socket && *socket) {
+            options.serve = socket;   // and served live,
+            options.step_gate = true; // the viewer's Pause and Step holding its polls
+        }
         pollscope::trace::Recording recording{path, options};
         if (!options.serve.empty()) {
             recording.on_shutdown_request([] { g_stop.store(true); });

@@ -57,7 +57,7 @@ bool ExampleRunner::start(const ExampleInfo& example, const KnobValues& knobs, b
     auto state = std::make_shared<RunState>();
     state->recorded = std::make_unique<examples::RecordedRun>(example, knobs);
     state->virtual_clock = state->recorded->virtual_clock();
-    state->gate = std::make_unique<StepGate>(&state->recorder());
+    state->gate = std::make_unique<trace::StepGate>(&state->recorder());
     // A worker stopped at the gate: noted in atomics, which the GUI
     // thread's poll timer reads (a functor queued to the GUI thread passes
     // through Qt's event queue, whose locks ThreadSanitizer cannot see).

@@ -32,7 +32,7 @@ namespace pollscope::app {
 struct RunState {
     std::unique_ptr<examples::RecordedRun> recorded; // clock, recorder, setup
     trace::TraceRecorder& recorder() const { return recorded->recorder(); }
-    std::unique_ptr<StepGate> gate;
+    std::unique_ptr<trace::StepGate> gate;
     ExampleControl control;
     std::atomic<bool> done{false};
     /// The run's one-line summary, set (under result_mutex) before `done`.

@@ -248,7 +248,12 @@ void MainWindow::setup_actions() {
 
 void MainWindow::setup_views() {
     status_label_ = new QLabel(this);
+    status_label_->setObjectName(QStringLiteral("statusText"));
     statusBar()->addWidget(status_label_, 1);
+    stream_label_ = new QLabel(this);
+    stream_label_->setObjectName(QStringLiteral("streamText"));
+    stream_label_->hide();
+    statusBar()->addPermanentWidget(stream_label_);
     progress_ = new QProgressBar(this);
     progress_->setMaximumWidth(180);
     progress_->setRange(0, 1000);
@@ -412,6 +417,7 @@ void MainWindow::select_task(std::uint32_t task, int poll) {
 
 void MainWindow::clear_views() {
     rewind_off();
+    stream_label_->setVisible(run_->stream() != nullptr);
     selection_->clear();
     task_model_->clear();
     log_model_->refresh();
@@ -458,7 +464,9 @@ void MainWindow::show_start(RunController::Start s, int steps) {
         update_events_sent();
     }
     ui_->timeline->set_waiting_task(0);
-    status_label_->setText(steps == 0   ? tr("Running %1").arg(current_example_id())
+    const QString what = run_->stream() ? QString::fromStdString(run_->stream()->hello().program)
+                                        : current_example_id();
+    status_label_->setText(steps == 0   ? tr("Running %1").arg(what)
                            : steps == 1 ? tr("Stepping one poll")
                                         : tr("Stepping %1 polls").arg(steps));
 }
@@ -508,10 +516,12 @@ void MainWindow::update_actions() {
     const bool run = run_->running() && !run_->stopping();
     const bool paused = run_->paused();
     const bool has_example = ui_->examplePanel->example() != nullptr;
-    ui_->actionRun->setEnabled(has_example && (!run || paused));
-    ui_->actionPause->setEnabled(run && !paused);
-    ui_->actionStep->setEnabled(has_example);
-    ui_->actionStepN->setEnabled(has_example);
+    // An attached program with a step gate: the same actions, on its polls.
+    const bool steps = run_->attached_steps();
+    ui_->actionRun->setEnabled((has_example && (!run || paused)) || (steps && paused));
+    ui_->actionPause->setEnabled((run || steps) && !paused);
+    ui_->actionStep->setEnabled(has_example || steps);
+    ui_->actionStepN->setEnabled(has_example || steps);
     ui_->actionReset->setEnabled(run || run_->stream() || !store_->empty());
     const auto* e = ui_->examplePanel->example();
     const bool shutting_down = run && runner()->state()->control.shutdown_requested();
@@ -519,9 +529,9 @@ void MainWindow::update_actions() {
         (run && e && e->has_shutdown && !shutting_down) ||
         (run_->attached_live() && run_->stream()->hello().can_shutdown));
     ui_->actionExport->setEnabled(!store_->empty());
-    ui_->actionRun->setText(run && paused ? tr("Resume") : tr("Run"));
+    ui_->actionRun->setText((run || steps) && paused ? tr("Resume") : tr("Run"));
     ui_->examplePanel->set_running(run && !shutting_down);
-    ui_->actionToggleRun->setEnabled(has_example);
+    ui_->actionToggleRun->setEnabled(has_example || steps);
     update_rewind();
 }
 
@@ -566,6 +576,7 @@ bool MainWindow::update_steps() {
 
 void MainWindow::on_tick() {
     update_events_sent();
+    show_stream_state();
     follow_now();
 }
 
@@ -742,12 +753,7 @@ void MainWindow::on_run_finished(const QString& id, const QString& result, bool 
                     .arg(stream->hello().pid)
                     .arg(QString::fromStdString(stream->path()))
                     .arg(result));
-            setWindowTitle(tr("Pollscope — %1 (pid %2, %3)")
-                               .arg(id)
-                               .arg(stream->hello().pid)
-                               .arg(stream->state() == trace::StreamClient::State::Ended
-                                        ? tr("ended")
-                                        : tr("disconnected")));
+            show_stream_state();
         }
     }
     update_actions();
@@ -1006,20 +1012,27 @@ bool MainWindow::attach(const QString& path) {
     file_stats_.reset();
     set_time_axis(false); // a program's real time, not an example's steps
     ui_->timeline->set_follow_live(true);
+    // Space and S go to Pause and Step, not to the examples list (where
+    // Space would choose an example, leaving the program).
+    ui_->timeline->setFocus();
     const auto& hello = run_->stream()->hello();
     const QString program = QString::fromStdString(hello.program);
     ui_->examplePanel->show_description(
         tr("# %1\n\nA program of yours, attached live: process %2, serving on `%3`.\n\n"
            "Its tasks appear as it spawns them; the timeline follows its clock. When it ends "
            "its recording (or exits, or is killed) everything received stays here to study "
-           "and export.%4")
+           "and export.%4%5")
             .arg(program)
             .arg(hello.pid)
             .arg(path)
             .arg(hello.can_shutdown ? tr("\n\n**Shutdown** asks the program to stop (its own "
                                          "handler decides how).")
-                                    : QString()));
-    setWindowTitle(tr("Pollscope — %1 (pid %2, attached)").arg(program).arg(hello.pid));
+                                    : QString())
+            .arg(hello.can_step ? tr("\n\n**Pause** (Space) holds its polls at their start; "
+                                     "**Step** (S) lets one more start, **Run** lets them go. "
+                                     "When you detach, it runs freely again.")
+                                : QString()));
+    show_stream_state();
     status_label_->setText(
         tr("Attached to %1 (pid %2) on %3: live").arg(program).arg(hello.pid).arg(path));
     update_actions();

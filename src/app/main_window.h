@@ -186,6 +186,10 @@ private:
     void follow_now();
     void update_events_sent();
     void on_blocked(std::uint32_t task);
+    /// The attached program's stream in the status bar and the title
+    /// (events received, dropped, missed; main_window_stream.cpp).
+    void show_stream_state();
+    QString stream_title() const;
     void on_run_finished(const QString& id, const QString& result, bool shown);
     void on_store_replaced();
     void update_log_task_filter();
@@ -228,6 +232,7 @@ private:
     QWidget* resources_tab_ = nullptr;
     std::uint64_t resources_generation_ = ~std::uint64_t(0);
     QLabel* status_label_ = nullptr;
+    QLabel* stream_label_ = nullptr; // an attached program's stream: received, lost
     QProgressBar* progress_ = nullptr;
     int refreshes_ = 0;
     bool quiet_errors_ = false;

@@ -46,6 +46,8 @@ bool RunController::running() const {
 }
 
 bool RunController::paused() const {
+    if (stream_)
+        return attached_steps() && stream_->gate().paused;
     return runner_->paused();
 }
 
@@ -54,8 +56,8 @@ bool RunController::stopping() const {
 }
 
 bool RunController::live() const {
-    if (stream_)
-        return attached_live() && !stream_->hello().virtual_time;
+    if (stream_) // held at its step gate: the view stands still, as for an example
+        return attached_live() && !stream_->hello().virtual_time && !paused();
     const auto* st = runner_->state();
     return st && st->recorded && !st->virtual_clock && runner_->running() && !runner_->paused();
 }
@@ -69,6 +71,10 @@ std::int64_t RunController::now() const {
 
 bool RunController::attached_live() const {
     return stream_ && stream_->state() == trace::StreamClient::State::Attached;
+}
+
+bool RunController::attached_steps() const {
+    return attached_live() && stream_->hello().can_step;
 }
 
 bool RunController::attach(const QString& path, QString* error) {
@@ -87,6 +93,7 @@ bool RunController::attach(const QString& path, QString* error) {
     clear();
     stream_ = std::move(client);
     stream_end_reported_ = false;
+    stream_gate_seen_ = {};
     feed_->start(std::shared_ptr<trace::DeltaSource>(stream_));
     tick_->start();
     emit state_changed();
@@ -112,6 +119,25 @@ void RunController::check_stream_end() {
         result = tr("disconnected: %1").arg(QString::fromStdString(stream_->problem()));
     emit run_finished(QString::fromStdString(stream_->hello().program), result, true);
     emit state_changed();
+}
+
+void RunController::check_stream_gate() {
+    if (!attached_steps())
+        return;
+    const trace::StreamGate gate = stream_->gate();
+    if (gate == stream_gate_seen_)
+        return;
+    const bool newly_held = gate.waiting > 0 && gate.waiting_task != 0 &&
+                            (gate.waiting_task != stream_gate_seen_.waiting_task ||
+                             gate.passed != stream_gate_seen_.passed);
+    const bool paused_changed = gate.paused != stream_gate_seen_.paused;
+    stream_gate_seen_ = gate;
+    if (newly_held && gate.paused) {
+        drain_now(); // what it recorded before it stopped, as for an example
+        emit blocked(gate.waiting_task);
+    }
+    if (paused_changed)
+        emit state_changed();
 }
 
 void RunController::clear() {
@@ -205,6 +231,12 @@ RunController::Start RunController::start(bool paused) {
 }
 
 RunController::Start RunController::run() {
+    if (stream_) { // an attached program: its step gate, if it has one
+        if (!attached_steps() || !stream_->request_run())
+            return Start::Nothing;
+        emit state_changed();
+        return Start::Resumed;
+    }
     if (runner_->stopping()) {
         // Reset (or a switch) just stopped the last run: start when it is gone.
         pending_ = Pending::Run;
@@ -219,6 +251,12 @@ RunController::Start RunController::run() {
 }
 
 bool RunController::pause() {
+    if (stream_) {
+        if (!attached_steps() || !stream_->request_pause())
+            return false;
+        emit state_changed();
+        return true;
+    }
     if (!runner_->running())
         return false;
     runner_->pause();
@@ -227,10 +265,18 @@ bool RunController::pause() {
 }
 
 bool RunController::can_pause() const {
+    if (stream_)
+        return attached_steps() && !stream_->gate().paused;
     return runner_->running() && !runner_->stopping() && !runner_->paused();
 }
 
 RunController::Start RunController::step(int n) {
+    if (stream_) {
+        if (!attached_steps() || !stream_->request_step(std::uint32_t(std::max(1, n))))
+            return Start::Nothing;
+        emit state_changed();
+        return Start::Resumed;
+    }
     if (runner_->stopping()) {
         pending_ = Pending::Step;
         pending_steps_ = n;
@@ -316,6 +362,7 @@ void RunController::on_tick() {
         live_stats_->request(is_live ? std::max(now(), store_->end_ts()) : -1);
     }
     emit ticked();
+    check_stream_gate();
     check_stream_end();
 }
 

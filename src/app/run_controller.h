@@ -17,6 +17,7 @@
 #include "example_catalog.h"
 #include "stats.h"
 #include "task_table_model.h"
+#include "trace_stream.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -104,6 +105,11 @@ public:
     const trace::StreamClient* stream() const { return stream_.get(); }
     /// Attached and the program's stream goes on.
     bool attached_live() const;
+    /// The attached program's stream ended and run_finished said so.
+    bool stream_end_reported() const { return stream_ && stream_end_reported_; }
+    /// Attached live to a program with a step gate: pause(), step() and
+    /// run() hold and release its polls, as for an example.
+    bool attached_steps() const;
 
     /// Makes every event recorded so far visible now (fed follows if any).
     void drain_now();
@@ -156,6 +162,8 @@ private:
     void on_finished(const QString& id, const QString& result);
     /// Reports the attached program's stream ending (once).
     void check_stream_end();
+    /// Announces the attached program's step gate when it changed.
+    void check_stream_gate();
     /// Forgets the attached program (the feed is stopped already).
     void detach();
 
@@ -167,6 +175,7 @@ private:
     ExampleRunner* runner_ = nullptr;
     std::shared_ptr<trace::StreamClient> stream_; // the attached program, or null
     bool stream_end_reported_ = false;
+    trace::StreamGate stream_gate_seen_; // the attached program's gate last announced
     QTimer* tick_ = nullptr;
     std::uint64_t applied_seen_ = 0; // feed_->applied() last announced
     bool stats_dirty_ = false;

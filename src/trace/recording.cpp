@@ -3,6 +3,8 @@
 #include "atomic_file.h"
 #include "chrome_json.h"
 #include "default_hooks.h"
+#include "recording_switch.h"
+#include "step_gate.h"
 
 #include <charconv>
 #include <cstdio>
@@ -38,6 +40,15 @@ std::size_t parse_count(const char* name, const char* text, const char* what) {
     return n;
 }
 
+/// An environment variable's on/off: "1" or "0" ("" is off).
+bool parse_switch(const char* name, const std::string& text) {
+    if (text.empty() || text == "0")
+        return false;
+    if (text == "1")
+        return true;
+    throw std::invalid_argument(std::string(name) + " must be 1 or 0, not '" + text + "'");
+}
+
 /// The program's name, for a viewer's title.
 std::string program_name() {
     std::string name;
@@ -57,8 +68,9 @@ std::string program_name() {
 Recording::Recording(std::string path, RecordingOptions options)
     : path_(std::move(path))
     , options_(options)
-    , recorder_(std::make_shared<TraceRecorder>(
-          RecorderOptions{.ring_capacity = options.ring_capacity})) {
+    , recorder_(
+          std::make_shared<TraceRecorder>(RecorderOptions{.ring_capacity = options.ring_capacity}))
+    , installed_(recorder_) {
     if (!options_.serve.empty()) {
         StreamHello hello;
         hello.pid = std::uint64_t(::getpid());
@@ -67,8 +79,18 @@ Recording::Recording(std::string path, RecordingOptions options)
         server_ = TraceServer::listen(recorder_, options_.serve, hello, &error);
         if (!server_)
             throw std::runtime_error(error);
+        if (options_.stop_when_viewer_leaves) { // the gate (if any) in front of it
+            switch_ = std::make_shared<RecordingSwitch>(installed_);
+            installed_ = switch_;
+            server_->set_viewer_left_handler([s = switch_] { s->turn_off(); });
+        }
+        if (options_.step_gate) {
+            gate_ = std::make_shared<StepGate>(installed_);
+            installed_ = gate_;
+            server_->set_step_gate(gate_);
+        }
     }
-    if (!install_default_hooks(recorder_))
+    if (!install_default_hooks(installed_))
         throw std::logic_error("pollscope::trace::Recording: another Recording is live");
     if (!path_.empty() && !folder_writable(path_))
         std::fprintf(stderr,
@@ -103,6 +125,9 @@ std::unique_ptr<Recording> Recording::from_env() {
     options.report = true;
     if (const auto ring = env("POLLSCOPE_TRACE_RING"); !ring.empty())
         options.ring_capacity = parse_count("POLLSCOPE_TRACE_RING", ring.c_str(), "events");
+    options.step_gate = parse_switch("POLLSCOPE_SERVE_STEP", env("POLLSCOPE_SERVE_STEP"));
+    options.stop_when_viewer_leaves =
+        parse_switch("POLLSCOPE_SERVE_STOP_ON_LEAVE", env("POLLSCOPE_SERVE_STOP_ON_LEAVE"));
     std::size_t wait = 0;
     if (const auto w = env("POLLSCOPE_SERVE_WAIT"); !w.empty())
         wait = parse_count("POLLSCOPE_SERVE_WAIT", w.c_str(), "seconds");
@@ -120,7 +145,9 @@ bool Recording::finish(std::string* error) {
     if (finished_)
         return written_;
     finished_ = true;
-    remove_default_hooks(recorder_.get());
+    remove_default_hooks(installed_.get());
+    if (gate_) // nothing is stepped any more: polls still to come run freely
+        gate_->release();
     if (server_) { // the viewer gets everything, then the end
         const StreamEnd end = server_->finish();
         if (options_.report && server_->viewers() > 0)
@@ -151,6 +178,10 @@ bool Recording::wait_for_viewer(std::chrono::milliseconds timeout) {
 void Recording::on_shutdown_request(std::function<void()> handler) {
     if (server_)
         server_->set_shutdown_handler(std::move(handler));
+}
+
+bool Recording::recording() const {
+    return !finished_ && (!switch_ || switch_->on());
 }
 
 std::string Recording::serving() const {

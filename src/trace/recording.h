@@ -25,10 +25,19 @@
 // file. A viewer may attach at any time and gets every event retained so far;
 // the program never waits for it (wait_for_viewer() if it wants to).
 //
+// RecordingOptions::step_gate (serving only) installs a step gate: the
+// viewer's Pause, Step and Run then hold the program's polls at their start
+// and let them through one at a time, as for the window's examples; when the
+// viewer leaves, the polls run freely again.
+//
+// RecordingOptions::stop_when_viewer_leaves (serving only) stops recording
+// when the viewer leaves, at poll boundaries; by default recording goes on.
+//
 // Without code changes to the path: Recording::from_env() reads
 // POLLSCOPE_TRACE (the file), POLLSCOPE_TRACE_RING (a ring capacity),
-// POLLSCOPE_SERVE (a socket path) and POLLSCOPE_SERVE_WAIT (seconds to wait
-// for a viewer before the program goes on).
+// POLLSCOPE_SERVE (a socket path), POLLSCOPE_SERVE_WAIT (seconds to wait
+// for a viewer before the program goes on), POLLSCOPE_SERVE_STEP=1 (the
+// step gate) and POLLSCOPE_SERVE_STOP_ON_LEAVE=1 (stop when the viewer leaves).
 
 #include "recorder.h"
 #include "trace_server.h"
@@ -48,7 +57,17 @@ struct RecordingOptions {
     bool report = false;
     /// A Unix domain socket path to serve the events on live ("": none).
     std::string serve;
+    /// Serving: the viewer may pause, step and run the program's polls.
+    /// Costs a lock per poll.
+    bool step_gate = false;
+    /// Serving: when the first viewer leaves (or is dropped), recording stops
+    /// for good, at each thread's next poll boundary (no poll is cut in two);
+    /// the file then holds what was recorded until then. Default: it goes on.
+    bool stop_when_viewer_leaves = false;
 };
+
+class RecordingSwitch;
+class StepGate;
 
 class Recording {
 public:
@@ -64,10 +83,10 @@ public:
 
     /// POLLSCOPE_TRACE=PATH records to PATH; POLLSCOPE_TRACE_RING=N adds ring
     /// mode; POLLSCOPE_SERVE=SOCKET serves live (waiting up to
-    /// POLLSCOPE_SERVE_WAIT seconds for a viewer). Reports the written file on
-    /// stderr. nullptr when neither POLLSCOPE_TRACE nor POLLSCOPE_SERVE is
-    /// set; throws std::invalid_argument for a bad number, std::runtime_error
-    /// when it cannot serve.
+    /// POLLSCOPE_SERVE_WAIT seconds for a viewer; POLLSCOPE_SERVE_STEP=1: with
+    /// a step gate; POLLSCOPE_SERVE_STOP_ON_LEAVE=1: stop_when_viewer_leaves). Reports the written
+    /// file on stderr. nullptr when neither POLLSCOPE_TRACE nor POLLSCOPE_SERVE is set; throws
+    /// std::invalid_argument for a bad number or switch, std::runtime_error when it cannot serve.
     static std::unique_ptr<Recording> from_env();
 
     /// Stops recording new runtimes and writes the file now (once: later
@@ -90,6 +109,8 @@ public:
     /// The recorder runtimes record into (for a live view, or a RuntimeOptions
     /// that names its hooks explicitly).
     TraceRecorder& recorder() noexcept { return *recorder_; }
+    /// Still recording (false once stopped because the viewer left).
+    bool recording() const;
     /// Events the ring discarded so far (0 without ring mode).
     std::uint64_t dropped() const { return recorder_->dropped(); }
     bool finished() const noexcept { return finished_; }
@@ -98,6 +119,9 @@ private:
     std::string path_;
     RecordingOptions options_;
     std::shared_ptr<TraceRecorder> recorder_;
+    std::shared_ptr<RecordingSwitch> switch_; // with options.stop_when_viewer_leaves
+    std::shared_ptr<StepGate> gate_;          // with options.step_gate
+    std::shared_ptr<Hooks> installed_; // what runtimes record into
     std::unique_ptr<TraceServer> server_;
     bool finished_ = false;
     bool written_ = false;

@@ -130,9 +130,13 @@ bool StreamClient::decode_pending() {
     StreamDecoder::Message m;
     while (decoder_.next(m)) {
         std::lock_guard l(m_);
-        if (m.delta) {
+        if (m.gate) {
+            gate_ = *m.gate;
+        } else if (m.delta) {
             events_ += m.delta->events.size();
             now_ = m.delta->now;
+            missed_ += m.delta->missed;
+            dropped_ = std::max(dropped_, m.delta->dropped);
             if (has_pending_)
                 merge(pending_, std::move(*m.delta));
             else
@@ -216,12 +220,56 @@ std::int64_t StreamClient::now() const {
     return now_;
 }
 
-bool StreamClient::request_shutdown() const {
-    if (!hello_.can_shutdown || state() != State::Attached)
+bool StreamClient::send_command(StreamCommand command, std::uint32_t steps) const {
+    if (state() != State::Attached)
         return false;
     std::string out;
-    append_command(out, StreamCommand::Shutdown);
+    append_command(out, command, steps);
     return ::send(fd_, out.data(), out.size(), MSG_NOSIGNAL) == ssize_t(out.size());
+}
+
+bool StreamClient::request_shutdown() const {
+    return hello_.can_shutdown && send_command(StreamCommand::Shutdown);
+}
+
+bool StreamClient::request_pause() {
+    if (!hello_.can_step || !send_command(StreamCommand::Pause))
+        return false;
+    std::lock_guard l(m_);
+    gate_.paused = true;
+    return true;
+}
+
+bool StreamClient::request_step(std::uint32_t n) {
+    n = std::clamp<std::uint32_t>(n, 1, kMaxStepPolls);
+    if (!hello_.can_step || !send_command(StreamCommand::Step, n))
+        return false;
+    std::lock_guard l(m_);
+    gate_.paused = true;
+    return true;
+}
+
+bool StreamClient::request_run() {
+    if (!hello_.can_step || !send_command(StreamCommand::Run))
+        return false;
+    std::lock_guard l(m_);
+    gate_.paused = false;
+    return true;
+}
+
+StreamGate StreamClient::gate() const {
+    std::lock_guard l(m_);
+    return gate_;
+}
+
+std::uint64_t StreamClient::missed() const {
+    std::lock_guard l(m_);
+    return missed_;
+}
+
+std::uint64_t StreamClient::dropped() const {
+    std::lock_guard l(m_);
+    return dropped_;
 }
 
 } // namespace pollscope::trace

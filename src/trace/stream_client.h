@@ -55,6 +55,20 @@ public:
     /// Asks the program to shut down (its handler runs); false when it has
     /// none or the stream is over. Any thread.
     bool request_shutdown() const;
+    /// Holds the program's polls at their start / lets `n` more start / lets
+    /// them run (its step gate, hello().can_step); false when it has none or
+    /// the stream is over. gate() says paused at once (the program's
+    /// next gate frame confirms). Any thread.
+    bool request_pause();
+    bool request_step(std::uint32_t n = 1);
+    bool request_run();
+    /// The program's step gate as last reported (paused as last asked).
+    StreamGate gate() const;
+    /// Events the program's ring discarded before the stream sent them (the
+    /// viewer never got them), in all.
+    std::uint64_t missed() const;
+    /// Events the program's ring discarded so far (the latest delta's count).
+    std::uint64_t dropped() const;
 
 private:
     StreamClient(int fd, std::string path);
@@ -65,6 +79,8 @@ private:
     /// Decodes the frames received so far into pending_; false at the end frame.
     bool decode_pending();
     void stop(State state, std::string problem);
+    /// Sends a command frame; false when the stream is over.
+    bool send_command(StreamCommand command, std::uint32_t steps = 0) const;
     /// Adds a decoded delta to `into`.
     static void merge(TraceDelta& into, TraceDelta&& delta);
 
@@ -83,6 +99,9 @@ private:
     StreamEnd end_;
     std::uint64_t events_ = 0;
     std::int64_t now_ = -1;
+    StreamGate gate_;
+    std::uint64_t missed_ = 0;
+    std::uint64_t dropped_ = 0;
 };
 
 } // namespace pollscope::trace

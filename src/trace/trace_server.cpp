@@ -1,6 +1,7 @@
 #include "trace_server.h"
 
 #include "recorder.h"
+#include "step_gate.h"
 #include "unix_socket.h"
 
 #include <cerrno>
@@ -93,6 +94,16 @@ void TraceServer::set_shutdown_handler(std::function<void()> handler) {
     shutdown_handler_ = std::move(handler);
 }
 
+void TraceServer::set_step_gate(std::shared_ptr<StepGate> gate) {
+    std::lock_guard l(m_);
+    gate_ = std::move(gate);
+}
+
+void TraceServer::set_viewer_left_handler(std::function<void()> handler) {
+    std::lock_guard l(m_);
+    viewer_left_handler_ = std::move(handler);
+}
+
 bool TraceServer::wait_for_viewer(std::chrono::milliseconds timeout) {
     std::unique_lock l(m_);
     return viewer_cv_.wait_for(l, timeout, [this] { return attached_ || finishing_; }) && attached_;
@@ -140,7 +151,7 @@ void TraceServer::work() {
             drop_viewer();
             continue;
         }
-        if (!send_new_events())
+        if (!send_new_events() || !send_gate())
             drop_viewer();
     }
     // The end: what is left, then the end frame, to the viewer attached.
@@ -168,11 +179,13 @@ void TraceServer::accept_viewer() {
     cursor_ = {};
     sent_threads_.clear();
     sent_events_ = 0;
+    sent_gate_.reset();
     commands_ = StreamDecoder(false);
     StreamHello hello = hello_;
     {
         std::lock_guard l(m_);
         hello.can_shutdown = bool(shutdown_handler_);
+        hello.can_step = bool(gate_);
     }
     out_.clear();
     append_hello(out_, hello);
@@ -193,8 +206,39 @@ void TraceServer::drop_viewer() {
         return;
     ::close(client_);
     client_ = -1;
-    std::lock_guard l(m_);
-    attached_ = false;
+    std::shared_ptr<StepGate> gate;
+    std::function<void()> left;
+    {
+        std::lock_guard l(m_);
+        attached_ = false;
+        gate = gate_;
+        left = viewer_left_handler_;
+    }
+    if (gate) // no one is left to step it: the program runs freely
+        gate->run();
+    if (left)
+        left();
+}
+
+bool TraceServer::send_gate() {
+    std::shared_ptr<StepGate> gate;
+    {
+        std::lock_guard l(m_);
+        gate = gate_;
+    }
+    if (!gate)
+        return true;
+    const StepGate::Status s = gate->status();
+    const StreamGate now{s.paused, std::uint32_t(s.waiting), std::uint32_t(s.waiting_task),
+                         s.passed};
+    if (sent_gate_ == now)
+        return true;
+    out_.clear();
+    append_gate(out_, now);
+    if (!send_all(out_, std::chrono::seconds(5)))
+        return false;
+    sent_gate_ = now;
+    return true;
 }
 
 bool TraceServer::read_commands() {
@@ -208,15 +252,33 @@ bool TraceServer::read_commands() {
         commands_.feed(std::string_view(buf, std::size_t(n)));
         StreamDecoder::Message m;
         while (commands_.next(m)) {
-            if (m.command != StreamCommand::Shutdown)
+            if (!m.command)
                 continue;
             std::function<void()> handler;
+            std::shared_ptr<StepGate> gate;
             {
                 std::lock_guard l(m_);
                 handler = shutdown_handler_;
+                gate = gate_;
             }
-            if (handler)
-                handler();
+            switch (*m.command) {
+            case StreamCommand::Shutdown:
+                if (handler)
+                    handler();
+                break;
+            case StreamCommand::Pause:
+                if (gate)
+                    gate->pause();
+                break;
+            case StreamCommand::Step:
+                if (gate)
+                    gate->step(int(m.steps));
+                break;
+            case StreamCommand::Run:
+                if (gate)
+                    gate->run();
+                break;
+            }
         }
         if (!commands_.error().empty())
             return false;
@@ -224,8 +286,8 @@ bool TraceServer::read_commands() {
 }
 
 bool TraceServer::send_new_events() {
-    TraceDelta d;
-    recorder_->drain(cursor_, d);
+    TraceDelta& d = delta_;
+    recorder_->drain(cursor_, d); // (clears its events, keeping their capacity)
     const bool threads_changed = d.threads != sent_threads_;
     // Always at least one frame: its `now` moves a live view's clock on.
     std::size_t first = 0;
@@ -239,6 +301,10 @@ bool TraceServer::send_new_events() {
     if (threads_changed)
         sent_threads_ = std::move(d.threads);
     sent_events_ += d.events.size();
+    // A first delta of millions of events is not kept for good.
+    constexpr std::size_t kKeptEvents = std::size_t(1) << 20;
+    if (d.events.capacity() > kKeptEvents)
+        d.events = {};
     return true;
 }
 

@@ -11,7 +11,11 @@
 // ring mode, drops the oldest and the stream says how many). One viewer at a
 // time; when it goes, the next one may attach and gets everything again.
 // A viewer may ask for shutdown: the handler set by the program runs on the
-// server's thread.
+// server's thread. With a step gate (set_step_gate) the viewer may also pause
+// the program's polls, step them and run them again; the server sends the
+// gate's state when it changed. When the viewer leaves (or is dropped), the
+// gate runs freely, so the program never waits for a window that is gone,
+// and the program's viewer_left handler runs (e.g. to stop recording).
 
 #include "trace_stream.h"
 
@@ -21,11 +25,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 namespace pollscope::trace {
 
+class StepGate;
 class TraceRecorder;
 
 class TraceServer {
@@ -47,6 +53,12 @@ public:
     /// Runs `handler` (on the server's thread) when a viewer asks for shutdown;
     /// set before a viewer attaches (its hello says whether there is one).
     void set_shutdown_handler(std::function<void()> handler);
+    /// Lets viewers pause, step and run the polls held by `gate` (a hello
+    /// says so); set before a viewer attaches.
+    void set_step_gate(std::shared_ptr<StepGate> gate);
+    /// Runs `handler` (on the server's thread) each time a viewer leaves or
+    /// is dropped; set before a viewer attaches.
+    void set_viewer_left_handler(std::function<void()> handler);
     /// Blocks until a viewer is attached or `timeout` passed; true if one is.
     bool wait_for_viewer(std::chrono::milliseconds timeout);
     /// Sends what is left and the end frame to the viewer attached (giving up
@@ -67,6 +79,8 @@ private:
     bool send_new_events();
     /// Reads the viewer's commands; false when it hung up.
     bool read_commands();
+    /// Sends the gate's state if it changed since the last one sent.
+    bool send_gate();
     /// Writes all of `bytes`, waiting for the socket at most `patience` at a
     /// time; false (the viewer is dropped) when it fails or stalls.
     bool send_all(const std::string& bytes, std::chrono::milliseconds patience);
@@ -82,6 +96,8 @@ private:
     mutable std::mutex m_;
     std::condition_variable viewer_cv_;
     std::function<void()> shutdown_handler_;
+    std::function<void()> viewer_left_handler_;
+    std::shared_ptr<StepGate> gate_;
     bool finishing_ = false;
     bool finished_ = false;
     std::uint64_t viewers_ = 0;
@@ -93,6 +109,10 @@ private:
     ReadCursor cursor_;
     std::vector<ThreadInfo> sent_threads_;
     std::uint64_t sent_events_ = 0;
+    std::optional<StreamGate> sent_gate_;
+    // Reused from drain to drain: a fresh vector each time cost reallocations
+    // and page faults (a perf profile of pollscope-bench --trace --serve).
+    TraceDelta delta_;
     StreamDecoder commands_{false};
     std::string out_;
 };

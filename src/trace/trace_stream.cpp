@@ -116,6 +116,8 @@ void append_hello(std::string& out, const StreamHello& hello) {
         w.put(hello.pid);
         w.put(std::uint8_t(hello.virtual_time));
         w.put(std::uint8_t(hello.can_shutdown));
+        if (hello.version >= 2)
+            w.put(std::uint8_t(hello.can_step));
         w.put_string(hello.program);
     });
 }
@@ -166,8 +168,21 @@ void append_end(std::string& out, const StreamEnd& end) {
     });
 }
 
-void append_command(std::string& out, StreamCommand command) {
-    frame(out, FrameType::Command, [&](Writer& w) { w.put(std::uint8_t(command)); });
+void append_gate(std::string& out, const StreamGate& gate) {
+    frame(out, FrameType::Gate, [&](Writer& w) {
+        w.put(std::uint8_t(gate.paused));
+        w.put(gate.waiting);
+        w.put(gate.waiting_task);
+        w.put(gate.passed);
+    });
+}
+
+void append_command(std::string& out, StreamCommand command, std::uint32_t steps) {
+    frame(out, FrameType::Command, [&](Writer& w) {
+        w.put(std::uint8_t(command));
+        if (command == StreamCommand::Step)
+            w.put(steps);
+    });
 }
 
 void StreamDecoder::feed(std::string_view bytes) {
@@ -215,12 +230,15 @@ bool StreamDecoder::decode(FrameType type, std::string_view payload, Message& ou
             return fail("not a Pollscope stream (wrong magic number)");
         StreamHello h;
         h.version = r.get<std::uint32_t>();
-        if (r.ok() && h.version != kStreamVersion)
+        if (r.ok() && (h.version < kOldestStreamVersion || h.version > kStreamVersion))
             return fail("the program streams version " + std::to_string(h.version) +
-                        "; this Pollscope reads version " + std::to_string(kStreamVersion));
+                        "; this Pollscope reads versions " + std::to_string(kOldestStreamVersion) +
+                        " to " + std::to_string(kStreamVersion));
         h.pid = r.get<std::uint64_t>();
         h.virtual_time = r.get<std::uint8_t>() != 0;
         h.can_shutdown = r.get<std::uint8_t>() != 0;
+        if (h.version >= 2)
+            h.can_step = r.get<std::uint8_t>() != 0;
         h.program = r.get_string();
         if (!r.ok())
             return fail("broken stream: a short hello");
@@ -270,11 +288,33 @@ bool StreamDecoder::decode(FrameType type, std::string_view payload, Message& ou
         out.end = e;
         return true;
     }
+    case FrameType::Gate: {
+        StreamGate g;
+        g.paused = r.get<std::uint8_t>() != 0;
+        g.waiting = r.get<std::uint32_t>();
+        g.waiting_task = r.get<std::uint32_t>();
+        g.passed = r.get<std::uint64_t>();
+        if (!r.ok() || !r.at_end())
+            return fail("broken stream: a gate frame of the wrong size");
+        out.gate = g;
+        return true;
+    }
     case FrameType::Command: {
         const auto c = r.get<std::uint8_t>();
-        if (!r.ok() || c != std::uint8_t(StreamCommand::Shutdown))
+        if (!r.ok() || c < std::uint8_t(StreamCommand::Shutdown) ||
+            c > std::uint8_t(StreamCommand::Run))
             return fail("unknown command " + std::to_string(c));
         out.command = StreamCommand(c);
+        if (out.command == StreamCommand::Step) {
+            out.steps = r.get<std::uint32_t>();
+            if (!r.ok())
+                return fail("broken stream: a step command without its count");
+            if (out.steps == 0 || out.steps > kMaxStepPolls)
+                return fail("a step of " + std::to_string(out.steps) + " polls (1 to " +
+                            std::to_string(kMaxStepPolls) + ")");
+        }
+        if (!r.at_end())
+            return fail("broken stream: a command frame of the wrong size");
         return true;
     }
     }

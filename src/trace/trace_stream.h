@@ -7,11 +7,17 @@
 // local). The server sends Hello first (magic, version, the program), then
 // Delta frames: the first carries every table entry and event retained so
 // far, each later one only what is new (TraceDelta, threads only when they
-// changed), then End when the recording finishes. The viewer may send
-// Command frames (shutdown). A reader refuses a frame it cannot use with a
-// message: an unknown version, a frame larger than kMaxFrameBytes, a table
-// id or thread index out of range (checked against the tables received so
-// far, as the importer checks a file).
+// changed), then End when the recording finishes. A program with a step gate
+// (hello.can_step) also sends Gate frames when its gate's state changed. The
+// viewer may send Command frames (shutdown; pause, step n, run where the
+// hello allows). A reader refuses a frame it cannot use with a message: an
+// unknown version, a frame larger than kMaxFrameBytes, a table id or thread
+// index out of range (checked against the tables received so far, as the
+// importer checks a file), an unknown command or a step of no polls.
+//
+// Versions: 2 added can_step to the hello, the Gate frame and the pause,
+// step and run commands. A version-2 reader reads a version-1 stream (its
+// hello has no can_step: no gate).
 
 #include "recorder.h" // TraceDelta
 
@@ -24,11 +30,13 @@
 namespace pollscope::trace {
 
 inline constexpr std::uint32_t kStreamMagic = 0x52545350; // "PSTR"
-inline constexpr std::uint32_t kStreamVersion = 1;
+inline constexpr std::uint32_t kStreamVersion = 2;
+/// The oldest version a reader still reads.
+inline constexpr std::uint32_t kOldestStreamVersion = 1;
 /// Larger frames are refused (a garbled length must not allocate gigabytes).
 inline constexpr std::uint32_t kMaxFrameBytes = 256u << 20;
 
-enum class FrameType : std::uint8_t { Hello = 1, Delta = 2, End = 3, Command = 16 };
+enum class FrameType : std::uint8_t { Hello = 1, Delta = 2, End = 3, Gate = 4, Command = 16 };
 
 /// What the server says first.
 struct StreamHello {
@@ -37,6 +45,16 @@ struct StreamHello {
     std::string program; // the program's name (its argv[0] file name)
     bool virtual_time = false;
     bool can_shutdown = false; // the program installed a shutdown handler
+    bool can_step = false;     // the program installed a step gate (version 2)
+};
+
+/// The program's step gate (StepGate::Status), sent when it changed.
+struct StreamGate {
+    bool paused = false;
+    std::uint32_t waiting = 0;      // workers held at the gate
+    std::uint32_t waiting_task = 0; // the task the latest of them would poll (0: none)
+    std::uint64_t passed = 0;       // polls started so far
+    bool operator==(const StreamGate&) const = default;
 };
 
 /// What the server says last: how many events it sent in all.
@@ -45,7 +63,9 @@ struct StreamEnd {
     std::uint64_t dropped = 0;
 };
 
-enum class StreamCommand : std::uint8_t { Shutdown = 1 };
+enum class StreamCommand : std::uint8_t { Shutdown = 1, Pause = 2, Step = 3, Run = 4 };
+/// A Step command's count at most (a garbled count must not run the program free).
+inline constexpr std::uint32_t kMaxStepPolls = 1u << 20;
 
 void append_hello(std::string& out, const StreamHello& hello);
 /// Appends a Delta frame: `delta`'s tables (its threads only `with_threads`:
@@ -56,7 +76,9 @@ void append_delta(std::string& out, const TraceDelta& delta, bool with_tables, b
 /// Events per Delta frame at most (a server splits bigger deltas).
 inline constexpr std::size_t kEventsPerFrame = 1 << 16;
 void append_end(std::string& out, const StreamEnd& end);
-void append_command(std::string& out, StreamCommand command);
+void append_gate(std::string& out, const StreamGate& gate);
+/// `steps`: Step's count of polls (1..kMaxStepPolls); the other commands have none.
+void append_command(std::string& out, StreamCommand command, std::uint32_t steps = 0);
 
 /// Reads a stream from bytes as they arrive, in any pieces.
 class StreamDecoder {
@@ -66,7 +88,9 @@ public:
         std::optional<StreamHello> hello;
         std::optional<TraceDelta> delta;
         std::optional<StreamEnd> end;
+        std::optional<StreamGate> gate;
         std::optional<StreamCommand> command;
+        std::uint32_t steps = 0; // a Step command's count
     };
 
     /// Adds received bytes.

@@ -5,6 +5,8 @@
 // count, printed when it ends); a program killed mid-stream (SIGKILL) leaves
 // the window with what it received, marked disconnected; the window's
 // Shutdown reaches the program's handler; bad sockets give a clear error.
+// A program with a step gate is paused and stepped from the window poll by
+// poll, and runs freely again when the window leaves it paused.
 #include "main_window.h"
 #include "run_controller.h"
 #include "stream_client.h"
@@ -17,15 +19,18 @@
 #include "run_until.h"
 #include "runtime.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QPainter>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -33,6 +38,7 @@
 #include <vector>
 
 #include <csignal>
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,14 +48,22 @@ using namespace pollscope::app;
 
 namespace {
 
-/// The program: serves on `path`, waits for the window, records rounds of a
-/// fan-out (one, or until asked to shut down), prints how many events it
-/// recorded, and ends its recording.
-int serve_child(const char* path, bool until_shutdown) {
-    trace::Recording recording("", trace::RecordingOptions{.serve = path});
+/// Tells the test the program listens (its server thread runs): the socket
+/// file appears at bind(), a moment before listen().
+void announce_serving() {
+    std::printf("serving\n");
+    std::fflush(stdout);
+}
+
+/// The program: serves on `path` (with a step gate: `step`), waits for the
+/// window, records rounds of a fan-out (one, or until asked to shut down),
+/// prints how many events it recorded, and ends its recording.
+int serve_child(const char* path, bool until_shutdown, bool step = false) {
+    trace::Recording recording("", trace::RecordingOptions{.serve = path, .step_gate = step});
     std::atomic<bool> stop{false};
     if (until_shutdown)
         recording.on_shutdown_request([&stop] { stop.store(true); });
+    announce_serving();
     if (!recording.wait_for_viewer(std::chrono::seconds(60))) {
         std::fprintf(stderr, "no viewer attached\n");
         return 3;
@@ -61,6 +75,26 @@ int serve_child(const char* path, bool until_shutdown) {
         while (until_shutdown && !stop.load());
     }
     std::printf("recorded %zu\n", recording.recorder().snapshot().events.size());
+    std::fflush(stdout);
+    return recording.finish() ? 0 : 1;
+}
+
+/// The program in ring mode with a small ring: it records rounds of a fan-out
+/// far beyond the ring and prints how many events the ring dropped.
+int serve_ring_child(const char* path) {
+    trace::Recording recording(
+        "", trace::RecordingOptions{.ring_capacity = 1024, .serve = path});
+    announce_serving();
+    if (!recording.wait_for_viewer(std::chrono::seconds(60))) {
+        std::fprintf(stderr, "no viewer attached\n");
+        return 3;
+    }
+    {
+        Runtime rt({.workers = 2});
+        for (int i = 0; i < 20; ++i)
+            rt.block_on(test::fan_out(100, 5, "crawl"), "main");
+    }
+    std::printf("dropped %llu\n", static_cast<unsigned long long>(recording.dropped()));
     std::fflush(stdout);
     return recording.finish() ? 0 : 1;
 }
@@ -97,9 +131,19 @@ public:
         posix_spawn_file_actions_destroy(&actions);
         ::close(pipe_fds[1]);
         out_ = pipe_fds[0];
+        ::fcntl(out_, F_SETFL, O_NONBLOCK);
         return r == 0;
     }
     void kill() const { ::kill(pid_, SIGKILL); }
+    /// Whether the child printed `what` within `ms` (the event loop runs meanwhile).
+    bool wait_said(const QByteArray& what, int ms) {
+        return test::run_until(
+            [&] {
+                read_available();
+                return out_text_.contains(what);
+            },
+            ms);
+    }
     /// Whether it has exited (reaps it; the event loop runs meanwhile).
     bool wait_exit(int ms) {
         return test::run_until(
@@ -112,18 +156,25 @@ public:
     }
     int exit_code() const { return exited_ && WIFEXITED(status_) ? WEXITSTATUS(status_) : -1; }
     /// The events the child said it recorded (after it exited).
-    qulonglong recorded_count() const {
-        QByteArray out;
-        char buf[256];
-        for (ssize_t n; (n = ::read(out_, buf, sizeof buf)) > 0;)
-            out.append(buf, int(n));
-        const auto at = out.indexOf("recorded ");
-        return at < 0 ? 0 : out.mid(at + 9).trimmed().toULongLong();
+    qulonglong recorded_count() { return said("recorded "); }
+    /// The number the child printed after `what` (after it exited).
+    qulonglong said(const QByteArray& what) {
+        read_available();
+        const auto at = out_text_.indexOf(what);
+        return at < 0 ? 0 : out_text_.mid(at + what.size()).split('\n').first().toULongLong();
     }
 
 private:
+    /// Reads what the child printed so far (its pipe does not block).
+    void read_available() {
+        char buf[256];
+        for (ssize_t n; (n = ::read(out_, buf, sizeof buf)) > 0;)
+            out_text_.append(buf, int(n));
+    }
+
     pid_t pid_ = -1;
     int out_ = -1;
+    QByteArray out_text_; // what it printed, read so far
     int status_ = 0;
     bool exited_ = false;
 };
@@ -138,7 +189,8 @@ private:
     /// Starts this binary as the serving program and waits for its socket.
     void start_child(Child& child, const QString& socket, const char* mode) {
         QVERIFY(child.start(QString::fromLatin1(mode), socket));
-        QVERIFY(test::run_until([&] { return QFileInfo(socket).exists(); }, 30000));
+        QVERIFY(child.wait_said("serving\n", 30000));
+        QVERIFY(QFileInfo(socket).exists());
     }
 
 private slots:
@@ -166,6 +218,11 @@ private slots:
         QCOMPARE(qulonglong(w.store().trace().events.size()), recorded);
         QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("ended its recording")),
                  qPrintable(finished.first().at(1).toString()));
+        // Nothing was lost: no warning.
+        const auto* stream_text = w.findChild<QLabel*>(QStringLiteral("streamText"));
+        QVERIFY2(stream_text->text() == QStringLiteral("%1 events received").arg(recorded),
+                 qPrintable(stream_text->text()));
+        QVERIFY(!w.windowTitle().contains(QStringLiteral("dropped")));
         // The task table shows the program's tasks: main and its 100 children.
         w.refresh_stats();
         QCOMPARE(w.task_model()->rowCount(), 101);
@@ -220,6 +277,10 @@ private slots:
         QSignalSpy finished(&w, &MainWindow::run_finished);
         QVERIFY(w.attach(socket));
         QVERIFY(w.run_controller()->stream()->hello().can_shutdown);
+        // No step gate: Pause and Step stay off for this program.
+        QVERIFY(!w.run_controller()->stream()->hello().can_step);
+        QVERIFY(!w.findChild<QAction*>(QStringLiteral("actionStep"))->isEnabled());
+        QVERIFY(!w.findChild<QAction*>(QStringLiteral("actionPause"))->isEnabled());
         QVERIFY(test::run_until([&] { return w.store().trace().events.size() > 1000; }, 60000));
         w.shutdown();
         QVERIFY(finished.wait(60000));
@@ -228,6 +289,126 @@ private slots:
         QVERIFY(child.wait_exit(30000));
         QCOMPARE(child.exit_code(), 0);
         QCOMPARE(qulonglong(w.store().trace().events.size()), child.recorded_count());
+    }
+
+    void program_is_paused_and_stepped_poll_by_poll() {
+        const QString socket = dir_.filePath(QStringLiteral("step.sock"));
+        Child child;
+        start_child(child, socket, "--serve-step");
+        MainWindow w;
+        w.set_quiet_errors(true);
+        QSignalSpy finished(&w, &MainWindow::run_finished);
+        QVERIFY(w.attach(socket));
+        const auto* stream = w.run_controller()->stream();
+        QVERIFY(stream->hello().can_step);
+        const auto action = [&](const char* name) {
+            return w.findChild<QAction*>(QString::fromLatin1(name));
+        };
+        // The example's actions, for the program's polls.
+        QVERIFY(action("actionPause")->isEnabled());
+        QVERIFY(action("actionStep")->isEnabled());
+        QVERIFY(action("actionToggleRun")->isEnabled());
+        QVERIFY(test::run_until([&] { return w.store().trace().events.size() > 1000; }, 60000));
+        const auto poll_starts = [&] {
+            const auto& events = w.store().trace().events;
+            return std::uint64_t(std::count_if(events.begin(), events.end(), [](const auto& e) {
+                return e.kind == trace::EventKind::PollStart;
+            }));
+        };
+        // Held: a worker waits at the gate, and every poll that passed it
+        // before has arrived (the gate counts them exactly).
+        const auto held_at = [&](std::uint64_t passed) {
+            const auto g = stream->gate();
+            return g.paused && g.waiting > 0 && (passed == 0 || g.passed == passed) &&
+                   poll_starts() == g.passed;
+        };
+        w.pause();
+        QVERIFY(test::run_until([&] { return held_at(0); }, 60000));
+        const std::uint64_t before = stream->gate().passed;
+        QVERIFY(!action("actionPause")->isEnabled());
+        QVERIFY(action("actionRun")->isEnabled());
+        QCOMPARE(action("actionRun")->text(), QStringLiteral("Resume"));
+        QVERIFY(test::run_until(
+            [&] {
+                return w.findChild<QLabel*>(QStringLiteral("statusText"))
+                    ->text()
+                    .contains(QStringLiteral("Paused before polling"));
+            },
+            30000));
+        constexpr int n = 3;
+        for (int i = 0; i < n; ++i)
+            w.step();
+        QVERIFY(test::run_until([&] { return held_at(before + n); }, 60000));
+        QCOMPARE(poll_starts(), before + n); // exactly n more polls started
+        // Run: the polls flow again.
+        w.run();
+        QVERIFY(test::run_until([&] { return poll_starts() > before + n + 1000; }, 60000));
+        QVERIFY(!stream->gate().paused);
+        w.shutdown();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(child.wait_exit(30000));
+        QCOMPARE(child.exit_code(), 0);
+        QCOMPARE(qulonglong(w.store().trace().events.size()), child.recorded_count());
+        // The stream is over: nothing to step any more.
+        QVERIFY(!action("actionStep")->isEnabled());
+        QVERIFY(!action("actionPause")->isEnabled());
+    }
+
+    void leaving_a_paused_program_lets_it_finish() {
+        const QString socket = dir_.filePath(QStringLiteral("leave.sock"));
+        Child child;
+        start_child(child, socket, "--serve-step");
+        MainWindow w;
+        w.set_quiet_errors(true);
+        QVERIFY(w.attach(socket));
+        QVERIFY(test::run_until([&] { return w.store().trace().events.size() > 1000; }, 60000));
+        w.pause();
+        const auto* stream = w.run_controller()->stream();
+        QVERIFY(test::run_until([&] { return stream->gate().paused && stream->gate().waiting > 0; },
+                                60000));
+        // Asked to end while held at the gate, it cannot until it is let go:
+        // the window leaves (Reset detaches) without pressing Run.
+        w.shutdown();
+        w.reset();
+        QVERIFY(!w.run_controller()->stream());
+        QVERIFY(child.wait_exit(60000));
+        QCOMPARE(child.exit_code(), 0);
+    }
+
+    void dropped_events_are_shown() {
+        const QString socket = dir_.filePath(QStringLiteral("ring.sock"));
+        Child child;
+        start_child(child, socket, "--serve-ring");
+        MainWindow w;
+        w.set_quiet_errors(true);
+        QSignalSpy finished(&w, &MainWindow::run_finished);
+        QVERIFY(w.attach(socket));
+        auto* text = w.findChild<QLabel*>(QStringLiteral("streamText"));
+        QVERIFY(text && !text->isHidden());
+        QVERIFY(finished.wait(60000));
+        QVERIFY(child.wait_exit(30000));
+        QCOMPARE(child.exit_code(), 0);
+        const qulonglong dropped = child.said("dropped ");
+        QVERIFY(dropped > 0); // 20 rounds of about 2000 events through a ring of 1024
+        const auto* stream = w.run_controller()->stream();
+        QCOMPARE(qulonglong(stream->dropped()), dropped);
+        QVERIFY2(text->text().contains(QStringLiteral("ring dropped %1").arg(dropped)),
+                 qPrintable(text->text()));
+        QVERIFY2(text->text().contains(QStringLiteral("%1 events received").arg(stream->events())),
+                 qPrintable(text->text()));
+        if (stream->missed() > 0) {
+            QVERIFY(text->text().contains(
+                QStringLiteral("%1 of them before they reached this window").arg(stream->missed())));
+            QVERIFY2(w.windowTitle().contains(QStringLiteral("%1 events missed").arg(stream->missed())),
+                     qPrintable(w.windowTitle()));
+        } else {
+            QVERIFY2(w.windowTitle().contains(QStringLiteral("%1 events dropped").arg(dropped)),
+                     qPrintable(w.windowTitle()));
+        }
+        QVERIFY(w.windowTitle().contains(QStringLiteral("ended")));
+        // A program that lost nothing shows no warning (window_receives_every_event...).
+        w.reset();
+        QVERIFY(text->isHidden());
     }
 
     void bad_socket_is_a_clear_error() {
@@ -247,6 +428,10 @@ int main(int argc, char** argv) {
         return serve_child(argv[2], false);
     if (argc == 3 && std::string(argv[1]) == "--serve-until-shutdown")
         return serve_child(argv[2], true);
+    if (argc == 3 && std::string(argv[1]) == "--serve-ring")
+        return serve_ring_child(argv[2]);
+    if (argc == 3 && std::string(argv[1]) == "--serve-step")
+        return serve_child(argv[2], true, true);
     QApplication app(argc, argv);
     TestAttach test;
     QTEST_SET_MAIN_SOURCE_PATH

@@ -4,8 +4,12 @@
 // frame; the decoder reads the stream in any pieces and refuses what is not
 // one; the server replaces a stale socket, refuses a second viewer while one
 // is attached, gives a later viewer everything again, and runs the program's
-// shutdown handler when asked.
+// shutdown handler when asked. Commands (pause, step n, run) are checked as
+// they are read; a version-1 program's hello is still read (no step gate).
+// With stop_when_viewer_leaves, the recording stops when the viewer leaves,
+// at poll boundaries: its file holds whole polls and nothing after.
 #include "fan_out_workload.h"
+#include "json_import.h"
 #include "recording.h"
 #include "runtime.h"
 #include "stream_client.h"
@@ -19,9 +23,14 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <random>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -179,6 +188,169 @@ private slots:
         while (decoder.next(m)) {
         }
         QVERIFY2(QString::fromStdString(decoder.error()).contains(error), decoder.error().c_str());
+    }
+
+    void commands_read_and_checked() {
+        std::string bytes;
+        append_command(bytes, StreamCommand::Pause);
+        append_command(bytes, StreamCommand::Step, 7);
+        append_command(bytes, StreamCommand::Run);
+        append_command(bytes, StreamCommand::Shutdown);
+        StreamDecoder decoder(false);
+        decoder.feed(bytes);
+        std::vector<std::pair<StreamCommand, std::uint32_t>> got;
+        StreamDecoder::Message m;
+        while (decoder.next(m))
+            got.emplace_back(*m.command, m.steps);
+        QVERIFY2(decoder.error().empty(), decoder.error().c_str());
+        const std::vector<std::pair<StreamCommand, std::uint32_t>> expected{
+            {StreamCommand::Pause, 0},
+            {StreamCommand::Step, 7},
+            {StreamCommand::Run, 0},
+            {StreamCommand::Shutdown, 0}};
+        QCOMPARE(got, expected);
+        const auto refused = [](const std::string& frame) {
+            StreamDecoder d(false);
+            d.feed(frame);
+            StreamDecoder::Message msg;
+            while (d.next(msg)) {
+            }
+            return d.error();
+        };
+        std::string zero;
+        append_command(zero, StreamCommand::Step, 0);
+        QVERIFY2(QString::fromStdString(refused(zero)).contains("a step of 0 polls"),
+                 refused(zero).c_str());
+        std::string unknown;
+        append_command(unknown, StreamCommand(9));
+        QVERIFY(QString::fromStdString(refused(unknown)).contains("unknown command 9"));
+        std::string no_count("\x02\x00\x00\x00\x10\x03", 6); // Step without its count
+        QVERIFY(QString::fromStdString(refused(no_count)).contains("without its count"));
+    }
+
+    void reads_a_version_1_hello() {
+        std::string v1;
+        append_hello(v1, StreamHello{.version = 1, .pid = 7, .program = "old", .can_step = true});
+        StreamDecoder decoder;
+        decoder.feed(v1);
+        StreamDecoder::Message m;
+        QVERIFY2(decoder.next(m), decoder.error().c_str());
+        QCOMPARE(m.hello->version, 1u);
+        QCOMPARE(m.hello->program, std::string("old"));
+        QVERIFY(!m.hello->can_step); // version 1 has no step gate
+        std::string v2;
+        append_hello(v2, StreamHello{.pid = 7, .program = "new", .can_step = true});
+        StreamDecoder decoder2;
+        decoder2.feed(v2);
+        QVERIFY2(decoder2.next(m), decoder2.error().c_str());
+        QCOMPARE(m.hello->version, kStreamVersion);
+        QVERIFY(m.hello->can_step);
+        QCOMPARE(v2.size(), v1.size() + 1);
+    }
+
+    void gate_frames_report_the_programs_gate() {
+        // In one process: a recording with a step gate, paused and stepped
+        // by its viewer, its polls counted by the gate frames.
+        QTemporaryDir dir;
+        const std::string path = socket_in(dir);
+        Recording recording("", RecordingOptions{.serve = path, .step_gate = true});
+        std::string error;
+        auto client = StreamClient::connect(path, &error);
+        QVERIFY2(client, error.c_str());
+        QVERIFY(client->hello().can_step);
+        std::atomic<bool> stop{false};
+        std::thread program([&] {
+            Runtime rt({.workers = 1});
+            while (!stop.load())
+                rt.block_on(test::fan_out(3, 2), "main");
+        });
+        const auto wait_gate = [&](auto pred) {
+            for (int i = 0; i < 20000; ++i) {
+                if (pred(client->gate()))
+                    return true;
+                std::this_thread::sleep_for(1ms); // polling the stream, no timing assumed
+            }
+            return false;
+        };
+        QVERIFY(wait_gate([](const StreamGate& g) { return g.passed > 100; }));
+        QVERIFY(client->request_pause());
+        QVERIFY(wait_gate([](const StreamGate& g) { return g.paused && g.waiting > 0; }));
+        const std::uint64_t before = client->gate().passed;
+        QVERIFY(client->gate().waiting_task != 0);
+        QVERIFY(client->request_step(2));
+        QVERIFY(wait_gate([&](const StreamGate& g) {
+            return g.paused && g.waiting > 0 && g.passed == before + 2;
+        }));
+        stop = true;
+        QVERIFY(client->request_run());
+        program.join();
+        QVERIFY(!client->gate().paused);
+        QVERIFY(recording.finish());
+    }
+
+    void recording_stops_at_poll_boundaries_when_the_viewer_leaves() {
+        QTemporaryDir dir;
+        const std::string path = socket_in(dir);
+        const std::string file = socket_in(dir, "out.pollscope.json");
+        Recording recording(file, RecordingOptions{.serve = path, .stop_when_viewer_leaves = true});
+        std::string error;
+        auto client = StreamClient::connect(path, &error);
+        QVERIFY2(client, error.c_str());
+        QVERIFY(recording.wait_for_viewer(5s));
+        std::size_t at_stop = 0;
+        std::thread program([&] {
+            {
+                Runtime rt({.workers = 2});
+                // Rounds while the viewer watches, until the recording stopped.
+                while (recording.recording())
+                    rt.block_on(test::fan_out(50, 5), "while watched");
+            } // every poll has ended: the workers are joined
+            at_stop = recording.recorder().snapshot().events.size();
+            // More work after the viewer left: none of it is recorded.
+            Runtime rt({.workers = 2});
+            for (int i = 0; i < 20; ++i)
+                rt.block_on(test::fan_out(50, 5), "after");
+        });
+        std::uint64_t received = 0;
+        for (int i = 0; i < 20000 && received < 2000; ++i) {
+            TraceDelta d;
+            client->drain(d);
+            received += d.events.size();
+            std::this_thread::sleep_for(1ms); // polling, as a live view does
+        }
+        QVERIFY(received >= 2000);
+        QVERIFY(recording.recording());
+        client.reset(); // the viewer leaves
+        program.join();
+        QVERIFY(!recording.recording());
+        QVERIFY(recording.finish(&error));
+        std::ifstream in(file);
+        std::stringstream text;
+        text << in.rdbuf();
+        const std::string json = text.str();
+        const auto trace = import_trace_json(json);
+        QVERIFY(trace);
+        // Nothing after the viewer left (the 20 rounds after are not there).
+        QCOMPARE(trace->events.size(), at_stop);
+        QVERIFY(at_stop >= received);
+        // Whole polls only: on each thread each PollStart is ended by its PollEnd.
+        std::map<std::uint16_t, std::vector<std::uint32_t>> open; // thread -> polls in progress
+        std::size_t polls = 0;
+        for (const Event& e : trace->events) {
+            if (e.kind == EventKind::PollStart) {
+                open[e.thread].push_back(e.task);
+                ++polls;
+            } else if (e.kind == EventKind::PollEnd) {
+                auto& stack = open[e.thread];
+                QVERIFY(!stack.empty());
+                QCOMPARE(stack.back(), e.task);
+                stack.pop_back();
+            }
+        }
+        for (const auto& [thread, stack] : open)
+            QVERIFY2(stack.empty(),
+                     qPrintable(QStringLiteral("thread %1 has a poll cut in two").arg(thread)));
+        QVERIFY(polls > 100);
     }
 
     void viewer_receives_every_event_of_a_recording() {

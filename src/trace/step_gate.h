@@ -2,22 +2,38 @@
 // StepGate: a Hooks decorator that can hold every poll at its start. Each
 // hook is forwarded to the inner hooks (the recorder still records); in
 // Stepping mode on_poll_start blocks the polling worker on a condition
-// variable until the GUI grants a step (one poll each), so the run advances
+// variable until a viewer grants a step (one poll each), so the run advances
 // exactly one poll per Step. Running lets polls through; release() opens the
-// gate for good (Reset, window close) so the workers can finish.
+// gate for good (Reset, window close, the end of a recording) so the workers
+// can finish. Standard C++: the window's examples use it, and so does a
+// program's Recording that serves with RecordingOptions::step_gate (the
+// viewer's commands arrive over the stream, trace_server.h).
 
 #include "hooks.h"
 
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 
-namespace pollscope::app {
+namespace pollscope::trace {
 
 class StepGate : public Hooks {
 public:
     explicit StepGate(Hooks* inner);
+    /// Keeps `inner` alive as long as the gate (a runtime holds its hooks).
+    explicit StepGate(std::shared_ptr<Hooks> inner);
+
+    /// What a viewer shows of the gate, read at once.
+    struct Status {
+        bool paused = false;
+        int waiting = 0;          // workers held at the gate now
+        TaskId waiting_task = 0;  // the task the latest of them would poll
+        std::uint64_t passed = 0; // polls started so far
+        bool operator==(const Status&) const = default;
+    };
+    Status status() const;
 
     /// Polls pass freely.
     void run();
@@ -55,6 +71,7 @@ public:
     void on_worker_start(int index, const char* name) override;
 
 private:
+    std::shared_ptr<Hooks> owned_; // (or nullptr: the caller keeps inner_ alive)
     Hooks* inner_;
     mutable std::mutex m_;
     std::condition_variable cv_;
@@ -66,4 +83,4 @@ private:
     TaskId waiting_task_ = 0;
 };
 
-} // namespace pollscope::app
+} // namespace pollscope::trace

@@ -1,9 +1,20 @@
 #include "step_gate.h"
 
-namespace pollscope::app {
+#include <utility>
+
+namespace pollscope::trace {
 
 StepGate::StepGate(Hooks* inner)
     : inner_(inner) {}
+
+StepGate::StepGate(std::shared_ptr<Hooks> inner)
+    : owned_(std::move(inner))
+    , inner_(owned_.get()) {}
+
+StepGate::Status StepGate::status() const {
+    std::lock_guard lk(m_);
+    return {paused_ && !released_, waiting_, waiting_ > 0 ? waiting_task_ : 0, passed_};
+}
 
 void StepGate::run() {
     std::lock_guard lk(m_);
@@ -120,4 +131,4 @@ void StepGate::on_worker_start(int index, const char* name) {
         inner_->on_worker_start(index, name);
 }
 
-} // namespace pollscope::app
+} // namespace pollscope::trace

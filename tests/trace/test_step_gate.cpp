@@ -7,7 +7,7 @@
 #include <thread>
 
 using namespace pollscope;
-using namespace pollscope::app;
+using namespace pollscope::trace;
 
 namespace {
 struct Counting : Hooks {
