@@ -967,8 +967,11 @@ void MainWindow::open_trace(const QString& path) {
 }
 
 void MainWindow::show_summary(std::shared_ptr<const trace::TraceStats> stats,
-                              std::shared_ptr<TaskTableModel::Rows> rows) {
+                              std::shared_ptr<TaskTableModel::Rows> rows,
+                              std::shared_ptr<const trace::StateAtStep> rewind) {
     file_stats_ = std::move(stats);
+    rewind_ = std::move(rewind); // of this very store (any change stops the job)
+    rewind_of_ = store_identity();
     show_rows(std::move(*rows));
     update_log_task_filter();
     status_label_->setText(tr("Viewing %1: %2 events, %3 tasks")

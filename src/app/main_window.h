@@ -182,7 +182,8 @@ private:
     void show_rows(TaskTableModel::Rows rows);
     /// An opened file's statistics and rows, computed after it was shown.
     void show_summary(std::shared_ptr<const trace::TraceStats> stats,
-                      std::shared_ptr<TaskTableModel::Rows> rows);
+                      std::shared_ptr<TaskTableModel::Rows> rows,
+                      std::shared_ptr<const trace::StateAtStep> rewind);
     void follow_now();
     void update_events_sent();
     void on_blocked(std::uint32_t task);
@@ -242,7 +243,7 @@ private:
     int busy_jobs_ = 0;
     // Rewind: the cursor (-1: none) and the index it reads.
     std::int64_t cursor_ = -1;
-    std::unique_ptr<trace::StateAtStep> rewind_;
+    std::shared_ptr<const trace::StateAtStep> rewind_;
     /// Which trace the store holds (its generation, events and end: a
     /// replaced store's generation alone could repeat the old one's).
     using StoreIdentity = std::tuple<std::uint64_t, std::size_t, std::int64_t>;

@@ -87,7 +87,7 @@ void MainWindow::update_rewind() {
 
 const trace::StateAtStep& MainWindow::rewind_index() {
     if (!rewind_ || rewind_of_ != store_identity()) {
-        rewind_ = std::make_unique<trace::StateAtStep>(*store_);
+        rewind_ = std::make_shared<const trace::StateAtStep>(*store_);
         rewind_of_ = store_identity();
     }
     return *rewind_;

@@ -189,11 +189,15 @@ void RunController::summarise_store() {
             trace::add_scan_warnings(*store, *stats);
             auto rows =
                 std::make_shared<TaskTableModel::Rows>(TaskTableModel::rows_of(*stats, store));
-            return Summary{std::move(stats), std::move(rows)};
+            if (stop.stop_requested())
+                return Summary{};
+            // Step back's index, ready before the first press (0.65 s at 10M events).
+            auto rewind = std::make_shared<const trace::StateAtStep>(*store);
+            return Summary{std::move(stats), std::move(rows), std::move(rewind)};
         },
         [this](Summary s) {
             if (s.stats)
-                emit summary_ready(std::move(s.stats), std::move(s.rows));
+                emit summary_ready(std::move(s.stats), std::move(s.rows), std::move(s.rewind));
         });
 }
 

@@ -15,6 +15,7 @@
 
 #include "background_job.h"
 #include "example_catalog.h"
+#include "state_at_step.h"
 #include "stats.h"
 #include "task_table_model.h"
 #include "trace_stream.h"
@@ -89,8 +90,8 @@ public:
     /// stopped and its events are not shown. (No store_reset: the new
     /// store is not empty, its owner shows it.)
     void replace_store(TraceStore&& loaded);
-    /// The statistics and task-table rows of the whole store (a file just
-    /// opened), computed on a thread of their own while the window shows
+    /// The statistics, task-table rows and rewind index of the whole store
+    /// (a file just opened), computed on a thread of their own while the window shows
     /// the timeline; summary_ready announces them. A change of the store
     /// (clear(), replace_store(), a run, attach()) stops it first.
     void summarise_store();
@@ -138,7 +139,8 @@ signals:
     void stats_ready(trace::TraceStats stats);
     /// summarise_store()'s result.
     void summary_ready(std::shared_ptr<const trace::TraceStats> stats,
-                       std::shared_ptr<pollscope::app::TaskTableModel::Rows> rows);
+                       std::shared_ptr<pollscope::app::TaskTableModel::Rows> rows,
+                       std::shared_ptr<const pollscope::trace::StateAtStep> rewind);
     /// The pump's beat while a run goes on (after fed and stats_ready).
     void ticked();
     /// A worker stopped at the step gate before polling `task` (the store
@@ -190,6 +192,7 @@ private:
     struct Summary {
         std::shared_ptr<const trace::TraceStats> stats; // null: stopped
         std::shared_ptr<TaskTableModel::Rows> rows;
+        std::shared_ptr<const trace::StateAtStep> rewind;
     };
     // Reads store_: declared last, so stopped before the store goes.
     std::unique_ptr<BackgroundJob<Summary>> summary_job_;
