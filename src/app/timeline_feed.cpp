@@ -124,6 +124,9 @@ void TimelineFeed::catch_up() {
             if (held > max_hold_ns_.load(std::memory_order_relaxed))
                 max_hold_ns_.store(held, std::memory_order_relaxed);
         }
+        // Give the CPU away between slices, outside the lock: preempted
+        // inside it, the feed would keep the GUI thread waiting.
+        std::this_thread::yield();
         growth = {}; // the old arrays, freed outside the lock
         if (stats_)  // once applied: the statistics read the store's polls for it
             stats_->add(store_, std::move(for_stats));
