@@ -79,10 +79,13 @@ void StepGate::on_poll_start(TaskId id) {
         }
         if (paused_ && !released_ && credits_ > 0)
             --credits_;
-        ++passed_;
     }
     if (inner_)
         inner_->on_poll_start(id);
+    // Counted once its start is recorded: whoever sees passed() go up finds
+    // the PollStart in the next drain.
+    const std::lock_guard lk(m_);
+    ++passed_;
 }
 
 void StepGate::on_spawn(const SpawnInfo& info) {

@@ -47,7 +47,8 @@ public:
     bool paused() const;
     /// Workers waiting at the gate now.
     int waiting() const;
-    /// Polls that passed the gate (started) so far.
+    /// Polls that passed the gate so far, each counted once the inner hooks
+    /// have recorded its start.
     std::uint64_t passed() const;
     /// Task id of the most recent worker that stopped at the gate (0: none).
     TaskId waiting_task() const;
