@@ -121,7 +121,7 @@ private:
     std::shared_ptr<TraceRecorder> recorder_;
     std::shared_ptr<RecordingSwitch> switch_; // with options.stop_when_viewer_leaves
     std::shared_ptr<StepGate> gate_;          // with options.step_gate
-    std::shared_ptr<Hooks> installed_; // what runtimes record into
+    std::shared_ptr<Hooks> installed_;        // what runtimes record into
     std::unique_ptr<TraceServer> server_;
     bool finished_ = false;
     bool written_ = false;

@@ -82,8 +82,7 @@ int serve_child(const char* path, bool until_shutdown, bool step = false) {
 /// The program in ring mode with a small ring: it records rounds of a fan-out
 /// far beyond the ring and prints how many events the ring dropped.
 int serve_ring_child(const char* path) {
-    trace::Recording recording(
-        "", trace::RecordingOptions{.ring_capacity = 1024, .serve = path});
+    trace::Recording recording("", trace::RecordingOptions{.ring_capacity = 1024, .serve = path});
     announce_serving();
     if (!recording.wait_for_viewer(std::chrono::seconds(60))) {
         std::fprintf(stderr, "no viewer attached\n");
@@ -397,10 +396,12 @@ private slots:
         QVERIFY2(text->text().contains(QStringLiteral("%1 events received").arg(stream->events())),
                  qPrintable(text->text()));
         if (stream->missed() > 0) {
-            QVERIFY(text->text().contains(
-                QStringLiteral("%1 of them before they reached this window").arg(stream->missed())));
-            QVERIFY2(w.windowTitle().contains(QStringLiteral("%1 events missed").arg(stream->missed())),
-                     qPrintable(w.windowTitle()));
+            QVERIFY(
+                text->text().contains(QStringLiteral("%1 of them before they reached this window")
+                                          .arg(stream->missed())));
+            QVERIFY2(
+                w.windowTitle().contains(QStringLiteral("%1 events missed").arg(stream->missed())),
+                qPrintable(w.windowTitle()));
         } else {
             QVERIFY2(w.windowTitle().contains(QStringLiteral("%1 events dropped").arg(dropped)),
                      qPrintable(w.windowTitle()));
