@@ -1,6 +1,7 @@
 #include "timeline_feed.h"
 
 #include "live_stats.h"
+#include "thread_priority.h"
 #include "trace_store.h"
 
 #include <algorithm>
@@ -48,6 +49,8 @@ void TimelineFeed::stop() {
     wake_.notify_all();
     thread_.join();
     source_.reset();
+    back_ = {}; // the store has all it applied; the copy's memory goes
+    copied_ = false;
 }
 
 void TimelineFeed::flush() {
@@ -60,6 +63,7 @@ void TimelineFeed::flush() {
 }
 
 void TimelineFeed::work() {
+    lower_this_thread_priority();
     std::unique_lock l(m_);
     for (;;) {
         wake_.wait_for(l, std::chrono::milliseconds(kPeriodMs),
@@ -77,6 +81,13 @@ void TimelineFeed::work() {
 }
 
 void TimelineFeed::catch_up() {
+    if (!copied_) {
+        // The feed's copy starts as the store is (empty, or what an earlier
+        // feed of this run left); only this thread writes the store now.
+        const std::shared_lock r(store_.mutex());
+        back_ = store_;
+        copied_ = true;
+    }
     trace::TraceDelta delta;
     source_->drain(delta);
     std::vector<trace::Event> events = std::move(delta.events);
@@ -85,23 +96,19 @@ void TimelineFeed::catch_up() {
     if (events.empty() && delta.strings.empty() && delta.locations.empty())
         return; // nothing new: the views keep their caches
     // The tables first (names and locations the events refer to), then the
-    // events in slices: a reader waits at most one slice.
+    // events in slices. Each slice goes into the feed's own copy of the
+    // model, which only this thread touches, and that copy is swapped with
+    // the store's under its exclusive lock: O(1), so a reader (the GUI
+    // thread) never waits for an append, even if this thread is preempted
+    // in one. Then the old copy gets the same slice, and the two are equal
+    // again.
     std::size_t i = 0;
     trace::TraceDelta slice = std::move(delta); // the first slice carries the tables
     do {
         const std::size_t n = std::min(kSliceEvents, events.size() - i);
         slice.events.assign(events.begin() + std::ptrdiff_t(i),
                             events.begin() + std::ptrdiff_t(i + n));
-        std::vector<trace::Event> for_stats;
-        if (stats_) // the very slice the store appends, in the same order
-            for_stats = slice.events;
-        // Arrays about to outgrow their capacity are copied now, beside the
-        // readers; under the exclusive lock they are only swapped.
-        trace::TimelineModel::Growth growth;
-        {
-            std::shared_lock r(store_.mutex());
-            growth = store_.prepare_growth(slice.events.size());
-        }
+        back_.apply(slice);
         {
             // A reader holds the lock at most a frame; stop() does not wait
             // for it (the GUI thread may be the reader that calls stop()).
@@ -109,27 +116,26 @@ void TimelineFeed::catch_up() {
             // pthread_rwlock_clockwrlock, which try_lock_for uses.)
             std::unique_lock w(store_.mutex(), std::try_to_lock);
             while (!w.owns_lock()) {
-                if (stopping_.load(std::memory_order_acquire))
+                if (stopping_.load(std::memory_order_acquire)) {
+                    back_ = {}; // ahead of the store: copied again at start()
+                    copied_ = false;
                     return;
+                }
                 std::this_thread::sleep_for(std::chrono::microseconds(200));
                 w.try_lock();
             }
             const auto held_from = std::chrono::steady_clock::now();
-            if (growth.any)
-                store_.adopt(std::move(growth));
-            store_.apply(std::exchange(slice, {}));
+            std::swap(static_cast<trace::TimelineModel&>(store_), back_);
             const auto held = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                   std::chrono::steady_clock::now() - held_from)
                                   .count();
             if (held > max_hold_ns_.load(std::memory_order_relaxed))
                 max_hold_ns_.store(held, std::memory_order_relaxed);
         }
-        // Give the CPU away between slices, outside the lock: preempted
-        // inside it, the feed would keep the GUI thread waiting.
-        std::this_thread::yield();
-        growth = {}; // the old arrays, freed outside the lock
-        if (stats_)  // once applied: the statistics read the store's polls for it
-            stats_->add(store_, std::move(for_stats));
+        back_.apply(std::exchange(slice, {}));
+        if (stats_) // once visible: the statistics read the store's polls for it
+            stats_->add(store_, {events.begin() + std::ptrdiff_t(i),
+                                 events.begin() + std::ptrdiff_t(i + n)});
         i += n;
         applied_.fetch_add(n, std::memory_order_acq_rel);
     } while (i < events.size());

@@ -2,15 +2,19 @@
 // TimelineFeed: builds a live run's timeline model off the GUI thread. A
 // thread of its own drains the run's events every few milliseconds (only
 // what is new, a TraceDelta: from the run's recorder, or from a program's
-// stream when attached, trace::DeltaSource) and applies it to the
-// TraceStore in slices of at most kSliceEvents events, each under the
-// store's exclusive lock, so that a reader (the GUI thread, which holds the
-// lock shared while awake, see GuiReadLock) never waits longer than one
-// slice. Every applied slice then goes to LiveStats, in the same order.
+// stream when attached, trace::DeltaSource) and applies it in slices of at
+// most kSliceEvents events to a copy of the model of its own, then swaps
+// that copy with the TraceStore's under the store's exclusive lock (O(1))
+// and applies the slice to the old one too. So a reader (the GUI thread,
+// which holds the lock shared while awake, see GuiReadLock) never waits for
+// an append, only for a swap; twice the appending work and, during a run,
+// twice the model's memory buy that. Every applied slice then goes to
+// LiveStats, in the same order.
 // The GUI thread learns of progress through applied() (an atomic count).
 
 #include "delta_source.h"
 #include "recorder.h"
+#include "timeline_model.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -26,8 +30,8 @@ class TraceStore;
 
 class TimelineFeed {
 public:
-    /// Events applied under one hold of the store's exclusive lock.
-    static constexpr std::size_t kSliceEvents = 1024;
+    /// Events made visible by one swap.
+    static constexpr std::size_t kSliceEvents = 8192;
     /// How often the thread drains while nothing asks it to.
     static constexpr int kPeriodMs = 10;
 
@@ -67,6 +71,8 @@ private:
 
     TraceStore& store_;
     LiveStats* stats_;
+    trace::TimelineModel back_; // this thread's copy (see the top)
+    bool copied_ = false;       // back_ is the store's copy
     std::shared_ptr<trace::DeltaSource> source_;
     std::thread thread_;
     std::mutex m_;

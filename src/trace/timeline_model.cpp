@@ -99,54 +99,22 @@ void TimelineModel::append(std::vector<Event> batch) {
 }
 
 namespace {
-/// The capacity a growing array of `size` needs for `more` ahead, or 0 when
-/// it has room: doubling, and at least `floor` (untouched capacity is only
-/// address space until it is written).
-template <class V> std::size_t grown(const V& v, std::size_t more, std::size_t floor) {
+/// Capacity for `more` ahead in a growing array: doubling, and at least
+/// `floor` (untouched capacity is only address space until it is written).
+template <class V> void grow(V& v, std::size_t more, std::size_t floor) {
     const std::size_t need = v.size() + more;
-    return v.capacity() >= need ? 0 : std::max({need, v.capacity() * 2, floor});
-}
-template <class V> void copy_grown(const V& v, V& out, std::size_t capacity) {
-    if (capacity == 0)
-        return;
-    out.reserve(capacity);
-    out.assign(v.begin(), v.end());
+    if (v.capacity() < need)
+        v.reserve(std::max({need, v.capacity() * 2, floor}));
 }
 } // namespace
 
 void TimelineModel::reserve_ahead(std::size_t more) {
-    // A live run grows these arrays by a drain at a time. A shared model
-    // grows them ahead, outside its writer's lock (prepare_growth/adopt);
-    // this is the fallback for one that is not shared.
-    if (auto g = prepare_growth(more); g.any)
-        adopt(std::move(g));
-}
-
-TimelineModel::Growth TimelineModel::prepare_growth(std::size_t more) const {
-    Growth g;
-    copy_grown(trace_.events, g.events, grown(trace_.events, more, kLiveReserve));
-    copy_grown(polls_, g.polls, grown(polls_, more / 2 + 1, kLiveReserve / 2));
-    copy_grown(wakes_, g.wakes, grown(wakes_, more / 2 + 1, kLiveReserve / 4));
-    copy_grown(markers_, g.markers, grown(markers_, more / 2 + 1, kLiveReserve / 4));
-    copy_grown(poll_waits_, g.poll_waits, grown(poll_waits_, more / 2 + 1, kLiveReserve / 2));
-    g.any = g.events.capacity() || g.polls.capacity() || g.wakes.capacity() ||
-            g.markers.capacity() || g.poll_waits.capacity();
-    return g;
-}
-
-void TimelineModel::adopt(Growth&& g) {
-    // Each array was copied whole and nothing changed since: swap them in;
-    // `g` keeps the old ones (freed by its owner, outside any lock).
-    if (g.events.capacity())
-        trace_.events.swap(g.events);
-    if (g.polls.capacity())
-        polls_.swap(g.polls);
-    if (g.wakes.capacity())
-        wakes_.swap(g.wakes);
-    if (g.markers.capacity())
-        markers_.swap(g.markers);
-    if (g.poll_waits.capacity())
-        poll_waits_.swap(g.poll_waits);
+    // A live run grows these arrays by a drain at a time.
+    grow(trace_.events, more, kLiveReserve);
+    grow(polls_, more / 2 + 1, kLiveReserve / 2);
+    grow(wakes_, more / 2 + 1, kLiveReserve / 4);
+    grow(markers_, more / 2 + 1, kLiveReserve / 4);
+    grow(poll_waits_, more / 2 + 1, kLiveReserve / 2);
 }
 
 void TimelineModel::load(Trace t) {

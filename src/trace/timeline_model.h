@@ -23,7 +23,8 @@
 //
 // It grows by append() of drain deltas in time proportional to the delta
 // (out-of-order stragglers cost a binary search). Not thread-safe by itself:
-// one writer, readers synchronised by the owner (see SharedTimeline in app).
+// one writer, readers synchronised by the owner (the app's TimelineFeed
+// builds a private copy and swaps it with the one readers see, O(1)).
 
 #include "event.h"
 #include "recorder.h"
@@ -124,21 +125,6 @@ public:
     void append(std::vector<Event> batch);
     /// Adds a recorder drain: its new table entries, then its events.
     void apply(TraceDelta delta);
-    /// Bigger copies of the arrays an append of `more` events would have to
-    /// grow (events, polls, wakes, markers). Const: a writer that shares the
-    /// model copies while readers read, then only swaps them in (adopt())
-    /// under its exclusive lock, so no reader waits for a big copy.
-    struct Growth {
-        std::vector<Event> events;
-        std::vector<PollBar> polls;
-        std::vector<WakeRec> wakes;
-        std::vector<Marker> markers;
-        std::vector<std::uint32_t> poll_waits;
-        bool any = false;
-    };
-    Growth prepare_growth(std::size_t more) const;
-    /// Swaps in what prepare_growth() made; nothing may have changed since.
-    void adopt(Growth&& g);
     /// Replaces everything with a whole trace.
     void load(Trace trace);
 

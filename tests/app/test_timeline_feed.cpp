@@ -1,6 +1,7 @@
 // TimelineFeed: builds the store from a recorder on its own thread; flush()
-// brings in everything recorded so far, every event exactly once; stop()
-// returns even while a reader holds the store.
+// brings in everything recorded so far, every event exactly once, into the
+// model a whole trace loads into; stop() returns even while a reader holds
+// the store.
 #include "live_stats.h"
 #include "recorder.h"
 #include "runtime.h"
@@ -57,6 +58,20 @@ private slots:
         QCOMPARE(store.polls().size(), std::size_t(8 * 3001));
         for (const auto& p : store.polls())
             QVERIFY(!p.open());
+        // Slices went to two copies in turns (the feed's and the store's,
+        // swapped): the model is the one the whole trace loads into.
+        trace::TimelineModel loaded;
+        loaded.load(whole);
+        QCOMPARE(store.polls().size(), loaded.polls().size());
+        for (std::size_t i = 0; i < loaded.polls().size(); ++i) {
+            const auto &a = store.polls()[i], &b = loaded.polls()[i];
+            QVERIFY(a.start == b.start && a.end == b.end && a.task == b.task &&
+                    a.number == b.number && a.outcome == b.outcome && a.thread == b.thread);
+        }
+        QCOMPARE(store.wakes().size(), loaded.wakes().size());
+        for (std::size_t i = 0; i < loaded.wakes().size(); ++i)
+            QCOMPARE(store.wakes()[i].caused, loaded.wakes()[i].caused);
+        QCOMPARE(store.task_lanes().size(), loaded.task_lanes().size());
         lock.unlock();
         // The statistics saw the very same events.
         QCOMPARE(stats.snapshot_now().tasks.size(), std::size_t(8));
