@@ -1,6 +1,8 @@
 #pragma once
 // GuiReadLock: the GUI thread reads the TraceStore while it is awake and lets
-// the TimelineFeed write while it sleeps. It holds the store's lock shared
+// the TimelineFeed swap in its newer copy of the model while it sleeps (the
+// feed appends to its copy without the lock, so the GUI thread waits only
+// for a swap, never for an append). It holds the store's lock shared
 // from construction and whenever the thread handles an event (an
 // application-wide event filter: every event the GUI thread delivers, timer,
 // paint, input or queued call, passes it first), and releases it each time

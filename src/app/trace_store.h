@@ -2,8 +2,9 @@
 // TraceStore: the app's handle on the timeline model (trace::TimelineModel,
 // where polls are paired, wakes linked and lanes indexed, once), plus the
 // names the views show, as QStrings, and the lock that shares it between the
-// thread that builds it during a run (TimelineFeed, exclusive) and its
-// readers (the GUI thread through GuiReadLock, export jobs: shared).
+// thread that builds it during a run (TimelineFeed, exclusive only to swap
+// in its newer copy) and its readers (the GUI thread through GuiReadLock,
+// the live statistics and background jobs: shared).
 
 #include "timeline_model.h"
 
