@@ -30,6 +30,30 @@ bool someone_listens(const sockaddr_un& addr) {
     return yes;
 }
 
+/// Binds `fd` to `path` and listens, so that the path never names a socket
+/// that does not listen yet: one that connects between a bind and a listen
+/// would be refused, and told the program has ended. So the socket is bound
+/// and listening under a temporary name first, then linked to `path` (which
+/// fails if something is there: two programs cannot both take it). Returns 0
+/// or an errno.
+int bind_listening(int fd, const std::string& path, const sockaddr_un& addr) {
+    const auto bind_at = [fd](const sockaddr_un& a) {
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
+        return ::bind(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0 &&
+               ::listen(fd, 4) == 0;
+    };
+    const std::string temp = path + ".listening." + std::to_string(::getpid());
+    sockaddr_un temp_addr{};
+    if (!unix_socket_address(temp, temp_addr)) // too long: bind the path itself
+        return bind_at(addr) ? 0 : errno;
+    ::unlink(temp.c_str()); // left by an earlier process with our pid
+    int e = 0;
+    if (!bind_at(temp_addr) || ::link(temp.c_str(), path.c_str()) != 0)
+        e = errno == EEXIST ? EADDRINUSE : errno;
+    ::unlink(temp.c_str());
+    return e;
+}
+
 } // namespace
 
 std::unique_ptr<TraceServer> TraceServer::listen(std::shared_ptr<TraceRecorder> recorder,
@@ -56,10 +80,7 @@ std::unique_ptr<TraceServer> TraceServer::listen(std::shared_ptr<TraceRecorder> 
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return failed(errno_text(errno));
-    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
-    if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(fd, 4) != 0) {
-        const int e = errno;
+    if (const int e = bind_listening(fd, path, addr); e != 0) {
         ::close(fd);
         return failed(errno_text(e));
     }

@@ -16,6 +16,7 @@
 #include "trace_server.h"
 #include "trace_stream.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -467,6 +468,33 @@ private slots:
         QCOMPARE(kept, std::string("keep me"));
         QVERIFY(!StreamClient::connect(socket_in(dir, "nobody"), &error));
         QVERIFY2(QString::fromStdString(error).contains("no such socket"), error.c_str());
+    }
+
+    void socket_path_names_a_listening_socket_and_nothing_is_left() {
+        // The server listens under a temporary name and links the path to
+        // it (so the path never names a socket that does not listen yet): a
+        // viewer connects through the link, the temporary name is gone, and
+        // the path goes with the server. A path too long for the temporary
+        // name is bound directly.
+        QTemporaryDir dir;
+        const auto entries = [&] {
+            return QDir(dir.path())
+                .entryList(QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot);
+        };
+        const std::string near_limit =
+            dir.path().toStdString() + "/" + std::string(100 - dir.path().size() - 1, 'n');
+        QCOMPARE(near_limit.size(), std::size_t(100)); // fits sun_path; with a suffix it would not
+        for (const std::string& path : {socket_in(dir, "short"), near_limit}) {
+            auto recorder = std::make_shared<TraceRecorder>();
+            std::string error;
+            auto server = TraceServer::listen(recorder, path, {}, &error);
+            QVERIFY2(server, error.c_str());
+            QCOMPARE(entries(),
+                     QStringList{QString::fromStdString(path.substr(path.rfind('/') + 1))});
+            QVERIFY2(StreamClient::connect(path, &error), error.c_str());
+            server.reset();
+            QVERIFY(entries().isEmpty());
+        }
     }
 };
 
