@@ -132,7 +132,8 @@ void TimelineFeed::catch_up() {
             if (held > max_hold_ns_.load(std::memory_order_relaxed))
                 max_hold_ns_.store(held, std::memory_order_relaxed);
         }
-        back_.apply(std::exchange(slice, {}));
+        // Its levels of detail are settled with the next slice, before anyone reads it.
+        back_.apply(std::exchange(slice, {}), trace::TimelineModel::Lod::Defer);
         if (stats_) // once visible: the statistics read the store's polls for it
             stats_->add(store_, {events.begin() + std::ptrdiff_t(i),
                                  events.begin() + std::ptrdiff_t(i + n)});

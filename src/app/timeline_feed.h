@@ -31,7 +31,7 @@ class TraceStore;
 class TimelineFeed {
 public:
     /// Events made visible by one swap.
-    static constexpr std::size_t kSliceEvents = 8192;
+    static constexpr std::size_t kSliceEvents = 32768;
     /// How often the thread drains while nothing asks it to.
     static constexpr int kPeriodMs = 10;
 

@@ -58,16 +58,19 @@ void TimelineModel::merge_tables(const Trace& tables) {
     ++generation_;
 }
 
-void TimelineModel::apply(TraceDelta d) {
+void TimelineModel::apply(TraceDelta d, Lod lod) {
     if (apply_tables(trace_, d))
         sort_thread_lanes();
     ++generation_;
-    append(std::move(d.events));
+    append(std::move(d.events), lod);
 }
 
-void TimelineModel::append(std::vector<Event> batch) {
-    if (batch.empty())
+void TimelineModel::append(std::vector<Event> batch, Lod lod) {
+    if (batch.empty()) {
+        if (lod == Lod::Settle) // what a deferred append left
+            settle_lods();
         return;
+    }
     if (!std::is_sorted(batch.begin(), batch.end(),
                         [](const Event& a, const Event& b) { return a.ts < b.ts; }))
         sort_events(batch);
@@ -94,7 +97,8 @@ void TimelineModel::append(std::vector<Event> batch) {
     end_ = std::max(end_, batch.back().ts);
     for (const auto& e : batch)
         index(e);
-    settle_lods();
+    if (lod == Lod::Settle)
+        settle_lods();
     ++generation_;
 }
 

@@ -122,9 +122,13 @@ public:
     /// Appends a batch of events (any order within it; sorted here). Across
     /// batches each thread's events must come in its own order (as drains
     /// deliver them); other threads' events may arrive late.
-    void append(std::vector<Event> batch);
+    /// Lod::Defer leaves the levels of detail above level 0 to the next
+    /// append that settles them: for a copy no one reads before then (the
+    /// live feed's), a batch's lanes are settled once, not twice.
+    enum class Lod : std::uint8_t { Settle, Defer };
+    void append(std::vector<Event> batch, Lod lod = Lod::Settle);
     /// Adds a recorder drain: its new table entries, then its events.
-    void apply(TraceDelta delta);
+    void apply(TraceDelta delta, Lod lod = Lod::Settle);
     /// Replaces everything with a whole trace.
     void load(Trace trace);
 

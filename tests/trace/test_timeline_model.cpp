@@ -223,6 +223,46 @@ private slots:
         QVERIFY(std::any_of(all.wakes().begin(), all.wakes().end(),
                             [](const WakeRec& w) { return w.caused != kNoIndex; }));
     }
+
+    void deferred_levels_of_detail_settle_with_the_next_append() {
+        // The live feed appends to its private copy with Lod::Defer, then
+        // the next append (or an empty one) settles: the levels of detail
+        // are then those of a model loaded whole.
+        const Trace whole = make_synthetic_trace(60000, 6, 2);
+        TimelineModel all;
+        all.load(whole);
+        TimelineModel inc;
+        Trace t = whole;
+        t.events.clear();
+        inc.merge_tables(t);
+        const std::size_t step = 3000;
+        for (std::size_t i = 0; i < whole.events.size(); i += step) {
+            const auto to = std::min(whole.events.size(), i + step);
+            // Every other batch deferred, the last one too.
+            const auto lod = (i / step) % 2 == 0 || to == whole.events.size()
+                                 ? TimelineModel::Lod::Defer
+                                 : TimelineModel::Lod::Settle;
+            inc.append({whole.events.begin() + std::ptrdiff_t(i),
+                        whole.events.begin() + std::ptrdiff_t(to)},
+                       lod);
+        }
+        const auto levels = [](const TimelineModel& m) {
+            std::vector<std::tuple<std::uint32_t, int, std::int64_t, std::int64_t, std::uint32_t>>
+                v;
+            for (const auto* lanes : {&m.task_lanes(), &m.thread_lanes()})
+                for (const auto& lane : *lanes)
+                    for (int k = 0; k < lane.lod.level_count(); ++k)
+                        for (const auto& b : lane.lod.level(k))
+                            v.emplace_back(lane.key, k, b.first, b.busy, b.polls);
+            return v;
+        };
+        // The thread lanes have thousands of polls: several levels.
+        QVERIFY(std::all_of(all.thread_lanes().begin(), all.thread_lanes().end(),
+                            [](const Lane& l) { return l.lod.level_count() > 3; }));
+        QVERIFY(levels(inc) != levels(all)); // the last append was deferred
+        inc.append({});                      // settles what it left
+        QVERIFY(levels(inc) == levels(all));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTimelineModel)
