@@ -72,8 +72,8 @@ QString write_trace(const QString& path, const trace::Trace& t, trace::FileForma
 
 /// The example a trace was recorded from, guessed from its first task: the
 /// example whose source file holds that task's spawn site, and (join, select
-/// and spawn share a file) whose id the task's name ends with. nullptr when
-/// none fits.
+/// and spawn share a file) whose id is a word of the task's name
+/// ("test_select_spawned": select). nullptr when none fits.
 const ExampleInfo* example_of_trace(const trace::Trace& t) {
     std::uint32_t task = 0;
     QString file;
@@ -94,7 +94,7 @@ const ExampleInfo* example_of_trace(const trace::Trace& t) {
     for (const auto& e : examples()) {
         if (e.code_file.isEmpty() || !file.endsWith(e.code_file))
             continue;
-        if (!found || name.endsWith(e.id))
+        if (!found || name.split(QLatin1Char('_')).contains(e.id))
             found = &e;
     }
     return found;

@@ -3,7 +3,10 @@
 // focus (clicking Export or Open, a window manager activating the window)
 // made its first row current, which switched to example 1 and threw the
 // trace away, so a later Export wrote 0 events. Only choosing a row switches.
+#include "example_catalog.h"
 #include "main_window.h"
+#include "recorded_run.h"
+#include "run_until.h"
 #include "synthetic.h"
 #include "trace_file.h"
 #include "trace_store.h"
@@ -66,6 +69,35 @@ private slots:
         list->item(0)->setSelected(true);
         QCOMPARE(w.current_example_id(), list->item(0)->data(Qt::UserRole).toString());
         QCOMPARE(w.store().trace().events.size(), std::size_t(0));
+    }
+
+    void an_opened_run_shows_the_example_it_came_from() {
+        // join and select (both variants) share one source file with spawn:
+        // the root task's name tells them apart ("test_select_spawned" was
+        // shown as join).
+        QTemporaryDir dir;
+        const std::pair<const char*, int> runs[] = {{"select", 0}, {"select", 1}, {"join", 0}};
+        for (const auto& [id, spawned] : runs) {
+            const auto* e = find_example(QLatin1String(id));
+            QVERIFY(e);
+            auto knobs = examples::default_knobs(*e);
+            knobs[QStringLiteral("virtual_time")] = 1;
+            if (spawned)
+                knobs[QStringLiteral("spawned")] = 1;
+            examples::RecordedRun run(*e, knobs);
+            run.run();
+            const QString path = dir.filePath(QStringLiteral("%1-%2.json").arg(id).arg(spawned));
+            QString error;
+            QVERIFY2(trace::save_trace(path, run.recorder().snapshot(), {}, &error),
+                     qPrintable(error));
+            MainWindow w;
+            w.set_quiet_errors(true);
+            QVERIFY(w.select_example(QStringLiteral("timer-future")));
+            QSignalSpy opened(&w, &MainWindow::trace_opened);
+            w.open_trace(path);
+            QVERIFY(test::run_until([&] { return opened.count() == 1; }));
+            QCOMPARE(w.current_example_id(), QLatin1String(id));
+        }
     }
 };
 
