@@ -24,6 +24,15 @@ std::int32_t channel_level_at(const ChannelLane& c, std::int64_t ts) noexcept {
     return c.level_before(std::size_t(it - c.ops.begin()));
 }
 
+ResourceKey resource_key(const TimelineModel& model, const ResourceRow& row) {
+    const auto& chans = model.resource_lanes().channels();
+    if (row.channel >= 0 && std::size_t(row.channel) < chans.size()) {
+        const ChannelLane& c = chans[std::size_t(row.channel)];
+        return {c.address, std::int16_t(c.kind), 0};
+    }
+    return {0, -1, row.id};
+}
+
 namespace {
 
 /// Wakes looked at for the one that ended a wait (a task woken many times

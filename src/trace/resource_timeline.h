@@ -64,6 +64,17 @@ struct ResourceTimeline {
     bool involves(std::uint32_t task) const noexcept;
 };
 
+/// Which resource a row is, the same in every model of one trace (a
+/// channel's index differs between the real-time and the steps model): a
+/// channel's address and kind, else the resource id.
+struct ResourceKey {
+    std::uint64_t address = 0;
+    std::int16_t channel_kind = -1; // -1: not a channel
+    std::uint32_t id = 0;
+    friend bool operator==(const ResourceKey&, const ResourceKey&) = default;
+};
+ResourceKey resource_key(const TimelineModel& model, const ResourceRow& row);
+
 /// The resources of `model` in resource_rows() order (channels first).
 /// `now`: the end of the observation (-1: the model's last event).
 std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std::int64_t now = -1);
