@@ -93,6 +93,9 @@ public:
     trace::ResourceKey resource_key(int index) const;
     /// The selected resource lane (index in resource_timelines(); -1: none).
     int selected_resource() const;
+    /// Resource lane `index`'s label: its name and its state at the rewind
+    /// cursor (a channel's events queued then), else at the end.
+    QString resource_lane_label(int index) const;
     /// Whether `task` is dimmed: a resource is selected and it neither
     /// waited on it nor used it.
     bool task_dimmed(std::uint32_t task) const;
@@ -229,6 +232,8 @@ private:
     void paint_resource_labels(QPainter& p) const;
     /// A resource lane's label: its name and its state at the cursor (or the end).
     QString resource_label(const trace::ResourceTimeline& r) const;
+    /// A channel's level after the events before the rewind cursor.
+    std::int32_t channel_level_at_cursor(int channel) const;
     /// A resource lane's tooltip at pos (empty: none there).
     QString resource_tooltip_at(QPoint pos) const;
     QString waiting_tooltip(const trace::ResourceTimeline& r, QPoint pos) const;

@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 namespace pollscope::app {
 
@@ -76,6 +77,10 @@ struct TimelineView::ResourceCache {
     bool any = false;
     trace::ResourceKey key;
     std::vector<std::uint32_t> involved; // the selected lane's tasks, ascending
+    // Each channel's level at the rewind cursor (its events before it: on
+    // the virtual clock many share one time, so not by time).
+    std::int64_t levels_at = -1;
+    std::vector<std::int32_t> levels;
 };
 
 TimelineView::ResourceCache& TimelineView::resource_cache() const {
@@ -112,6 +117,7 @@ const std::vector<trace::ResourceTimeline>& TimelineView::resource_timelines() c
             r.deadline = -1;
         }
     }
+    c.levels_at = -1;
     c.of = store_;
     c.generation = store_->generation();
     c.events = n;
@@ -177,6 +183,39 @@ bool TimelineView::task_dimmed(std::uint32_t task) const {
         return false;
     const auto& inv = resource_cache().involved;
     return !std::binary_search(inv.begin(), inv.end(), task);
+}
+
+std::int32_t TimelineView::channel_level_at_cursor(int channel) const {
+    const auto& lanes = resource_timelines(); // first: it may reset the levels
+    (void)lanes;
+    ResourceCache& c = resource_cache();
+    const auto& chans = channels_of(store_);
+    if (cursor_ < 0 || channel < 0 || std::size_t(channel) >= chans.size())
+        return 0;
+    if (c.levels_at != cursor_) {
+        std::unordered_map<std::uint64_t, std::size_t> index;
+        for (std::size_t i = 0; i < chans.size(); ++i)
+            index.emplace((chans[i].address << 3) ^ chans[i].kind, i);
+        c.levels.assign(chans.size(), 0);
+        const auto& ev = store_->trace().events;
+        const auto n = std::min<std::size_t>(std::size_t(cursor_), ev.size());
+        for (std::size_t k = 0; k < n; ++k) {
+            const trace::Event& e = ev[k];
+            if (e.kind != trace::EventKind::ChannelSend && e.kind != trace::EventKind::ChannelRecv)
+                continue;
+            const std::uint64_t address = std::uint64_t(e.arg) | (std::uint64_t(e.arg2) << 32);
+            if (const auto it = index.find((address << 3) ^ e.flag); it != index.end())
+                c.levels[it->second] += e.kind == trace::EventKind::ChannelSend ? 1 : -1;
+        }
+        c.levels_at = cursor_;
+    }
+    return c.levels[std::size_t(channel)];
+}
+
+QString TimelineView::resource_lane_label(int index) const {
+    const auto& lanes = resource_timelines();
+    return index >= 0 && index < int(lanes.size()) ? resource_label(lanes[std::size_t(index)])
+                                                   : QString();
 }
 
 int TimelineView::resource_rows() const {
@@ -413,7 +452,7 @@ QString TimelineView::resource_label(const trace::ResourceTimeline& r) const {
                        ? tr("%1: 1 subscriber").arg(name)
                        : tr("%1: %2 subscribers").arg(name).arg(r.subscribers.size());
         if (at >= 0)
-            return tr("%1  %2 queued").arg(name).arg(trace::channel_level_at(c, at));
+            return tr("%1  %2 queued").arg(name).arg(channel_level_at_cursor(row.channel));
         return tr("%1  \u2264%2").arg(name).arg(std::max(0, c.peak()));
     }
     // One task's own resource (its sleep, its JoinHandle) says whose it is.

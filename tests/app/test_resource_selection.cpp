@@ -4,7 +4,9 @@
 // timeline and dims every other task; a click on the broadcast's lane
 // selects its row in the tab (its one subscriber, main_loop, and the task
 // that sent the shutdown are highlighted);
-// a click on the lanes' heading clears it. A small standalone view checks
+// a click on the lanes' heading clears it. At every step of the rewind
+// cursor the mpsc lane's label tells the events queued then (up to five with
+// five events per sender on one worker). A small standalone view checks
 // that the paint dims exactly those lanes and draws an arrow from the
 // channel to main_loop for each wait a send ended.
 #include "example_panel.h"
@@ -137,6 +139,40 @@ private slots:
         QTest::mouseClick(view, Qt::LeftButton, {}, QPoint(60, heading));
         QCOMPARE(view->selected_resource(), -1);
         QVERIFY(!table->selectionModel()->currentIndex().isValid());
+    }
+
+    void labels_tell_the_queue_at_the_rewind_cursor() {
+        // Five events per sender on one worker: the queue fills to five.
+        TraceStore store;
+        store.load(test::record_trace(QStringLiteral("event-loop"), true,
+                                      {{"events", 5}, {"workers", 1}}));
+        TimelineView view;
+        view.set_store(&store);
+        const int mpsc = lane_of_kind(view, "mpsc");
+        QVERIFY(mpsc >= 0);
+        const auto& c =
+            store.resource_lanes()
+                .channels()[std::size_t(view.resource_timelines()[std::size_t(mpsc)].row.channel)];
+        QVERIFY(!view.resource_lane_label(mpsc).contains(QStringLiteral("queued")));
+        // At every step the label counts the channel's sends minus recvs before the cursor.
+        const auto& ev = store.trace().events;
+        std::int32_t queued = 0, most = 0;
+        for (std::size_t k = 0; k <= ev.size(); ++k) {
+            view.set_rewind_cursor(std::int64_t(k));
+            const QString label = view.resource_lane_label(mpsc);
+            QVERIFY2(label.endsWith(QStringLiteral("  %1 queued").arg(queued)),
+                     qPrintable(QStringLiteral("step %1: %2").arg(k).arg(label)));
+            most = std::max(most, queued);
+            if (k < ev.size() && ev[k].flag == c.kind &&
+                (ev[k].kind == trace::EventKind::ChannelSend ||
+                 ev[k].kind == trace::EventKind::ChannelRecv) &&
+                (std::uint64_t(ev[k].arg) | (std::uint64_t(ev[k].arg2) << 32)) == c.address)
+                queued += ev[k].kind == trace::EventKind::ChannelSend ? 1 : -1;
+        }
+        QCOMPARE(most, c.peak());
+        QVERIFY(most >= 5);
+        view.set_rewind_cursor(-1);
+        QVERIFY(!view.resource_lane_label(mpsc).contains(QStringLiteral("queued")));
     }
 
     void paint_dims_the_other_lanes_and_points_wakes_at_main_loop() {
