@@ -18,7 +18,6 @@
 #include "timeline_view.h"
 #include "trace_store.h"
 
-#include <QElapsedTimer>
 #include <QPainter>
 #include <QPolygonF>
 
@@ -49,9 +48,10 @@ const QColor kDeadline(0xd0, 0x3a, 0x30);
 constexpr std::size_t kMaxResourceLanes = 200;
 /// Resource wake arrows in view above this many are not drawn (too dense to read).
 constexpr int kMaxResourceArrows = 400;
-/// A live store's resources are recomputed at most this often once it is big.
-constexpr qint64 kLiveRecomputeMs = 500;
-constexpr std::size_t kBigStore = 200000;
+/// A live store bigger than this has its resources recomputed once it grew
+/// by a tenth, not at every refresh. (By size, not by a clock: within one
+/// paint the answer must not change, the painter holds references to them.)
+constexpr std::size_t kBigStore = 20000;
 
 QString qs(const std::string& s) {
     return QString::fromStdString(s);
@@ -71,7 +71,6 @@ struct TimelineView::ResourceCache {
     std::uint64_t generation = ~std::uint64_t(0);
     std::size_t events = 0;
     std::int64_t end = 0;
-    QElapsedTimer since;
     // The selection, kept by what it is across recomputes.
     int selected = -1;
     bool any = false;
@@ -102,8 +101,8 @@ const std::vector<trace::ResourceTimeline>& TimelineView::resource_timelines() c
     const bool same = c.of == store_ && c.generation == store_->generation() && c.events == n &&
                       c.end == store_->end_ts();
     // A big live store: recompute now and then, not at every refresh.
-    const bool throttled = c.of == store_ && live_now_ >= 0 && n > kBigStore && c.since.isValid() &&
-                           c.since.elapsed() < kLiveRecomputeMs;
+    const bool throttled =
+        c.of == store_ && live_now_ >= 0 && n > kBigStore && n < c.events + c.events / 10;
     if (same || throttled)
         return c.lanes;
     c.lanes = trace::resource_timelines(
@@ -122,7 +121,6 @@ const std::vector<trace::ResourceTimeline>& TimelineView::resource_timelines() c
     c.generation = store_->generation();
     c.events = n;
     c.end = store_->end_ts();
-    c.since.start();
     // The selection follows its resource.
     c.selected = -1;
     c.involved.clear();
@@ -456,9 +454,9 @@ QString TimelineView::resource_label(const trace::ResourceTimeline& r) const {
         return tr("%1  \u2264%2").arg(name).arg(std::max(0, c.peak()));
     }
     // One task's own resource (its sleep, its JoinHandle) says whose it is.
-    const QString name = r.waiters.size() == 1
-                             ? tr("%1: %2").arg(store_->task_label(r.waiters[0]), qs(row.name))
-                             : qs(row.name);
+    QString name = r.waiters.size() == 1
+                       ? tr("%1: %2").arg(store_->task_label(r.waiters[0]), qs(row.name))
+                       : qs(row.name);
     const std::uint32_t n = r.waiting_at(when);
     if (n == 0)
         return name;
