@@ -145,6 +145,8 @@ std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std
     if (now < 0)
         now = model.end_ts();
     std::vector<ResourceRow> rows = resource_rows(model, now);
+    // The Pending polls that named no resource wait on nothing a lane can show.
+    std::erase_if(rows, [](const ResourceRow& r) { return r.channel < 0 && r.id == 0; });
     std::vector<ResourceTimeline> out(rows.size());
     std::unordered_map<std::uint32_t, std::size_t> row_of_id;
     for (std::size_t i = 0; i < rows.size(); ++i) {

@@ -75,7 +75,8 @@ struct ResourceKey {
 };
 ResourceKey resource_key(const TimelineModel& model, const ResourceRow& row);
 
-/// The resources of `model` in resource_rows() order (channels first).
+/// The resources of `model` in resource_rows() order (channels first),
+/// without the row of the Pending polls that named no resource ("unknown").
 /// `now`: the end of the observation (-1: the model's last event).
 std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std::int64_t now = -1);
 
