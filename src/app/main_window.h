@@ -114,6 +114,8 @@ public:
     QTableView* resource_table() const { return resource_table_; }
     /// Shows the Resources tab (its rows are computed while it is shown).
     void show_resources_tab();
+    /// The status bar tells the timeline's selected resource and its tasks.
+    void say_selected_resource();
 
     /// Rewind (main_window_rewind.cpp), in a finished run or an opened file:
     /// a cursor the task table shows the state at and the timeline draws.

@@ -5,13 +5,17 @@
 #include "main_window.h"
 
 #include "resource_table_model.h"
+#include "resource_timeline.h"
 #include "run_controller.h"
 #include "task_details_panel.h"
 #include "task_table_model.h"
+#include "timeline_view.h"
 #include "trace_store.h"
 #include "ui_main_window.h"
 
 #include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QSignalBlocker>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -51,6 +55,54 @@ void MainWindow::setup_details() {
     ui_->bottomTabs->insertTab(ui_->bottomTabs->indexOf(ui_->tasksTab) + 1, resources_tab_,
                                tr("Resources"));
     connect(ui_->bottomTabs, &QTabWidget::currentChanged, this, [this] { refresh_details(); });
+    // A resource chosen in the tab or on its timeline lane is chosen in both:
+    // the timeline highlights the tasks that waited on it or used it.
+    connect(resource_table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this, proxy](const QModelIndex& current) {
+                if (!current.isValid())
+                    return;
+                const auto row = std::size_t(proxy->mapToSource(current).row());
+                if (row < resource_model_->rows().size())
+                    ui_->timeline->select_resource(
+                        trace::resource_key(*store_, resource_model_->rows()[row]));
+                say_selected_resource();
+            });
+    connect(ui_->timeline, &TimelineView::resource_clicked, this, [this, proxy](int index) {
+        say_selected_resource();
+        const QSignalBlocker block(resource_table_->selectionModel());
+        if (index < 0) {
+            resource_table_->clearSelection();
+            resource_table_->selectionModel()->clearCurrentIndex();
+            return;
+        }
+        // The lane may be of the steps axis' model: the same resource, by its key.
+        const trace::ResourceKey picked = ui_->timeline->resource_key(index);
+        const auto& rows = resource_model_->rows();
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (trace::resource_key(*store_, rows[i]) == picked) {
+                const QModelIndex at = proxy->mapFromSource(resource_model_->index(int(i), 0));
+                resource_table_->selectionModel()->setCurrentIndex(
+                    at, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+                resource_table_->scrollTo(at);
+                return;
+            }
+        }
+    });
+}
+
+void MainWindow::say_selected_resource() {
+    const int index = ui_->timeline->selected_resource();
+    if (index < 0) {
+        status_label_->setText(tr("No resource selected"));
+        return;
+    }
+    const auto& r = ui_->timeline->resource_timelines()[std::size_t(index)];
+    status_label_->setText(
+        tr("%1: %2 tasks waited on it or used it (highlighted), %3 waits in all; click its lane "
+           "again to clear")
+            .arg(QString::fromStdString(r.row.name))
+            .arg(r.row.tasks.size())
+            .arg(r.row.waits));
 }
 
 std::int64_t MainWindow::observation_end() const {

@@ -43,16 +43,29 @@ struct TimelineScene {
         int sends = 0, recvs = 0;
         std::uint32_t first_op = 0;
     };
+    /// An arrow from a resource lane to the task its wake made runnable.
+    struct ResourceArrow {
+        int resource = 0;       // index in the view's resource_timelines()
+        std::uint32_t task = 0; // the woken task
+        int to_lane = 0;
+        QPointF from, to;
+    };
     std::vector<Glyph> glyphs;
     std::vector<Arrow> arrows;
     std::vector<Label> labels;
     std::vector<ResourceGlyph> resource_glyphs;
+    std::vector<ResourceArrow> resource_arrows;
+    /// A resource is selected: the task lanes drawn highlighted and dimmed.
+    std::vector<int> highlighted_lanes, dimmed_lanes;
 
     void clear() {
         glyphs.clear();
         arrows.clear();
         labels.clear();
         resource_glyphs.clear();
+        resource_arrows.clear();
+        highlighted_lanes.clear();
+        dimmed_lanes.clear();
     }
 };
 

@@ -985,11 +985,13 @@ void TimelineView::render_to(QPainter& p) {
     const std::int64_t now = store_ ? std::max(store_->end_ts(), live_now_) : 0;
     const int x_left = map_.left, x_right = map_.left + map_.width;
 
-    // Lane backgrounds and vertical grid.
+    // Lane backgrounds and vertical grid (a selected resource's tasks as selected).
+    const bool by_resource = mode_ == LaneMode::Tasks && selected_resource() >= 0;
     for (int l = first; l < last; ++l) {
         const int y = lane_y(l);
-        const bool sel =
-            mode_ == LaneMode::Tasks && ls[std::size_t(l)].key == selected_ && selected_ != 0;
+        const std::uint32_t key = ls[std::size_t(l)].key;
+        const bool sel = mode_ == LaneMode::Tasks && ((key == selected_ && selected_ != 0) ||
+                                                      (by_resource && !task_dimmed(key)));
         if (sel)
             p.fillRect(0, y, W, kLaneHeight, surfaces_.lane_selected);
         else if (l % 2)
@@ -1040,6 +1042,7 @@ void TimelineView::render_to(QPainter& p) {
             last_rects_ += int(batch[c].size());
         }
         paint_wakes(p, first, last, scene);
+        paint_resource_wakes(p, scene);
         LabelSpace space;
         space.reset(last - first);
         paint_markers(p, first, last, space, scene);
@@ -1084,6 +1087,8 @@ void TimelineView::render_to(QPainter& p) {
                    lane_label(p.fontMetrics(), lane.key, kLabelWidth - 16 - indent));
     }
     paint_resource_labels(p);
+    if (mode_ == LaneMode::Tasks)
+        paint_resource_selection(p, first, last, scene);
     if (ls.empty()) {
         p.setPen(surfaces_.dim_text);
         p.drawText(rect().adjusted(kLabelWidth, kRulerHeight, 0, 0), Qt::AlignCenter,
@@ -1253,7 +1258,7 @@ void TimelineView::mouseReleaseEvent(QMouseEvent* e) {
     dragging_ = false;
     unsetCursor();
     const QPoint pos = e->position().toPoint();
-    if ((pos - press_pos_).manhattanLength() >= 4)
+    if ((pos - press_pos_).manhattanLength() >= 4 || resource_click(pos))
         return;
     const int pi = poll_at(pos);
     if (pi >= 0) {

@@ -18,6 +18,8 @@
 #include <QWidget>
 
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 class QFontMetrics;
 class QScrollBar;
@@ -25,6 +27,8 @@ class QScrollBar;
 namespace pollscope::trace {
 struct Lane;
 class StepAxis;
+struct ResourceTimeline;
+struct ResourceKey;
 } // namespace pollscope::trace
 
 namespace pollscope::app {
@@ -77,6 +81,25 @@ public:
     /// Whether a press on the ruler, or a drag of the cursor line, scrubs.
     void set_scrub_enabled(bool on) { scrub_enabled_ = on; }
 
+    /// The resource lanes (timeline_view_resources.cpp): the drawn store's
+    /// resources (trace::resource_timelines), recomputed when it changed.
+    const std::vector<trace::ResourceTimeline>& resource_timelines() const;
+    /// Selects resource lane `index` (-1: none): the tasks that waited on
+    /// it or used it are highlighted, the others dimmed.
+    void set_selected_resource(int index);
+    /// Selects the lane of this resource (none when it has no lane).
+    void select_resource(const trace::ResourceKey& key);
+    /// The resource of lane `index` (in resource_timelines()).
+    trace::ResourceKey resource_key(int index) const;
+    /// The selected resource lane (index in resource_timelines(); -1: none).
+    int selected_resource() const;
+    /// Resource lane `index`'s label: its name and its state at the rewind
+    /// cursor (a channel's events queued then), else at the end.
+    QString resource_lane_label(int index) const;
+    /// Whether `task` is dimmed: a resource is selected and it neither
+    /// waited on it nor used it.
+    bool task_dimmed(std::uint32_t task) const;
+
     const TimeMapping& mapping() const noexcept { return map_; }
     void set_mapping_range(std::int64_t start, std::int64_t end);
 
@@ -127,6 +150,8 @@ signals:
     void follow_live_changed(bool on);
     /// The ruler was pressed, or the cursor dragged, at `ts` (drawn time).
     void scrubbed(qint64 ts);
+    /// A resource lane was clicked: its index in resource_timelines() (-1: none now).
+    void resource_clicked(int index);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -187,15 +212,35 @@ private:
     void paint_breaks(QPainter& p, int top, int bottom) const;
 
     // Resource lanes (timeline_view_resources.cpp): in task-lane mode, below
-    // the task lanes, a "Channels" heading row and one lane per channel.
+    // the task lanes, a "Resources" heading row and one lane per resource.
     /// Rows they take (0: none, or worker lanes).
     int resource_rows() const;
     /// The channel (index in resource_lanes().channels()) drawn at y, or -1.
     int channel_at_y(int y) const;
+    /// The resource lane (index in resource_timelines()) at y, or -1.
+    int resource_at_y(int y) const;
+    /// Whether a press at pos was on the resource lanes (it selects one).
+    bool resource_click(QPoint pos);
     void paint_resource_lanes(QPainter& p, TimelineScene* scene) const;
+    /// A non-channel lane's waiters over time, a sleep's deadline.
+    void paint_waiting(QPainter& p, const trace::ResourceTimeline& r, int y) const;
+    /// Arrows from the resources' wakes to the tasks they woke.
+    void paint_resource_wakes(QPainter& p, TimelineScene* scene) const;
+    /// The selected resource's tasks highlighted, the rest dimmed; after
+    /// the rewind cursor the resource lanes greyed.
+    void paint_resource_selection(QPainter& p, int first, int last, TimelineScene* scene) const;
     void paint_resource_labels(QPainter& p) const;
-    /// A channel lane's tooltip at pos (empty: none there).
+    /// A resource lane's label: its name and its state at the cursor (or the end).
+    QString resource_label(const trace::ResourceTimeline& r) const;
+    /// A channel's level after the events before the rewind cursor.
+    std::int32_t channel_level_at_cursor(int channel) const;
+    /// A resource lane's tooltip at pos (empty: none there).
     QString resource_tooltip_at(QPoint pos) const;
+    QString waiting_tooltip(const trace::ResourceTimeline& r, QPoint pos) const;
+    struct ResourceCache;
+    /// The resource timelines and the selected one (made on first use).
+    ResourceCache& resource_cache() const;
+    mutable std::shared_ptr<ResourceCache> resources_;
 
     const TraceStore* store_ = nullptr; // what is drawn
     const TraceStore* real_ = nullptr;  // steps mode: the real-time model

@@ -1,9 +1,17 @@
-// TimelineView's resource lanes: below the task lanes, a "Channels" heading
-// and one lane per channel (trace::ResourceLanes) with its fill level as a
-// thin step area and a tick per send (up) and recv (down). Only the visible
-// time range is visited (binary search); ops within a few pixels merge into
-// one glyph that says how many, as the task lanes' polls do.
+// TimelineView's resource lanes: below the task lanes, a "Resources" heading
+// and one lane per resource of the run (trace::resource_timelines: the
+// channels, then every sleep, JoinHandle, mutex... a task waited on). A
+// channel's lane draws its fill level as a thin step area and a tick per
+// send (up) and recv (down), ops within a few pixels merged into one glyph
+// that says how many; a broadcast's label counts its subscribers and its
+// shutdown sends are labelled; any other lane draws how many tasks wait on
+// it over time, a sleep its deadline. Each wait a resource ended has an
+// arrow from the lane to the woken task. Selecting a lane (a click, or its
+// Resources tab row) highlights the tasks that waited on it or used it and
+// dims the rest. With a rewind cursor, labels tell the state at the cursor
+// and what comes after it is greyed. Only the visible time range is visited.
 #include "label_space.h"
+#include "resource_timeline.h"
 #include "step_axis.h"
 #include "task_table_model.h"
 #include "timeline_palette.h"
@@ -11,9 +19,11 @@
 #include "trace_store.h"
 
 #include <QPainter>
+#include <QPolygonF>
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 namespace pollscope::app {
 
@@ -31,6 +41,17 @@ constexpr int kCountMinRoom = 10;
 
 const QColor kSendTick(0x2f, 0x5f, 0xb0);
 const QColor kRecvTick(0xe0, 0x80, 0x10);
+const QColor kResourceWake(0x00, 0x80, 0x80);
+const QColor kDeadline(0xd0, 0x3a, 0x30);
+/// At most this many resource lanes (a run with thousands of sleeps lists
+/// them all in the Resources tab).
+constexpr std::size_t kMaxResourceLanes = 200;
+/// Resource wake arrows in view above this many are not drawn (too dense to read).
+constexpr int kMaxResourceArrows = 400;
+/// A live store bigger than this has its resources recomputed once it grew
+/// by a tenth, not at every refresh. (By size, not by a clock: within one
+/// paint the answer must not change, the painter holds references to them.)
+constexpr std::size_t kBigStore = 20000;
 
 QString qs(const std::string& s) {
     return QString::fromStdString(s);
@@ -44,19 +65,190 @@ const std::vector<ChannelLane>& channels_of(const TraceStore* store) {
 
 } // namespace
 
+struct TimelineView::ResourceCache {
+    std::vector<trace::ResourceTimeline> lanes;
+    const TraceStore* of = nullptr;
+    std::uint64_t generation = ~std::uint64_t(0);
+    std::size_t events = 0;
+    std::int64_t end = 0;
+    // The selection, kept by what it is across recomputes.
+    int selected = -1;
+    bool any = false;
+    trace::ResourceKey key;
+    std::vector<std::uint32_t> involved; // the selected lane's tasks, ascending
+    // Each channel's level at the rewind cursor (its events before it: on
+    // the virtual clock many share one time, so not by time).
+    std::int64_t levels_at = -1;
+    std::vector<std::int32_t> levels;
+};
+
+TimelineView::ResourceCache& TimelineView::resource_cache() const {
+    if (!resources_)
+        resources_ = std::make_shared<ResourceCache>();
+    return *resources_;
+}
+
+const std::vector<trace::ResourceTimeline>& TimelineView::resource_timelines() const {
+    ResourceCache& c = resource_cache();
+    if (!store_) {
+        c.lanes.clear();
+        c.of = nullptr;
+        c.selected = -1;
+        c.involved.clear();
+        return c.lanes;
+    }
+    const auto n = store_->trace().events.size();
+    const bool same = c.of == store_ && c.generation == store_->generation() && c.events == n &&
+                      c.end == store_->end_ts();
+    // A big live store: recompute now and then, not at every refresh.
+    const bool throttled =
+        c.of == store_ && live_now_ >= 0 && n > kBigStore && n < c.events + c.events / 10;
+    if (same || throttled)
+        return c.lanes;
+    c.lanes = trace::resource_timelines(
+        *store_, live_now_ >= 0 ? std::max(live_now_, store_->end_ts()) : -1);
+    if (axis_ && real_) {
+        // On the steps axis a time is a step: names tell real times, and a
+        // sleep's deadline (real time left) has no place on it.
+        for (auto& r : c.lanes) {
+            if (r.row.channel < 0 && r.row.id != 0)
+                r.row.name = trace::resource_name(*real_, r.row.id);
+            r.deadline = -1;
+        }
+    }
+    c.levels_at = -1;
+    c.of = store_;
+    c.generation = store_->generation();
+    c.events = n;
+    c.end = store_->end_ts();
+    // The selection follows its resource.
+    c.selected = -1;
+    c.involved.clear();
+    if (c.any) {
+        for (std::size_t i = 0; i < c.lanes.size(); ++i) {
+            if (trace::resource_key(*store_, c.lanes[i].row) == c.key) {
+                c.selected = int(i);
+                c.involved = c.lanes[i].row.tasks;
+                break;
+            }
+        }
+    }
+    return c.lanes;
+}
+
+void TimelineView::set_selected_resource(int index) {
+    const auto& lanes = resource_timelines();
+    ResourceCache& c = resource_cache();
+    if (index < 0 || index >= int(lanes.size())) {
+        c.selected = -1;
+        c.any = false;
+        c.involved.clear();
+    } else {
+        const auto& row = lanes[std::size_t(index)].row;
+        c.selected = index;
+        c.any = true;
+        c.key = trace::resource_key(*store_, row);
+        c.involved = row.tasks;
+    }
+    update();
+}
+
+trace::ResourceKey TimelineView::resource_key(int index) const {
+    const auto& lanes = resource_timelines();
+    if (index < 0 || index >= int(lanes.size()))
+        return {};
+    return trace::resource_key(*store_, lanes[std::size_t(index)].row);
+}
+
+void TimelineView::select_resource(const trace::ResourceKey& key) {
+    const auto& lanes = resource_timelines();
+    for (std::size_t i = 0; i < lanes.size(); ++i) {
+        if (trace::resource_key(*store_, lanes[i].row) == key) {
+            set_selected_resource(int(i));
+            return;
+        }
+    }
+    set_selected_resource(-1);
+}
+
+int TimelineView::selected_resource() const {
+    resource_timelines();
+    return resource_cache().selected;
+}
+
+bool TimelineView::task_dimmed(std::uint32_t task) const {
+    if (selected_resource() < 0)
+        return false;
+    const auto& inv = resource_cache().involved;
+    return !std::binary_search(inv.begin(), inv.end(), task);
+}
+
+std::int32_t TimelineView::channel_level_at_cursor(int channel) const {
+    const auto& lanes = resource_timelines(); // first: it may reset the levels
+    (void)lanes;
+    ResourceCache& c = resource_cache();
+    const auto& chans = channels_of(store_);
+    if (cursor_ < 0 || channel < 0 || std::size_t(channel) >= chans.size())
+        return 0;
+    if (c.levels_at != cursor_) {
+        std::unordered_map<std::uint64_t, std::size_t> index;
+        for (std::size_t i = 0; i < chans.size(); ++i)
+            index.emplace((chans[i].address << 3) ^ chans[i].kind, i);
+        c.levels.assign(chans.size(), 0);
+        const auto& ev = store_->trace().events;
+        const auto n = std::min<std::size_t>(std::size_t(cursor_), ev.size());
+        for (std::size_t k = 0; k < n; ++k) {
+            const trace::Event& e = ev[k];
+            if (e.kind != trace::EventKind::ChannelSend && e.kind != trace::EventKind::ChannelRecv)
+                continue;
+            const std::uint64_t address = std::uint64_t(e.arg) | (std::uint64_t(e.arg2) << 32);
+            if (const auto it = index.find((address << 3) ^ e.flag); it != index.end())
+                c.levels[it->second] += e.kind == trace::EventKind::ChannelSend ? 1 : -1;
+        }
+        c.levels_at = cursor_;
+    }
+    return c.levels[std::size_t(channel)];
+}
+
+QString TimelineView::resource_lane_label(int index) const {
+    const auto& lanes = resource_timelines();
+    return index >= 0 && index < int(lanes.size()) ? resource_label(lanes[std::size_t(index)])
+                                                   : QString();
+}
+
 int TimelineView::resource_rows() const {
     if (mode_ != LaneMode::Tasks)
         return 0;
-    const auto n = channels_of(store_).size();
-    return n == 0 ? 0 : int(n) + 1; // the heading, then a row per channel
+    const auto n = std::min(resource_timelines().size(), kMaxResourceLanes);
+    return n == 0 ? 0 : int(n) + 1; // the heading, then a row per resource
 }
 
-int TimelineView::channel_at_y(int y) const {
+int TimelineView::resource_at_y(int y) const {
     if (resource_rows() == 0 || y < kRulerHeight)
         return -1;
     const int row = first_lane() + (y - kRulerHeight) / kLaneHeight;
-    const int c = row - lane_count() - 1;
-    return c >= 0 && c < int(channels_of(store_).size()) ? c : -1;
+    const int r = row - lane_count() - 1;
+    return r >= 0 && r < resource_rows() - 1 ? r : -1;
+}
+
+bool TimelineView::resource_click(QPoint pos) {
+    if (resource_rows() == 0 || pos.y() < kRulerHeight)
+        return false;
+    const int row = first_lane() + (pos.y() - kRulerHeight) / kLaneHeight;
+    if (row < lane_count())
+        return false;
+    // The heading (or below the lanes) clears; the selected lane again clears.
+    int r = resource_at_y(pos.y());
+    if (r == selected_resource())
+        r = -1;
+    set_selected_resource(r);
+    emit resource_clicked(r);
+    return true;
+}
+
+int TimelineView::channel_at_y(int y) const {
+    const int r = resource_at_y(y);
+    return r < 0 ? -1 : resource_timelines()[std::size_t(r)].row.channel;
 }
 
 void TimelineView::paint_resource_lanes(QPainter& p, TimelineScene* scene) const {
@@ -64,6 +256,7 @@ void TimelineView::paint_resource_lanes(QPainter& p, TimelineScene* scene) const
     if (rows == 0)
         return;
     const auto& chans = channels_of(store_);
+    const auto& lanes = resource_timelines();
     const int heading = lane_count();
     const int x_left = map_.left, x_right = map_.left + map_.width;
     const int W = width();
@@ -82,14 +275,28 @@ void TimelineView::paint_resource_lanes(QPainter& p, TimelineScene* scene) const
         int row, x0, x1, count;
     };
     std::vector<CountLabel> counts;
-    for (int ci = 0; ci < int(chans.size()); ++ci) {
-        const int row = heading + 1 + ci;
+    struct ShutdownLabel {
+        int row, x;
+    };
+    std::vector<ShutdownLabel> shutdowns;
+    for (int ri = 0; ri < rows - 1; ++ri) {
+        const int row = heading + 1 + ri;
         const int y = lane_y(row);
         if (y + kLaneHeight <= kRulerHeight || y >= height())
+            continue;
+        const trace::ResourceTimeline& r = lanes[std::size_t(ri)];
+        if (ri == resource_cache().selected)
+            p.fillRect(x_left, y, W - x_left, kLaneHeight, surfaces_.lane_selected);
+        paint_waiting(p, r, y);
+        const int ci = r.row.channel;
+        if (ci < 0)
             continue;
         const ChannelLane& c = chans[std::size_t(ci)];
         if (c.ops.empty())
             continue;
+        for (const std::uint32_t k : r.shutdown_ops)
+            if (c.ops[k].ts >= t0 && c.ops[k].ts <= t1)
+                shutdowns.push_back({row, map_.to_column(c.ops[k].ts) + kTickPx + 1});
         // The level is drawn against the highest it reached (no capacity is recorded).
         const int area_h = kLaneHeight - 6;
         const double per_level = double(area_h) / std::max(1, c.peak());
@@ -143,12 +350,24 @@ void TimelineView::paint_resource_lanes(QPainter& p, TimelineScene* scene) const
     p.drawRects(sends);
     p.setBrush(kRecvTick);
     p.drawRects(recvs);
-    if (counts.empty())
-        return;
     QFont f = font();
     f.setPointSizeF(f.pointSizeF() * 0.8);
     p.setFont(f);
     const QFontMetrics fm = p.fontMetrics();
+    // A broadcast's shutdown sends say so (before the counts: they matter more).
+    p.setPen(kDeadline);
+    for (const ShutdownLabel& l : shutdowns) {
+        const QString text = tr("shutdown");
+        const int w = fm.horizontalAdvance(text) + 2;
+        // Left of the tick when the plot ends first.
+        const int x = l.x + w > x_right ? l.x - kTickPx - 2 - w : l.x;
+        const QRect rect(x, lane_y(l.row), w, kLaneHeight / 2);
+        if (!space.claim(l.row - heading, LabelSpace::kUpper, rect.left(), rect.right() + 1))
+            continue;
+        p.drawText(rect, Qt::AlignLeft | Qt::AlignVCenter, text);
+        if (scene)
+            scene->labels.push_back({l.row, TimelineScene::LabelKind::Mark, rect, text});
+    }
     p.setPen(surfaces_.dim_text);
     for (const CountLabel& l : counts) {
         const QString text = QStringLiteral("\u00d7%1").arg(l.count);
@@ -169,8 +388,9 @@ void TimelineView::paint_resource_labels(QPainter& p) const {
     const int rows = resource_rows();
     if (rows == 0)
         return;
-    const auto& chans = channels_of(store_);
+    const auto& lanes = resource_timelines();
     const int heading = lane_count();
+    const int selected = resource_cache().selected;
     QFont f = font();
     for (int r = 0; r < rows; ++r) {
         const int y = lane_y(heading + r);
@@ -181,35 +401,233 @@ void TimelineView::paint_resource_labels(QPainter& p) const {
             f.setBold(true);
             p.setFont(f);
             p.setPen(surfaces_.dim_text);
-            p.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, tr("Channels"));
+            const QString more = lanes.size() > std::size_t(rows - 1)
+                                     ? tr(" (first %1 of %2)").arg(rows - 1).arg(lanes.size())
+                                     : QString();
+            p.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, tr("Resources") + more);
             p.setPen(surfaces_.line);
             p.drawLine(0, y, kLabelWidth - 4, y);
             f.setBold(false);
             p.setFont(f);
             continue;
         }
-        const ChannelLane& c = chans[std::size_t(r - 1)];
+        const trace::ResourceTimeline& res = lanes[std::size_t(r - 1)];
+        // The selected resource, or one the selected task waited on or used.
+        const bool sel = r - 1 == selected || (selected_ != 0 && res.involves(selected_));
+        if (sel)
+            p.fillRect(0, y, kLabelWidth - 4, kLaneHeight, surfaces_.lane_selected);
+        f.setBold(r - 1 == selected);
+        p.setFont(f);
         p.setPen(surfaces_.text);
-        const QString text =
-            tr("%1  \u2264%2").arg(qs(ResourceLanes::label(c))).arg(std::max(0, c.peak()));
         p.drawText(box, Qt::AlignLeft | Qt::AlignVCenter,
-                   p.fontMetrics().elidedText(text, Qt::ElideRight, box.width()));
+                   p.fontMetrics().elidedText(resource_label(res), Qt::ElideRight, box.width()));
+    }
+    f.setBold(false);
+    p.setFont(f);
+}
+
+QString TimelineView::resource_label(const trace::ResourceTimeline& r) const {
+    const auto& row = r.row;
+    const std::int64_t at = cursor_time();
+    const std::int64_t when = at >= 0 ? at : std::max(store_->end_ts(), live_now_);
+    if (row.channel >= 0) {
+        const ChannelLane& c = channels_of(store_)[std::size_t(row.channel)];
+        // Its own name when a waited resource gave one ("events"), else its kind and number.
+        // The only channel of its kind needs no number.
+        const auto& chans = channels_of(store_);
+        const bool only = std::count_if(chans.begin(), chans.end(), [&](const ChannelLane& o) {
+                              return o.kind == c.kind;
+                          }) == 1;
+        const QString label = only && c.kind != std::uint8_t(ChannelKind::TaskQueue)
+                                  ? qs(std::string(trace::channel_kind_name(c.kind)))
+                                  : qs(ResourceLanes::label(c));
+        const QString name =
+            row.id != 0 && !row.name.empty() && row.name != ResourceLanes::label(c)
+                ? tr("%1 '%2'").arg(qs(std::string(trace::channel_kind_name(c.kind))), qs(row.name))
+                : label;
+        if (c.kind == std::uint8_t(ChannelKind::Broadcast))
+            return r.subscribers.size() == 1
+                       ? tr("%1: 1 subscriber").arg(name)
+                       : tr("%1: %2 subscribers").arg(name).arg(r.subscribers.size());
+        if (at >= 0)
+            return tr("%1  %2 queued").arg(name).arg(channel_level_at_cursor(row.channel));
+        return tr("%1  \u2264%2").arg(name).arg(std::max(0, c.peak()));
+    }
+    // One task's own resource (its sleep, its JoinHandle) says whose it is.
+    QString name = r.waiters.size() == 1
+                       ? tr("%1: %2").arg(store_->task_label(r.waiters[0]), qs(row.name))
+                       : qs(row.name);
+    const std::uint32_t n = r.waiting_at(when);
+    if (n == 0)
+        return name;
+    return tr("%1  %2 waiting").arg(name).arg(n);
+}
+
+void TimelineView::paint_waiting(QPainter& p, const trace::ResourceTimeline& r, int y) const {
+    const int x_left = map_.left, x_right = map_.left + map_.width;
+    const std::int64_t t0 = map_.start, t1 = map_.end;
+    const bool channel = r.row.channel >= 0;
+    // A channel's parked tasks: a thin strip along its top; any other
+    // resource: how many wait, as a step area against the most that did.
+    const int area_h = channel ? 2 : kLaneHeight - 6;
+    const int top = channel ? y + 1 : y + 3;
+    const int base = channel ? top + area_h : y + kLaneHeight - 3;
+    const double per = double(area_h) / std::max<std::uint32_t>(1, r.peak_waiting);
+    QVector<QRect> rects;
+    const auto& w = r.waiting;
+    auto it = std::upper_bound(w.begin(), w.end(), t0,
+                               [](std::int64_t t, const auto& s) { return t < s.first; });
+    if (it != w.begin())
+        --it;
+    // Steps that share a pixel column: the most waiting among them.
+    int col = -1;
+    std::uint32_t col_max = 0;
+    const auto flush = [&](int to) {
+        if (col < 0 || col_max == 0)
+            return;
+        const int a = std::max(col, x_left - 1), b = std::min(to, x_right + 1);
+        const int h = channel ? area_h : std::max(1, int(std::lround(col_max * per)));
+        if (b > a)
+            rects.append(QRect(a, base - h, b - a, h));
+    };
+    for (; it != w.end() && it->first <= t1; ++it) {
+        const int a = std::max(map_.to_column(it->first), x_left - 1);
+        if (a != col) {
+            flush(a);
+            col = a;
+            col_max = it->second;
+        } else {
+            col_max = std::max(col_max, it->second);
+        }
+    }
+    flush(x_right + 1);
+    p.setPen(Qt::NoPen);
+    p.setBrush(channel ? palette::kPendingDense
+                       : palette::blend(surfaces_.background, palette::kWait, 0.7));
+    p.drawRects(rects);
+    if (r.deadline >= 0 && r.deadline >= t0 && r.deadline <= t1) {
+        // The sleep's deadline: a red line with a notch.
+        const int x = map_.to_column(r.deadline);
+        p.setPen(QPen(kDeadline, 2));
+        p.drawLine(x, y + 2, x, y + kLaneHeight - 2);
+        p.drawLine(x - 3, y + 2, x + 3, y + 2);
     }
 }
 
+void TimelineView::paint_resource_wakes(QPainter& p, TimelineScene* scene) const {
+    const int rows = resource_rows();
+    if (rows == 0)
+        return;
+    const auto& lanes = resource_timelines();
+    const int heading = lane_count();
+    const std::int64_t t0 = map_.start, t1 = map_.end;
+    const int top = kRulerHeight, bottom = height();
+    struct Line {
+        int resource;
+        std::uint32_t task;
+        int to_lane;
+        QPointF from, to;
+    };
+    std::vector<Line> lines;
+    for (int ri = 0; ri < rows - 1 && int(lines.size()) <= kMaxResourceArrows; ++ri) {
+        const int row = heading + 1 + ri;
+        const int y = lane_y(row);
+        const auto& waits = lanes[std::size_t(ri)].waits;
+        for (const trace::ResourceWait& w : waits) {
+            if (w.woken < t0 || w.woken > t1 || w.woken <= w.from)
+                continue;
+            const int to = lane_of_task(w.task, 0);
+            if (to < 0)
+                continue;
+            const int ty = lane_y(to);
+            // Only arrows with an end in view.
+            if ((y + kLaneHeight <= top || y >= bottom) &&
+                (ty + kLaneHeight <= top || ty >= bottom))
+                continue;
+            const double x = map_.to_x(w.woken);
+            lines.push_back({ri, w.task, to, QPointF(x, y + 2), QPointF(x, ty + kLaneHeight - 4)});
+            if (int(lines.size()) > kMaxResourceArrows)
+                break;
+        }
+    }
+    if (lines.empty() || int(lines.size()) > kMaxResourceArrows)
+        return;
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    QColor c = kResourceWake;
+    c.setAlpha(170);
+    p.setPen(QPen(c, 1, Qt::DotLine));
+    for (const Line& l : lines)
+        p.drawLine(l.from, l.to);
+    p.setPen(Qt::NoPen);
+    p.setBrush(c);
+    for (const Line& l : lines) {
+        const QPointF t = l.to;
+        p.drawPolygon(QPolygonF({t, QPointF(t.x() - 3, t.y() + 5), QPointF(t.x() + 3, t.y() + 5)}));
+        if (scene)
+            scene->resource_arrows.push_back({l.resource, l.task, l.to_lane, l.from, l.to});
+    }
+    p.restore();
+}
+
+void TimelineView::paint_resource_selection(QPainter& p, int first, int last,
+                                            TimelineScene* scene) const {
+    const int W = width();
+    QColor veil = surfaces_.background;
+    if (selected_resource() >= 0) {
+        // The tasks that did not wait on it nor use it fade behind a veil.
+        veil.setAlpha(170);
+        const auto& ls = lanes();
+        for (int l = first; l < last; ++l) {
+            const std::uint32_t task = ls[std::size_t(l)].key;
+            const bool dim = task_dimmed(task);
+            if (dim)
+                p.fillRect(0, lane_y(l), W, kLaneHeight, veil);
+            if (scene)
+                (dim ? scene->dimmed_lanes : scene->highlighted_lanes).push_back(l);
+        }
+    }
+    // After the rewind cursor, the resource lanes have not happened yet.
+    const std::int64_t at = cursor_time();
+    const int rows = resource_rows();
+    if (at < 0 || rows == 0)
+        return;
+    const int x = std::max(map_.left, int(std::ceil(map_.to_x(at))));
+    const int y0 = std::max(kRulerHeight, lane_y(lane_count() + 1));
+    const int y1 = std::min(height(), lane_y(lane_count() + rows));
+    QColor grey = surfaces_.background;
+    grey.setAlpha(150);
+    if (y1 > y0 && x < W)
+        p.fillRect(x, y0, W - x, y1 - y0, grey);
+}
+
 QString TimelineView::resource_tooltip_at(QPoint pos) const {
-    const int ci = channel_at_y(pos.y());
-    if (ci < 0)
+    const int ri = resource_at_y(pos.y());
+    if (ri < 0)
         return {};
-    const ChannelLane& c = channels_of(store_)[std::size_t(ci)];
-    const QString name = qs(ResourceLanes::label(c)).toHtmlEscaped();
-    if (pos.x() < kLabelWidth - 4)
-        return tr("<b>%1</b><br>%2 sends, %3 recvs; highest fill level %4<br>"
-                  "(no capacity or name is recorded for a channel's address)")
-            .arg(name)
-            .arg(c.sends)
-            .arg(c.recvs)
-            .arg(c.peak());
+    const trace::ResourceTimeline& r = resource_timelines()[std::size_t(ri)];
+    if (r.row.channel < 0)
+        return waiting_tooltip(r, pos);
+    const ChannelLane& c = channels_of(store_)[std::size_t(r.row.channel)];
+    const QString name = resource_label(r).toHtmlEscaped();
+    if (pos.x() < kLabelWidth - 4) {
+        QString tip = tr("<b>%1</b><br>%2 sends, %3 recvs; highest fill level %4 "
+                         "(no capacity is recorded for a channel's address)<br>"
+                         "%5 tasks used it, %6 waited on it (%7 waits)")
+                          .arg(name)
+                          .arg(c.sends)
+                          .arg(c.recvs)
+                          .arg(c.peak())
+                          .arg(r.row.tasks.size())
+                          .arg(r.waiters.size())
+                          .arg(r.row.waits);
+        for (const trace::Subscriber& s : r.subscribers)
+            tip += tr("<br>subscriber %1: %2 received, at most %3 behind the sends")
+                       .arg(store_->task_title(s.task).toHtmlEscaped())
+                       .arg(s.recvs)
+                       .arg(s.max_lag);
+        return tip + tr("<br><i>Click to highlight its tasks</i>");
+    }
     // The op nearest the pointer within a glyph's reach.
     const auto slack = std::int64_t(std::ceil(map_.ns_per_pixel() * kGroupPx));
     const std::int64_t t = map_.to_time(pos.x());
@@ -237,6 +655,28 @@ QString TimelineView::resource_tooltip_at(QPoint pos) const {
     if (near > 1)
         tip += tr("<br>(%1 sends and recvs here)").arg(near);
     return tip;
+}
+
+QString TimelineView::waiting_tooltip(const trace::ResourceTimeline& r, QPoint pos) const {
+    const QString name = qs(r.row.name).toHtmlEscaped();
+    QString tip = tr("<b>%1</b> (%2)<br>%3 waits by %4 tasks")
+                      .arg(name, qs(r.row.kind_text).toHtmlEscaped())
+                      .arg(r.row.waits)
+                      .arg(r.waiters.size());
+    const TraceStore* real = axis_ ? real_ : store_;
+    const std::int64_t origin = real ? real->start_ts() : 0;
+    if (r.deadline >= 0)
+        tip +=
+            tr("<br>deadline at %1").arg(TaskTableModel::format_ns(real_time(r.deadline) - origin));
+    if (r.joined != 0)
+        tip += tr("<br>joins %1").arg(store_->task_title(r.joined).toHtmlEscaped());
+    if (pos.x() >= kLabelWidth - 4) {
+        const std::int64_t t = map_.to_time(pos.x());
+        tip += tr("<br>%1 waiting at %2")
+                   .arg(r.waiting_at(t))
+                   .arg(TaskTableModel::format_ns(real_time(t) - origin));
+    }
+    return tip + tr("<br><i>Click to highlight its tasks</i>");
 }
 
 } // namespace pollscope::app

@@ -100,6 +100,7 @@ std::vector<ResourceRow> waited_rows(const TimelineModel& model, std::int64_t no
             if (added) {
                 ResourceRow r;
                 r.id = id;
+                r.ids.push_back(id);
                 if (const ResourceInfo* info = model.resource(id))
                     r.kind = info->kind;
                 r.kind_text = std::string(resource_kind_name(r.kind));
@@ -220,6 +221,7 @@ std::vector<ResourceRow> resource_rows(const TimelineModel& model, std::int64_t 
         r.waits += w.waits;
         r.wait_ns += w.wait_ns;
         add_tasks(r.tasks, w.tasks);
+        r.ids.insert(r.ids.end(), w.ids.begin(), w.ids.end());
     }
     for (ResourceRow& r : out) {
         std::sort(r.tasks.begin(), r.tasks.end());

@@ -41,6 +41,7 @@ struct ResourceRow {
     std::uint32_t first_site = 0;  // await-site location id of the first wait on it
     std::uint32_t sends = 0, recvs = 0; // a channel's
     std::vector<std::uint32_t> tasks;   // the tasks that waited on it or used it, ascending
+    std::vector<std::uint32_t> ids;     // the resource ids whose waits it counts
 };
 
 /// The channels of `model` (every one that was sent to or received from,

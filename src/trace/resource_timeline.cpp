@@ -1,0 +1,204 @@
+#include "resource_timeline.h"
+
+#include "timeline_model.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+namespace pollscope::trace {
+
+std::uint32_t ResourceTimeline::waiting_at(std::int64_t ts) const noexcept {
+    const auto it = std::upper_bound(waiting.begin(), waiting.end(), ts,
+                                     [](std::int64_t t, const auto& s) { return t < s.first; });
+    return it == waiting.begin() ? 0 : std::prev(it)->second;
+}
+
+bool ResourceTimeline::involves(std::uint32_t task) const noexcept {
+    return std::binary_search(row.tasks.begin(), row.tasks.end(), task);
+}
+
+std::int32_t channel_level_at(const ChannelLane& c, std::int64_t ts) noexcept {
+    const auto it = std::upper_bound(c.ops.begin(), c.ops.end(), ts,
+                                     [](std::int64_t t, const ChannelOp& o) { return t < o.ts; });
+    return c.level_before(std::size_t(it - c.ops.begin()));
+}
+
+ResourceKey resource_key(const TimelineModel& model, const ResourceRow& row) {
+    const auto& chans = model.resource_lanes().channels();
+    if (row.channel >= 0 && std::size_t(row.channel) < chans.size()) {
+        const ChannelLane& c = chans[std::size_t(row.channel)];
+        return {c.address, std::int16_t(c.kind), 0};
+    }
+    return {0, -1, row.id};
+}
+
+namespace {
+
+/// Wakes looked at for the one that ended a wait (a task woken many times
+/// during one poll has more; the wait then ends without an arrow).
+constexpr int kMaxWakeScan = 64;
+
+/// The wake that ended the wait after poll lane.polls[k]: the first of the
+/// task's wakes since that poll started that made its next poll runnable
+/// (the last poll: one linked to no poll yet), or nullptr.
+const WakeRec* ending_wake(const TimelineModel& model, const Lane& lane, std::size_t k) {
+    const PollBar& b = model.polls()[lane.polls[k]];
+    const std::uint32_t next = k + 1 < lane.polls.size() ? lane.polls[k + 1] : kNoIndex;
+    auto it = std::lower_bound(lane.wakes.begin(), lane.wakes.end(), b.start,
+                               [](const WakeRec& w, std::int64_t t) { return w.ts < t; });
+    for (int n = 0; it != lane.wakes.end() && n < kMaxWakeScan; ++it, ++n) {
+        if (next != kNoIndex && it->ts > model.polls()[next].start)
+            return nullptr;
+        if (it->caused == next)
+            return &*it;
+    }
+    return nullptr;
+}
+
+/// The tasks waiting after each change, from the waits.
+void count_waiting(ResourceTimeline& r) {
+    std::vector<std::pair<std::int64_t, int>> changes;
+    changes.reserve(r.waits.size() * 2);
+    for (const ResourceWait& w : r.waits) {
+        changes.emplace_back(w.from, 1);
+        changes.emplace_back(w.until, -1);
+    }
+    std::sort(changes.begin(), changes.end());
+    std::int64_t count = 0;
+    for (std::size_t i = 0; i < changes.size();) {
+        const std::int64_t ts = changes[i].first;
+        for (; i < changes.size() && changes[i].first == ts; ++i)
+            count += changes[i].second;
+        if (r.waiting.empty() || r.waiting.back().second != std::uint32_t(count))
+            r.waiting.emplace_back(ts, std::uint32_t(count));
+        r.peak_waiting = std::max(r.peak_waiting, std::uint32_t(count));
+    }
+}
+
+/// A broadcast's subscribers and how far each fell behind its sends.
+void find_subscribers(ResourceTimeline& r, const ChannelLane& c) {
+    std::map<std::uint32_t, Subscriber> subs;
+    for (const ChannelOp& o : c.ops)
+        if (!o.send && o.task != 0)
+            subs[o.task].task = o.task;
+    for (const std::uint32_t t : r.waiters)
+        subs[t].task = t;
+    // Lag changes only at a send (up) or the subscriber's own recv (down):
+    // its highest is right after a send.
+    std::int32_t sends = 0;
+    for (const ChannelOp& o : c.ops) {
+        if (!o.send) {
+            if (const auto it = subs.find(o.task); it != subs.end())
+                ++it->second.recvs;
+            continue;
+        }
+        ++sends;
+        for (auto& [task, s] : subs)
+            s.max_lag = std::max(s.max_lag, sends - std::int32_t(s.recvs));
+    }
+    for (auto& [task, s] : subs) {
+        s.lag_at_end = sends - std::int32_t(s.recvs);
+        r.subscribers.push_back(s);
+    }
+}
+
+/// Marks each broadcast send that a Shutdown event of the same task (or,
+/// from a plain thread, the same thread) follows: the latest such send
+/// before it, over every broadcast.
+void find_shutdown_sends(std::vector<ResourceTimeline>& out, const TimelineModel& model) {
+    const auto& chans = model.resource_lanes().channels();
+    for (const Marker& m : model.rare_markers()) {
+        if (m.kind != MarkerKind::Shutdown)
+            continue;
+        ResourceTimeline* best = nullptr;
+        std::uint32_t best_op = 0;
+        std::int64_t best_ts = 0;
+        for (ResourceTimeline& r : out) {
+            if (r.row.channel < 0)
+                continue;
+            const ChannelLane& c = chans[std::size_t(r.row.channel)];
+            if (c.kind != std::uint8_t(ChannelKind::Broadcast))
+                continue;
+            for (std::size_t i = ResourceLanes::op_at_or_after(c, m.ts + 1); i-- > 0;) {
+                const ChannelOp& o = c.ops[i];
+                if (!o.send || o.task != m.task || (m.task == 0 && o.thread != m.thread))
+                    continue;
+                if (!best || o.ts > best_ts) {
+                    best = &r;
+                    best_op = std::uint32_t(i);
+                    best_ts = o.ts;
+                }
+                break;
+            }
+        }
+        if (best && (best->shutdown_ops.empty() || best->shutdown_ops.back() != best_op))
+            best->shutdown_ops.push_back(best_op);
+    }
+    for (ResourceTimeline& r : out)
+        std::sort(r.shutdown_ops.begin(), r.shutdown_ops.end());
+}
+
+} // namespace
+
+std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std::int64_t now) {
+    if (now < 0)
+        now = model.end_ts();
+    std::vector<ResourceRow> rows = resource_rows(model, now);
+    // The Pending polls that named no resource wait on nothing a lane can show.
+    std::erase_if(rows, [](const ResourceRow& r) { return r.channel < 0 && r.id == 0; });
+    std::vector<ResourceTimeline> out(rows.size());
+    std::unordered_map<std::uint32_t, std::size_t> row_of_id;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        ResourceTimeline& r = out[i];
+        r.row = std::move(rows[i]);
+        for (const std::uint32_t id : r.row.ids)
+            row_of_id.emplace(id, i);
+        if (const ResourceInfo* info = model.resource(r.row.id)) {
+            if (info->kind == std::uint8_t(ResourceKind::Sleep))
+                r.deadline = info->ts + std::int64_t(info->arg) * 1000; // arg: us left
+            else if (info->kind == std::uint8_t(ResourceKind::JoinHandle))
+                r.joined = info->arg;
+        }
+    }
+    const auto& polls = model.polls();
+    for (const Lane& lane : model.task_lanes()) {
+        for (std::size_t k = 0; k < lane.polls.size(); ++k) {
+            const std::uint32_t p = lane.polls[k];
+            const PollBar& b = polls[p];
+            if (b.open() || b.outcome != Outcome::Pending)
+                continue;
+            const auto it = row_of_id.find(model.waits_on(p));
+            if (it == row_of_id.end())
+                continue;
+            ResourceWait w;
+            w.task = lane.key;
+            w.poll = p;
+            w.from = b.end;
+            w.until = b.end + wait_after(model, lane, k, now);
+            if (const WakeRec* wake = ending_wake(model, lane, k)) {
+                w.woken = std::max(wake->ts, b.end);
+                w.waker = wake->waker;
+            }
+            out[it->second].waits.push_back(w);
+        }
+    }
+    const auto& chans = model.resource_lanes().channels();
+    for (ResourceTimeline& r : out) {
+        std::sort(r.waits.begin(), r.waits.end(), [](const ResourceWait& a, const ResourceWait& b) {
+            return std::pair(a.from, a.task) < std::pair(b.from, b.task);
+        });
+        for (const ResourceWait& w : r.waits)
+            r.waiters.push_back(w.task);
+        std::sort(r.waiters.begin(), r.waiters.end());
+        r.waiters.erase(std::unique(r.waiters.begin(), r.waiters.end()), r.waiters.end());
+        count_waiting(r);
+        if (r.row.channel >= 0 &&
+            chans[std::size_t(r.row.channel)].kind == std::uint8_t(ChannelKind::Broadcast))
+            find_subscribers(r, chans[std::size_t(r.row.channel)]);
+    }
+    find_shutdown_sends(out, model);
+    return out;
+}
+
+} // namespace pollscope::trace
