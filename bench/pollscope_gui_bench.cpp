@@ -403,6 +403,9 @@ void bench_live(const Options& o) {
             log_model->refresh();
             log_max_ms = std::max(log_max_ms, double(part.nsecsElapsed()) / 1e6);
             part.restart();
+            // MainWindow::follow_now: waiting tasks reach the present, and the
+            // view knows the run is live (what it recomputes how often).
+            timeline->set_live_now(now_ns());
             timeline->store_changed();
             timeline_max_ms = std::max(timeline_max_ms, double(part.nsecsElapsed()) / 1e6);
         }

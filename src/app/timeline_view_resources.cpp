@@ -52,6 +52,7 @@ constexpr int kMaxResourceArrows = 400;
 /// by a tenth, not at every refresh. (By size, not by a clock: within one
 /// paint the answer must not change, the painter holds references to them.)
 constexpr std::size_t kBigStore = 20000;
+constexpr std::size_t kLiveResourceEvents = 100000;
 
 QString qs(const std::string& s) {
     return QString::fromStdString(s);
@@ -100,9 +101,11 @@ const std::vector<trace::ResourceTimeline>& TimelineView::resource_timelines() c
     const auto n = store_->trace().events.size();
     const bool same = c.of == store_ && c.generation == store_->generation() && c.events == n &&
                       c.end == store_->end_ts();
-    // A big live store: recompute now and then, not at every refresh.
-    const bool throttled =
-        c.of == store_ && live_now_ >= 0 && n > kBigStore && n < c.events + c.events / 10;
+    // A big live store: recompute now and then, not at every refresh; past
+    // kLiveResourceEvents not until the run ends (a scan of every poll on
+    // this thread, ~15 ms per 100,000 events, would stall the live view).
+    const bool throttled = c.of == store_ && live_now_ >= 0 && n > kBigStore &&
+                           (n > kLiveResourceEvents || n < c.events + c.events / 10);
     if (same || throttled)
         return c.lanes;
     c.lanes = trace::resource_timelines(

@@ -142,6 +142,8 @@ void find_shutdown_sends(std::vector<ResourceTimeline>& out, const TimelineModel
 } // namespace
 
 std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std::int64_t now) {
+    if (!model.has_resources()) // a run with no resource: no scan of its polls
+        return {};
     if (now < 0)
         now = model.end_ts();
     std::vector<ResourceRow> rows = resource_rows(model, now);

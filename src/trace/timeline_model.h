@@ -183,6 +183,11 @@ public:
     std::uint32_t waits_on(std::uint32_t poll_index) const;
     /// The resource described with this id, or nullptr.
     const ResourceInfo* resource(std::uint32_t id) const;
+    /// Whether any resource was described or any channel used: without
+    /// either, nothing in the run has a resource lane (checked before a scan).
+    bool has_resources() const noexcept {
+        return !resources_.empty() || !resource_lanes_.channels().empty();
+    }
     /// What Pending poll `index` waits on, as a person reads it ("sleep until
     /// 100 ms", "mpsc recv 'events' (0/16)", "join handle of task 3",
     /// "unknown"); "" for a poll that is not Pending (or still open).
