@@ -507,6 +507,19 @@ void TraceRecorder::on_mark(TaskId task, std::string_view text) {
     push(t, EventKind::Mark, static_cast<std::uint32_t>(task), intern_string(text));
 }
 
+void TraceRecorder::on_enqueue(TaskId id, QueueKind queue, int worker, std::uint32_t count) {
+    // Stamped as this thread's previous record (no clock read): an enqueue
+    // follows the wake, spawn or poll end that caused it on the same thread.
+    push(thread_slot(), EventKind::Enqueue, static_cast<std::uint32_t>(id),
+         static_cast<std::uint32_t>(worker), count, static_cast<std::uint8_t>(queue), false, true);
+}
+
+void TraceRecorder::on_steal(TaskId run_now, int victim, std::uint32_t count) {
+    // Reads the clock: its order against the victim's own pushes matters.
+    push(thread_slot(), EventKind::Steal, static_cast<std::uint32_t>(run_now),
+         static_cast<std::uint32_t>(victim), count);
+}
+
 void TraceRecorder::on_worker_start(int index, const char* thread_name) {
     auto& t = thread_slot();
     std::uint32_t name = 0;
