@@ -36,7 +36,8 @@ enum class WakeSource : std::uint8_t {
 /// Where a scheduler puts a task it schedules (the file format's numbers:
 /// append only).
 enum class QueueKind : std::uint8_t {
-    LifoSlot = 0,    // the worker's LIFO slot; the task there before goes to its run queue's back
+    LifoSlot = 0,    // the worker's LIFO slot; the task there before goes to its run queue's
+                     // back (told on its own only when it went elsewhere: an overflow)
     RunQueue = 1,    // the back of the worker's local run queue
     Injection = 2,   // the runtime's shared injection queue
     TaskChannel = 3, // the hand-built executor's task channel

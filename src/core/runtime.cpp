@@ -163,8 +163,10 @@ struct Runtime::Shared final : Scheduler {
     bool unpark_worker(int idx);
     void schedule_local(Worker& w, RawTask* task, bool is_yield);
     /// Pushes onto w's run queue (or, when full, the injection queue) and
-    /// tells the hooks where the task went.
-    void push_run_queue(Worker& w, RawTask* task);
+    /// tells the hooks where the task went; `displaced` (a task the LIFO
+    /// slot's new one pushed out): only when not onto the run queue, where
+    /// a reader of the LIFO hand-off puts it by itself.
+    void push_run_queue(Worker& w, RawTask* task, bool displaced = false);
     bool any_work() const;
     void cancel_task(RawTask* task) noexcept;
     void wait_for_external_calls() const;
@@ -342,15 +344,15 @@ void Runtime::Shared::schedule_local(Worker& w, RawTask* task, bool is_yield) {
             options.hooks->on_enqueue(task->id(), QueueKind::LifoSlot, w.index, 0);
         should_notify = prev != nullptr;
         if (prev)
-            push_run_queue(w, prev);
+            push_run_queue(w, prev, true);
     }
     if (should_notify && !w.searching)
         notify_parked();
 }
 
-void Runtime::Shared::push_run_queue(Worker& w, RawTask* task) {
+void Runtime::Shared::push_run_queue(Worker& w, RawTask* task, bool displaced) {
     const std::uint32_t overflowed = w.queue.push_back(task, inject);
-    if (options.hooks) [[unlikely]] {
+    if (options.hooks && !(displaced && overflowed == 0)) [[unlikely]] {
         const QueueKind q = overflowed == 0   ? QueueKind::RunQueue
                             : overflowed == 1 ? QueueKind::Injection
                                               : QueueKind::Overflow;
