@@ -11,7 +11,13 @@
 #include <QMenu>
 #include <QMenuBar>
 
+#include <algorithm>
+
 namespace pollscope::app {
+
+namespace {
+constexpr int kFirstDockHeight = 330;
+}
 
 void MainWindow::setup_queues() {
     queues_ = new QueuesPanel(
@@ -21,6 +27,14 @@ void MainWindow::setup_queues() {
     dock->setWidget(queues_);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     dock->hide(); // shown on demand: it costs a replay of the queue events
+    // Tall enough for five workers' rows when it first opens (a dock opens at its
+    // contents' small hint otherwise); later the person's size stays.
+    connect(dock, &QDockWidget::visibilityChanged, this, [this, dock](bool shown) {
+        if (!shown || dock->property("sized").toBool())
+            return;
+        dock->setProperty("sized", true);
+        resizeDocks({dock}, {std::max(dock->height(), kFirstDockHeight)}, Qt::Vertical);
+    });
     QAction* toggle = dock->toggleViewAction();
     toggle->setText(tr("&Queues panel"));
     toggle->setShortcut(QKeySequence(Qt::Key_Q));

@@ -42,7 +42,7 @@ QString where_text(trace::QueuePlace p, int worker) {
     case QueuePlace::TaskChannel:
         return QObject::tr("the task channel");
     case QueuePlace::Stolen:
-        return QObject::tr("a steal from worker %1").arg(worker);
+        return QObject::tr("worker %1's run queue by a steal").arg(worker);
     default:
         return {};
     }
@@ -90,7 +90,11 @@ protected:
         const bool steal = s.last.task != 0 && s.last.kind == trace::EventKind::Steal;
         for (const auto& w : s.workers) {
             label(g, y, tr("worker %1").arg(w.worker));
-            box(g, col_poll, y, w.polling, kPolling);
+            // The task a steal just took is polled next by the stealer.
+            if (w.polling == 0 && steal && s.last.to_worker == w.worker)
+                box(g, col_poll, y, s.last.task, kQueued, tr("next: "));
+            else
+                box(g, col_poll, y, w.polling, kPolling);
             box(g, col_lifo, y, w.lifo, kQueued);
             const std::size_t along_from =
                 steal && s.last.to_worker == w.worker && s.last.count > 1
@@ -128,6 +132,18 @@ protected:
         g.setPen(palette().color(QPalette::Text));
         g.drawText(QRect(col_poll, y, width() - col_poll, kBoxH), Qt::AlignLeft | Qt::AlignVCenter,
                    fm.elidedText(timers, Qt::ElideRight, width() - col_poll - kGap));
+        y += kRowH;
+        // The key, for whoever opens the panel for the first time.
+        const QRect key(kGap, y, kBoxW / 2, kBoxH / 2 + 2);
+        g.setBrush(kQueued);
+        g.setPen(QPen(kMoved, 3));
+        g.drawRoundedRect(key.adjusted(1, 1, -2, -2), 3, 3);
+        g.setPen(QPen(kMovedAlong, 3));
+        g.drawRoundedRect(key.translated(key.width() + kGap, 0).adjusted(1, 1, -2, -2), 3, 3);
+        g.setPen(palette().color(QPalette::PlaceholderText));
+        g.drawText(QRect(kGap + 2 * (key.width() + kGap), y - 3, width(), kBoxH),
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   tr("the task this step moved · tasks a steal moved with it · dashed: empty"));
     }
 
 private:
@@ -135,7 +151,7 @@ private:
         const auto& s = p_.snapshot();
         return !s.task_channel.empty() || !s.other_polling.empty();
     }
-    int rows() const { return int(p_.snapshot().workers.size()) + 2 + (has_channel() ? 1 : 0); }
+    int rows() const { return int(p_.snapshot().workers.size()) + 3 + (has_channel() ? 1 : 0); }
 
     void label(QPainter& g, int y, const QString& text) {
         g.setPen(palette().color(QPalette::Text));
