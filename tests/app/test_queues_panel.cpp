@@ -1,9 +1,14 @@
 // QueuesPanel: reads the store at the cursor it is given (the rewind cursor,
 // or -1 for the end), follows a store that grows (a live run), and says in
 // its headline what the step did and where a polled task came from.
+#include "main_window.h"
 #include "queues_panel.h"
 #include "trace_store.h"
 
+#include <QDockWidget>
+#include <QMenu>
+#include <QMenuBar>
+#include <QStandardPaths>
 #include <QtTest>
 
 using namespace pollscope;
@@ -46,6 +51,27 @@ Trace spawned_and_stolen() {
 class TestQueuesPanel : public QObject {
     Q_OBJECT
 private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("PollscopeTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_queues_panel"));
+        QSettings().clear();
+    }
+
+    void the_window_has_it_in_a_dock_under_view() {
+        MainWindow w;
+        auto* dock = w.findChild<QDockWidget*>(QStringLiteral("queuesDock"));
+        QVERIFY(dock);
+        QCOMPARE(dock->widget(), static_cast<QWidget*>(w.queues_panel()));
+        QVERIFY(dock->isHidden());
+        auto* view = w.menuBar()->findChild<QMenu*>(QStringLiteral("menuView"));
+        QVERIFY(view);
+        QVERIFY(view->actions().contains(dock->toggleViewAction()));
+        QCOMPARE(dock->toggleViewAction()->shortcut(), QKeySequence(Qt::Key_Q));
+        dock->toggleViewAction()->trigger();
+        QVERIFY(!dock->isHidden());
+    }
+
     void shows_the_queues_at_the_cursor() {
         TraceStore store;
         store.load(spawned_and_stolen());
@@ -68,8 +94,9 @@ private slots:
         cursor = -1; // no rewind cursor: the end
         panel.refresh();
         QCOMPARE(panel.snapshot().workers.at(1).polling, 2u);
-        QVERIFY2(panel.headline().contains(QStringLiteral("taken from worker 0's run queue by a steal")),
-                 qPrintable(panel.headline()));
+        QVERIFY2(
+            panel.headline().contains(QStringLiteral("taken from worker 0's run queue by a steal")),
+            qPrintable(panel.headline()));
 
         cursor = 2; // back again
         panel.refresh();
