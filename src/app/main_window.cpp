@@ -146,6 +146,7 @@ MainWindow::MainWindow(QWidget* parent)
     setup_views();
     setup_actions();
     setup_rewind();
+    setup_queues();
 
     for (const auto& e : examples()) {
         auto* item = new QListWidgetItem(e.title, ui_->exampleList);
@@ -330,6 +331,7 @@ void MainWindow::setup_views() {
             [this] { axis_box_->setCurrentIndex(axis_box_->currentIndex() == 0 ? 1 : 0); });
     // A View menu before Help: the timeline's own switches.
     auto* view_menu = new QMenu(tr("&View"), menuBar());
+    view_menu->setObjectName(QStringLiteral("menuView"));
     view_menu->addAction(toggle_axis);
     add_tree_actions(view_menu);
     menuBar()->insertMenu(ui_->menuHelp->menuAction(), view_menu);

@@ -44,6 +44,7 @@ class RecentFiles;
 class ResourceTableModel;
 class SelectionSync;
 class TaskDetailsPanel;
+class QueuesPanel;
 class TimelineView;
 class TraceStore;
 
@@ -109,6 +110,8 @@ public:
     /// (a double-click or Enter on its task table row).
     void open_task_details(std::uint32_t task);
     TaskDetailsPanel* task_details() const { return details_; }
+    /// The queues panel (main_window_queues.cpp), in a dock: View > Queues (Q).
+    QueuesPanel* queues_panel() const { return queues_; }
     /// The Resources tab beside the task table.
     ResourceTableModel* resource_model() const { return resource_model_; }
     QTableView* resource_table() const { return resource_table_; }
@@ -149,6 +152,8 @@ private:
     void setup_views();
     /// The task details window and the Resources tab (main_window_details.cpp).
     void setup_details();
+    void setup_queues(); // main_window_queues.cpp
+    void refresh_queues();
     /// The rewind actions and the timeline's scrubbing (main_window_rewind.cpp).
     void setup_rewind();
     /// Rewind's actions enabled as the run allows (the cursor goes when it cannot be).
@@ -230,6 +235,7 @@ private:
     QAction* group_lanes_ = nullptr;
     EventLogModel* log_model_ = nullptr;
     TaskDetailsPanel* details_ = nullptr;
+    QueuesPanel* queues_ = nullptr;
     ResourceTableModel* resource_model_ = nullptr;
     QTableView* resource_table_ = nullptr;
     QWidget* resources_tab_ = nullptr;

@@ -138,6 +138,7 @@ void MainWindow::set_rewind_cursor(std::size_t c) {
         ui_->eventLog->scrollTo(row);
     }
     update_rewind();
+    refresh_queues();
 }
 
 void MainWindow::rewind_off() {
@@ -148,6 +149,7 @@ void MainWindow::rewind_off() {
     ui_->timeline->set_rewind_cursor(-1);
     status_label_->setText(tr("The end of the trace"));
     update_rewind();
+    refresh_queues();
 }
 
 void MainWindow::show_cursor_rows(std::int64_t from) {

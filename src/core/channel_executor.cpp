@@ -56,8 +56,10 @@ bool TaskChannel::commit(RawTask* t, std::string_view name, std::source_location
         live_.link(t);
         clock_->hold(); // carried by the queued task
         queue_.push(t);
-        if (hooks_) [[unlikely]] // the spawner's send
+        if (hooks_) [[unlikely]] { // the spawner's send
             hooks_->on_channel_send(ChannelKind::TaskQueue, this);
+            hooks_->on_enqueue(t->id(), QueueKind::TaskChannel, -1, 0);
+        }
     }
     cv_.notify_all();
     return true;
@@ -69,8 +71,10 @@ void TaskChannel::schedule(RawTask* t) {
         if (!closed_) {
             clock_->hold();
             queue_.push(t);          // a wake never waits for room: see the header
-            if (hooks_) [[unlikely]] // the waker sends the task back
+            if (hooks_) [[unlikely]] { // the waker sends the task back
                 hooks_->on_channel_send(ChannelKind::TaskQueue, this);
+                hooks_->on_enqueue(t->id(), QueueKind::TaskChannel, -1, 0);
+            }
             cv_.notify_all();
             return;
         }
@@ -104,8 +108,10 @@ RawTask* TaskChannel::pop(bool wait) {
 void TaskChannel::requeue(RawTask* t) noexcept {
     std::lock_guard lk(m_);
     queue_.push(t);
-    if (hooks_) [[unlikely]] // woken during its poll: sent back now
+    if (hooks_) [[unlikely]] { // woken during its poll: sent back now
         hooks_->on_channel_send(ChannelKind::TaskQueue, this);
+        hooks_->on_enqueue(t->id(), QueueKind::TaskChannel, -1, 0);
+    }
 }
 
 bool TaskChannel::finished() const {

@@ -33,6 +33,19 @@ enum class WakeSource : std::uint8_t {
     Timer = 1,  // the runtime's timer driver, run by whichever thread drives it
 };
 
+/// Where a scheduler puts a task it schedules (the file format's numbers:
+/// append only).
+enum class QueueKind : std::uint8_t {
+    LifoSlot = 0,    // the worker's LIFO slot; the task there before goes to its run queue's
+                     // back (told on its own only when it went elsewhere: an overflow)
+    RunQueue = 1,    // the back of the worker's local run queue
+    Injection = 2,   // the runtime's shared injection queue
+    TaskChannel = 3, // the hand-built executor's task channel
+    Overflow = 4,    // the worker's run queue was full: its `count - 1` oldest tasks and this
+                     // one move to the injection queue
+};
+inline constexpr int kQueueKindCount = 5;
+
 class Hooks {
 public:
     virtual ~Hooks() = default;
@@ -53,6 +66,13 @@ public:
     virtual void on_channel_recv(ChannelKind, const void* /*channel*/) {}
     virtual void on_shutdown_signal(TaskId /*sender*/) {}
     virtual void on_mark(TaskId, std::string_view /*text*/) {}
+    /// The scheduler put the task into a queue: `worker` is the worker whose
+    /// queue it is (-1: none), `count` the tasks an Overflow moved (else 0).
+    virtual void on_enqueue(TaskId, QueueKind, int /*worker*/, std::uint32_t /*count*/) {}
+    /// The calling worker stole `count` tasks from the front of worker
+    /// `victim`'s run queue: the last of them, `run_now`, it polls next; the
+    /// others go to the back of its own run queue.
+    virtual void on_steal(TaskId /*run_now*/, int /*victim*/, std::uint32_t /*count*/) {}
     /// A worker thread of an executor started; index within its executor.
     virtual void on_worker_start(int /*index*/, const char* /*thread_name*/) {}
 };

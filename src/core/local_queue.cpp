@@ -4,7 +4,7 @@
 
 namespace pollscope::detail {
 
-void LocalQueue::push_back(RawTask* task, InjectQueue& overflow) {
+std::uint32_t LocalQueue::push_back(RawTask* task, InjectQueue& overflow) {
     std::uint32_t tail;
     for (;;) {
         auto [steal, real] = unpack(head_.load(std::memory_order_acquire));
@@ -14,13 +14,14 @@ void LocalQueue::push_back(RawTask* task, InjectQueue& overflow) {
         if (steal != real) {
             // a stealer is making room right now; do not wait for it
             overflow.push(task);
-            return;
+            return 1;
         }
         if (push_overflow(task, real, tail, overflow))
-            return;
+            return kCapacity / 2 + 1;
     }
     buffer_[tail & kMask].store(task, std::memory_order_relaxed);
     tail_.store(tail + 1, std::memory_order_release);
+    return 0;
 }
 
 bool LocalQueue::push_overflow(RawTask* task, std::uint32_t head, std::uint32_t tail,

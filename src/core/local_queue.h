@@ -22,7 +22,8 @@ public:
     static constexpr std::uint32_t kMask = kCapacity - 1;
 
     /// Owner only. On a full queue, half of it plus `task` move to `overflow`.
-    void push_back(RawTask* task, InjectQueue& overflow);
+    /// Returns how many tasks went to `overflow` (0: `task` is in this queue).
+    std::uint32_t push_back(RawTask* task, InjectQueue& overflow);
     /// Owner only.
     RawTask* pop();
     /// Another worker moves half of this queue into its own `dst`; returns one

@@ -162,6 +162,11 @@ struct Runtime::Shared final : Scheduler {
     void notify_parked();
     bool unpark_worker(int idx);
     void schedule_local(Worker& w, RawTask* task, bool is_yield);
+    /// Pushes onto w's run queue (or, when full, the injection queue) and
+    /// tells the hooks where the task went; `displaced` (a task the LIFO
+    /// slot's new one pushed out): only when not onto the run queue, where
+    /// a reader of the LIFO hand-off puts it by itself.
+    void push_run_queue(Worker& w, RawTask* task, bool displaced = false);
     bool any_work() const;
     void cancel_task(RawTask* task) noexcept;
     void wait_for_external_calls() const;
@@ -316,6 +321,8 @@ void Runtime::Shared::schedule(RawTask* task) {
         cancel_task(task);
     } else {
         inject.push(task);
+        if (options.hooks) [[unlikely]]
+            options.hooks->on_enqueue(task->id(), QueueKind::Injection, -1, 0);
         notify_parked();
     }
     external_calls.fetch_sub(1, std::memory_order_release);
@@ -329,16 +336,29 @@ void Runtime::Shared::wait_for_external_calls() const {
 void Runtime::Shared::schedule_local(Worker& w, RawTask* task, bool is_yield) {
     bool should_notify;
     if (is_yield) {
-        w.queue.push_back(task, inject);
+        push_run_queue(w, task);
         should_notify = true;
     } else {
         auto* prev = std::exchange(w.lifo, task);
+        if (options.hooks) [[unlikely]]
+            options.hooks->on_enqueue(task->id(), QueueKind::LifoSlot, w.index, 0);
         should_notify = prev != nullptr;
         if (prev)
-            w.queue.push_back(prev, inject);
+            push_run_queue(w, prev, true);
     }
     if (should_notify && !w.searching)
         notify_parked();
+}
+
+void Runtime::Shared::push_run_queue(Worker& w, RawTask* task, bool displaced) {
+    const std::uint32_t overflowed = w.queue.push_back(task, inject);
+    if (options.hooks && !(displaced && overflowed == 0)) [[unlikely]] {
+        const QueueKind q = overflowed == 0   ? QueueKind::RunQueue
+                            : overflowed == 1 ? QueueKind::Injection
+                                              : QueueKind::Overflow;
+        options.hooks->on_enqueue(task->id(), q, q == QueueKind::Injection ? -1 : w.index,
+                                  overflowed > 1 ? overflowed : 0);
+    }
 }
 
 void Runtime::Shared::notify_parked() {
@@ -418,6 +438,8 @@ RawTask* Runtime::Shared::steal_work(Worker& w) {
             continue;
         std::uint32_t moved = 0;
         if (auto* t = workers[idx]->queue.steal_into(w.queue, moved)) {
+            if (options.hooks) [[unlikely]]
+                options.hooks->on_steal(t->id(), int(idx), moved);
             w.steal_ops.fetch_add(1, std::memory_order_relaxed);
             w.stolen_tasks.fetch_add(moved, std::memory_order_relaxed);
             return t;
@@ -443,7 +465,7 @@ void Runtime::Shared::run_task(Worker& w, RawTask* task) {
         if (!task)
             return;
         if (++lifo_polls > kMaxLifoPolls) {
-            w.queue.push_back(task, inject);
+            push_run_queue(w, task);
             notify_parked();
             return;
         }

@@ -13,7 +13,9 @@
 //           the five workers is free, and the main task awaits their handles.
 //           Each first computes ("cpu" knob, 100 ms): three workers compute
 //           at once, so the run takes cpu + sleep on 5 workers and
-//           3 x cpu + sleep on 1.
+//           3 x cpu + sleep on 1. The "tasks" knob spawns more of them (task_4
+//           on): the spawning worker's run queue fills and idle workers
+//           steal half of it, as the queues panel shows.
 #include "example_runs.h"
 
 #include "cpu_work.h"
@@ -107,6 +109,16 @@ Task<void> task_3(std::shared_ptr<Log> log, milliseconds time, milliseconds cpu 
     probe.finished = true;
 }
 
+// The "tasks" knob's extra tasks (task_4 and on): compute, sleep, print.
+Task<void> task_n(std::shared_ptr<Log> log, std::string name, milliseconds sleeps,
+                  milliseconds cpu) {
+    DropProbe probe{log.get(), name.c_str()};
+    compute(*log, cpu);
+    co_await sleep(sleeps);
+    log->println(name);
+    probe.finished = true;
+}
+
 std::string after(Instant started) {
     return " (after " +
            std::to_string(std::chrono::duration_cast<milliseconds>(now() - started).count()) +
@@ -162,14 +174,21 @@ Task<std::string> test_select_spawned(std::shared_ptr<Log> log, std::array<milli
 }
 
 Task<std::string> test_spawn(std::shared_ptr<Log> log, std::array<milliseconds, 3> times,
-                             milliseconds cpu) {
+                             milliseconds cpu, int tasks) {
     const Instant started = now();
     auto handle_1 = spawn(task_1(log, times[0], cpu), "task_1");
     auto handle_2 = spawn(task_2(log, times[1], cpu), "task_2");
     auto handle_3 = spawn(task_3(log, times[2], cpu), "task_3");
+    std::vector<JoinHandle<void>> more;
+    for (int i = 4; i <= tasks; ++i) {
+        const std::string name = "task_" + std::to_string(i);
+        more.push_back(spawn(task_n(log, name, times[2], cpu), name));
+    }
     co_await handle_1;
     co_await handle_2;
     co_await handle_3;
+    for (auto& h : more)
+        co_await h;
     log->println("all tasks done");
     // The workers that computed (when there was CPU work), else those that printed.
     std::size_t workers = 0;
@@ -209,8 +228,10 @@ std::string run_spawn(const RunSetup& setup) {
                                             milliseconds(setup.knob("task_2", 100)),
                                             milliseconds(setup.knob("task_3", 100))};
     const milliseconds cpu(setup.knob("cpu", 100));
-    return on_runtime(setup, setup.knob("workers", 5), "test_spawn",
-                      [&](Runtime&) { return test_spawn(std::make_shared<Log>(), times, cpu); });
+    const int tasks = setup.knob("tasks", 3);
+    return on_runtime(setup, setup.knob("workers", 5), "test_spawn", [&](Runtime&) {
+        return test_spawn(std::make_shared<Log>(), times, cpu, tasks);
+    });
 }
 
 } // namespace pollscope::examples::detail

@@ -118,7 +118,8 @@ std::vector<ExampleInfo> build() {
     add("spawn", "4c. spawn: in parallel", "example_join_select_spawn.cpp", detail::run_spawn,
         {ms("task_1", "task_1 sleeps", 100), ms("task_2", "task_2 sleeps", 100),
          ms("task_3", "task_3 sleeps", 100), ms("cpu", "CPU work per task (0: none)", 100),
-         workers(5), virtual_clock()});
+         count("tasks", "Tasks spawned (task_4 on sleep as task_3)", 3, 3, 64), workers(5),
+         virtual_clock()});
     add("stream", "5. Async streams", "example_stream.cpp", detail::run_stream,
         {ms("delay", "Delay before each item", 0), virtual_clock()});
     auto& loop = add("event-loop", "6. Event loop and graceful shutdown", "example_event_loop.cpp",

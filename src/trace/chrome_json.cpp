@@ -122,7 +122,7 @@ public:
             marker(mk);
             w_.maybe_flush();
         }
-        // Channel traffic and worker starts are not in the model's markers.
+        // Channel traffic, worker starts and steals are not in the model's markers.
         for (const Event& e : t_.events) {
             if (e.kind == EventKind::ChannelSend || e.kind == EventKind::ChannelRecv)
                 task_instant(e.task, e.thread, e.ts,
@@ -131,6 +131,8 @@ public:
             else if (e.kind == EventKind::WorkerStart)
                 task_instant(e.task, e.thread, e.ts, "worker start", "worker",
                              std::to_string(e.arg));
+            else if (e.kind == EventKind::Steal)
+                task_instant(e.task, e.thread, e.ts, "steal", "queue", queue_event_text(e));
             else
                 continue;
             w_.maybe_flush();

@@ -34,8 +34,9 @@ bool write_csv(const Trace& t, const Sink& sink, const Progress& progress) {
           "# thread_name, kind, task (0: none), task_name, outcome (poll_end), other_task\n"
           "# (spawn: parent; wake: waker, 0 = plain thread), location (spawn site or await\n"
           "# site, file:line), text (mark text, failure message, channel kind@address,\n"
-          "# worker index), waits_on (poll_end Pending and resource: what the task waits\n"
-          "# on, e.g. sleep until 100.0 ms).\n");
+          "# worker index, enqueue: queue[@worker][ xN], steal: from worker N xM), waits_on\n"
+          "# (poll_end Pending and resource: what the task waits on, e.g. sleep until\n"
+          "# 100.0 ms).\n");
     w.raw("ts_ns,thread,thread_name,kind,task,task_name,outcome,other_task,location,text,"
           "waits_on\n");
     std::unordered_map<std::uint32_t, std::uint32_t> names;
@@ -95,6 +96,10 @@ bool write_csv(const Trace& t, const Sink& sink, const Progress& progress) {
         }
         case EventKind::WorkerStart:
             w.num(e.arg);
+            break;
+        case EventKind::Enqueue:
+        case EventKind::Steal:
+            field(w, queue_event_text(e));
             break;
         default:
             break;

@@ -6,14 +6,15 @@
 //   thread_name its name ("" if unknown)
 //   kind        spawn, task_name, poll_start, poll_end, wake, cancel, fail,
 //               yield, channel_send, channel_recv, shutdown, mark, worker_start,
-//               resource
+//               resource, enqueue, steal
 //   task        task id (0: none)
 //   task_name   the task's name, if it has one
 //   outcome     poll_end: pending, ready or failed
 //   other_task  spawn: parent; wake: the waker (0: a plain thread)
 //   location    spawn: spawn site; poll_end: await site (file:line)
 //   text        mark: text; fail: message; channel_*: kind and address;
-//               worker_start: worker index
+//               worker_start: worker index; enqueue: queue[@worker][ xN];
+//               steal: from worker N xM
 //   waits_on    poll_end (Pending): what the task waits on ("unknown" if the
 //               core could not tell); resource: its description
 

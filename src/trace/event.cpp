@@ -36,6 +36,10 @@ std::string_view kind_name(EventKind kind) noexcept {
         return "worker_start";
     case EventKind::Resource:
         return "resource";
+    case EventKind::Enqueue:
+        return "enqueue";
+    case EventKind::Steal:
+        return "steal";
     }
     return "?";
 }
@@ -55,6 +59,24 @@ std::string_view outcome_name(Outcome outcome) noexcept {
 std::string_view channel_kind_name(std::uint8_t kind) noexcept {
     static constexpr std::string_view names[] = {"mpsc", "broadcast", "oneshot", "task_queue"};
     return kind < 4 ? names[kind] : std::string_view("?");
+}
+
+std::string_view queue_kind_name(std::uint8_t kind) noexcept {
+    static constexpr std::string_view names[] = {"lifo_slot", "run_queue", "injection",
+                                                 "task_channel", "overflow"};
+    static_assert(std::size(names) == kQueueKindCount);
+    return kind < kQueueKindCount ? names[kind] : std::string_view("?");
+}
+
+std::string queue_event_text(const Event& e) {
+    if (e.kind == EventKind::Steal)
+        return "from worker " + std::to_string(e.arg) + " x" + std::to_string(e.arg2);
+    std::string s(queue_kind_name(e.flag));
+    if (e.arg != kNoWorker)
+        s += "@worker " + std::to_string(e.arg);
+    if (e.arg2 != 0)
+        s += " x" + std::to_string(e.arg2);
+    return s;
 }
 
 std::string_view resource_kind_name(std::uint8_t kind) noexcept {
@@ -124,6 +146,8 @@ std::optional<EventProblem> check_event_references(const Event& e, std::size_t n
     case EventKind::PollEnd:
     case EventKind::Wake:
     case EventKind::Cancel:
+    case EventKind::Enqueue:
+    case EventKind::Steal:
         if (e.task == 0)
             return problem(1, "task 0 (no task) on a " + std::string(kind_name(e.kind)) +
                                   " event, which needs a task");
@@ -160,6 +184,11 @@ std::optional<EventProblem> check_event_references(const Event& e, std::size_t n
     case EventKind::Mark:
         if (e.arg >= ns)
             return problem(3, "string id out of range" + strings_n());
+        break;
+    case EventKind::Enqueue:
+        if (e.flag >= kQueueKindCount)
+            return problem(6, "queue kind out of range (0 to " +
+                                  std::to_string(kQueueKindCount - 1) + ")");
         break;
     case EventKind::WorkerStart:
         if (e.arg2 >= ns)

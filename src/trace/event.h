@@ -36,9 +36,18 @@ enum class EventKind : std::uint8_t {
     // arg2 = by kind: Sleep: the time left at that poll's end in us (saturated
     // at 2^32-1); JoinHandle: the joined task; channels and Mutex: string id of
     // the name (0: none); others 0.
-    Resource = 13
+    Resource = 13,
+    // The scheduler put task into a queue (hooks.h QueueKind): flag = the
+    // queue; arg = the worker whose queue it is (0xffffffff: none); arg2 =
+    // for Overflow, the tasks moved to the injection queue (else 0).
+    Enqueue = 14,
+    // The recording thread's worker stole arg2 tasks from the front of
+    // worker arg's run queue; task = the last of them, polled next.
+    Steal = 15
 };
-inline constexpr int kEventKindCount = 14;
+inline constexpr int kEventKindCount = 16;
+/// Enqueue's "no worker" (an injection queue or task channel push).
+inline constexpr std::uint32_t kNoWorker = 0xffffffffu;
 
 /// Name of a kind as written in CSV and JSON ("poll_start"...); "?" when unknown.
 std::string_view kind_name(EventKind kind) noexcept;
@@ -50,6 +59,8 @@ static_assert(int(Outcome::Pending) == 0 && int(Outcome::Ready) == 1 && int(Outc
 std::string_view outcome_name(Outcome outcome) noexcept;
 /// Channel kinds, as in pollscope::ChannelKind.
 std::string_view channel_kind_name(std::uint8_t kind) noexcept;
+/// Queue kinds of an Enqueue, as in pollscope::QueueKind ("lifo_slot"...).
+std::string_view queue_kind_name(std::uint8_t kind) noexcept;
 /// Resource kinds, as in pollscope::ResourceKind ("sleep", "mpsc_recv"...).
 std::string_view resource_kind_name(std::uint8_t kind) noexcept;
 /// Whether a Resource event of this kind has its name's string id in arg2.
@@ -123,6 +134,10 @@ struct EventProblem {
 /// described somewhere is the caller's to check.
 std::optional<EventProblem> check_event_references(const Event& e, std::size_t strings,
                                                    std::size_t locations, std::size_t threads);
+
+/// An Enqueue's or Steal's details as exports write them: "lifo_slot@worker 1",
+/// "overflow@worker 0 x129", "from worker 0 x3".
+std::string queue_event_text(const Event& e);
 
 /// Sorts events by timestamp, keeping the relative order of equal timestamps.
 void sort_events(std::vector<Event>& events);

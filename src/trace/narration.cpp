@@ -48,7 +48,39 @@ bool sends_into_channel(const Trace& t, std::size_t index) {
     return false;
 }
 
+std::string worker_name(std::uint32_t worker) {
+    return "worker " + std::to_string(worker);
+}
+
+std::string tasks_text(std::uint32_t n) {
+    return std::to_string(n) + (n == 1 ? " task" : " tasks");
+}
+
 } // namespace
+
+std::string queue_move_text(const TimelineModel& m, const Event& e) {
+    const std::string task = m.task_title(e.task);
+    if (e.kind == EventKind::Steal)
+        return m.thread_label(e.thread) + " steals " + tasks_text(e.arg2) + " from " +
+               worker_name(e.arg) + "'s run queue and polls " + task + " next";
+    if (e.kind != EventKind::Enqueue)
+        return {};
+    switch (QueueKind(e.flag)) {
+    case QueueKind::LifoSlot:
+        return task + " goes into " + worker_name(e.arg) + "'s LIFO slot: it is polled next there";
+    case QueueKind::RunQueue:
+        return task + " is pushed onto the back of " + worker_name(e.arg) + "'s run queue";
+    case QueueKind::Injection:
+        return task + " is pushed onto the injection queue";
+    case QueueKind::TaskChannel:
+        return task + " is sent into the task channel";
+    case QueueKind::Overflow:
+        return worker_name(e.arg) + "'s run queue is full: " + task + " and its " +
+               tasks_text(e.arg2 > 0 ? e.arg2 - 1 : 0) +
+               " queued longest move to the injection queue";
+    }
+    return {};
+}
 
 std::string narrate(const TimelineModel& m, std::size_t index) {
     const Trace& t = m.trace();
@@ -114,6 +146,9 @@ std::string narrate(const TimelineModel& m, std::size_t index) {
         if (const ResourceInfo* r = m.resource(e.arg))
             return "the next Pending waits on " + resource_text(*r, t);
         return {};
+    case EventKind::Enqueue:
+    case EventKind::Steal:
+        return queue_move_text(m, e);
     }
     return {};
 }

@@ -17,4 +17,8 @@ namespace pollscope::trace {
 /// The line for event `index` of `model`'s trace ("" for an index beyond it).
 std::string narrate(const TimelineModel& model, std::size_t index);
 
+/// The line of an Enqueue or Steal event ("worker 2 steals 3 tasks from worker
+/// 0's run queue and polls task_5 #5 next"); "" for other kinds.
+std::string queue_move_text(const TimelineModel& model, const Event& e);
+
 } // namespace pollscope::trace

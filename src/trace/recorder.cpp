@@ -117,6 +117,7 @@ struct TraceRecorder::ThreadSlot {
     std::int64_t last_key = 0; // stamp of the last record
     std::int64_t vt = 0;       // virtual time of the last record
     bool in_poll = false;      // between a poll start and its end on this thread
+    bool stamped = false;      // a record of this thread has a time stamp (last_key, vt)
     struct SiteKey {
         const char* file;
         std::uint_least32_t line, column;
@@ -297,7 +298,13 @@ void TraceRecorder::push(ThreadSlot& t, EventKind kind, std::uint32_t task, std:
                          bool follows_poll) {
     std::int64_t key;
     std::int64_t vt = t.vt;
-    if (follows_poll && mode_ == TimeMode::Ticks) {
+    if (kind == EventKind::Enqueue && t.stamped) {
+        // An enqueue: the stamp (and virtual time) of the wake, spawn or
+        // poll end just before it on this thread, whatever the time source:
+        // a worker may take the task before this call, and must not sort
+        // before it.
+        key = t.last_key;
+    } else if (follows_poll && mode_ == TimeMode::Ticks) {
         // A poll its worker starts right after its last one: the stamp of
         // this thread's previous record (that poll's end, or a wake since),
         // no clock read. Earlier than the truth by the worker's pick of the
@@ -344,6 +351,7 @@ void TraceRecorder::push(ThreadSlot& t, EventKind kind, std::uint32_t task, std:
     *r++ = Rec{static_cast<std::uint32_t>(delta), task, arg,
                static_cast<std::uint8_t>(kind),   flag, inline_arg2};
     t.records = static_cast<std::uint32_t>(r - t.current->records);
+    t.stamped = true;
     ++t.events;
     t.current->count.store(std::uint64_t(t.records) | (std::uint64_t(t.events) << 32),
                            std::memory_order_release);
@@ -505,6 +513,19 @@ void TraceRecorder::on_shutdown_signal(TaskId sender) {
 void TraceRecorder::on_mark(TaskId task, std::string_view text) {
     auto& t = thread_slot();
     push(t, EventKind::Mark, static_cast<std::uint32_t>(task), intern_string(text));
+}
+
+void TraceRecorder::on_enqueue(TaskId id, QueueKind queue, int worker, std::uint32_t count) {
+    // Stamped as this thread's previous record (no clock read, see push()):
+    // an enqueue follows the wake, spawn or poll end that caused it.
+    push(thread_slot(), EventKind::Enqueue, static_cast<std::uint32_t>(id),
+         static_cast<std::uint32_t>(worker), count, static_cast<std::uint8_t>(queue));
+}
+
+void TraceRecorder::on_steal(TaskId run_now, int victim, std::uint32_t count) {
+    // Reads the clock: its order against the victim's own pushes matters.
+    push(thread_slot(), EventKind::Steal, static_cast<std::uint32_t>(run_now),
+         static_cast<std::uint32_t>(victim), count);
 }
 
 void TraceRecorder::on_worker_start(int index, const char* thread_name) {

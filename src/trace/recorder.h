@@ -158,6 +158,8 @@ public:
     void on_channel_recv(ChannelKind kind, const void* channel) override;
     void on_shutdown_signal(TaskId sender) override;
     void on_mark(TaskId task, std::string_view text) override;
+    void on_enqueue(TaskId id, QueueKind queue, int worker, std::uint32_t count) override;
+    void on_steal(TaskId run_now, int victim, std::uint32_t count) override;
     void on_worker_start(int index, const char* thread_name) override;
 
     /// Appends every event new since `cursor` to `out` (and the new table

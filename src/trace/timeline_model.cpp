@@ -306,6 +306,9 @@ void TimelineModel::index(const Event& e) {
         // Described once per recorder; a repeat (another recorder, a race) keeps the first.
         resources_.try_emplace(e.arg, ResourceInfo{e.ts, e.arg2, e.flag});
         break;
+    case EventKind::Enqueue:
+    case EventKind::Steal:
+        break; // the queues panel's (queue_state.h)
     }
 }
 

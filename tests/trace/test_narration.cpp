@@ -106,6 +106,37 @@ private slots:
         QCOMPARE(QString::fromStdString(narrate(m, 7)),
                  QStringLiteral("timer calls wake(): task_a #1 is scheduled to be polled again"));
     }
+
+    void queue_moves_have_their_lines() {
+        // Worker 2 (thread 0 is "executor 0": use a worker thread named plainly).
+        Trace t;
+        t.threads.push_back({100, 2, 0});
+        const auto q = [](QueueKind k) { return std::uint8_t(k); };
+        t.events = {
+            ev(0, EventKind::Spawn, 4, 0),
+            ev(0, EventKind::Enqueue, 4, 0, 1, q(QueueKind::LifoSlot)),
+            ev(1, EventKind::Enqueue, 4, 0, 1, q(QueueKind::RunQueue)),
+            ev(2, EventKind::Enqueue, 7, 0, kNoWorker, q(QueueKind::Injection)),
+            ev(3, EventKind::Enqueue, 7, 0, kNoWorker, q(QueueKind::TaskChannel)),
+            ev(4, EventKind::Enqueue, 7, 0, 1, q(QueueKind::Overflow), 129),
+            ev(5, EventKind::Steal, 5, 0, 0, 0, 3),
+            ev(6, EventKind::Steal, 5, 0, 1, 0, 1),
+        };
+        TimelineModel m;
+        m.load(t);
+        const auto line = [&](std::size_t i) { return QString::fromStdString(narrate(m, i)); };
+        QCOMPARE(line(1), QStringLiteral("task 4 goes into worker 1's LIFO slot: it is polled "
+                                         "next there"));
+        QCOMPARE(line(2), QStringLiteral("task 4 is pushed onto the back of worker 1's run queue"));
+        QCOMPARE(line(3), QStringLiteral("task 7 is pushed onto the injection queue"));
+        QCOMPARE(line(4), QStringLiteral("task 7 is sent into the task channel"));
+        QCOMPARE(line(5), QStringLiteral("worker 1's run queue is full: task 7 and its 128 tasks "
+                                         "queued longest move to the injection queue"));
+        QCOMPARE(line(6), QStringLiteral("worker 2 steals 3 tasks from worker 0's run queue and "
+                                         "polls task 5 next"));
+        QCOMPARE(line(7), QStringLiteral("worker 2 steals 1 task from worker 1's run queue and "
+                                         "polls task 5 next"));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestNarration)

@@ -1,0 +1,138 @@
+// QueuesPanel: reads the store at the cursor it is given (the rewind cursor,
+// or -1 for the end), follows a store that grows (a live run), and says in
+// its headline what the step did and where a polled task came from.
+#include "main_window.h"
+#include "queues_panel.h"
+#include "trace_store.h"
+
+#include <QDockWidget>
+#include <QMenu>
+#include <QMenuBar>
+#include <QStandardPaths>
+#include <QtTest>
+
+using namespace pollscope;
+using namespace pollscope::app;
+using namespace pollscope::trace;
+
+namespace {
+
+Event ev(std::int64_t ts, EventKind kind, std::uint32_t task, std::uint16_t thread,
+         std::uint32_t arg = 0, std::uint8_t flag = 0, std::uint32_t arg2 = 0) {
+    Event e;
+    e.ts = ts;
+    e.kind = kind;
+    e.task = task;
+    e.thread = thread;
+    e.arg = arg;
+    e.arg2 = arg2;
+    e.flag = flag;
+    return e;
+}
+
+/// Worker 0 spawns tasks 1 to 3 (LIFO hand-offs), worker 1 steals two and
+/// polls the second.
+Trace spawned_and_stolen() {
+    Trace t;
+    t.threads.push_back({10, 0, 0});
+    t.threads.push_back({11, 1, 0});
+    const auto lifo = std::uint8_t(QueueKind::LifoSlot);
+    for (std::uint32_t task = 1; task <= 3; ++task) {
+        t.events.push_back(ev(task, EventKind::Spawn, task, 0));
+        t.events.push_back(ev(task, EventKind::Enqueue, task, 0, 0, lifo));
+    }
+    t.events.push_back(ev(10, EventKind::Steal, 2, 1, 0, 0, 2));
+    t.events.push_back(ev(11, EventKind::PollStart, 2, 1));
+    return t;
+}
+
+} // namespace
+
+class TestQueuesPanel : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("PollscopeTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_queues_panel"));
+        QSettings().clear();
+    }
+
+    void the_window_has_it_in_a_dock_under_view() {
+        MainWindow w;
+        auto* dock = w.findChild<QDockWidget*>(QStringLiteral("queuesDock"));
+        QVERIFY(dock);
+        QCOMPARE(dock->widget(), static_cast<QWidget*>(w.queues_panel()));
+        QVERIFY(dock->isHidden());
+        auto* view = w.menuBar()->findChild<QMenu*>(QStringLiteral("menuView"));
+        QVERIFY(view);
+        QVERIFY(view->actions().contains(dock->toggleViewAction()));
+        QCOMPARE(dock->toggleViewAction()->shortcut(), QKeySequence(Qt::Key_Q));
+        dock->toggleViewAction()->trigger();
+        QVERIFY(!dock->isHidden());
+    }
+
+    void shows_the_queues_at_the_cursor() {
+        TraceStore store;
+        store.load(spawned_and_stolen());
+        std::int64_t cursor = 6; // after the three hand-offs
+        QueuesPanel panel(store, [&] { return cursor; });
+        panel.refresh();
+        QCOMPARE(panel.snapshot().workers.at(0).lifo, 3u);
+        QCOMPARE(panel.snapshot().workers.at(0).run_queue, (std::vector<std::uint32_t>{1, 2}));
+        QVERIFY2(panel.headline().contains(QStringLiteral("task 3 goes into worker 0's LIFO slot")),
+                 qPrintable(panel.headline()));
+
+        cursor = 7; // the steal
+        panel.refresh();
+        QVERIFY2(panel.headline().contains(
+                     QStringLiteral("worker 1 steals 2 tasks from worker 0's run queue")),
+                 qPrintable(panel.headline()));
+        QCOMPARE(panel.snapshot().steals, std::uint64_t(1));
+        QCOMPARE(panel.snapshot().workers.at(1).run_queue, (std::vector<std::uint32_t>{1}));
+
+        cursor = -1; // no rewind cursor: the end
+        panel.refresh();
+        QCOMPARE(panel.snapshot().workers.at(1).polling, 2u);
+        QVERIFY2(
+            panel.headline().contains(QStringLiteral("taken from worker 0's run queue by a steal")),
+            qPrintable(panel.headline()));
+
+        cursor = 2; // back again
+        panel.refresh();
+        QCOMPARE(panel.snapshot().workers.at(0).lifo, 1u);
+        QVERIFY(panel.snapshot().workers.at(0).run_queue.empty());
+    }
+
+    void follows_a_growing_store() {
+        TraceStore store;
+        Trace t = spawned_and_stolen();
+        const std::size_t half = 4;
+        Trace first = t;
+        first.events.resize(half);
+        store.load(first);
+        QueuesPanel panel(store, [] { return std::int64_t(-1); });
+        panel.refresh();
+        QCOMPARE(panel.snapshot().cursor, half);
+        std::vector<Event> rest(t.events.begin() + std::ptrdiff_t(half), t.events.end());
+        store.append(rest);
+        panel.refresh();
+        QCOMPARE(panel.snapshot().cursor, t.events.size());
+        QCOMPARE(panel.snapshot().workers.at(1).polling, 2u);
+    }
+
+    void an_old_trace_without_queue_events_says_so() {
+        TraceStore store;
+        Trace t;
+        t.threads.push_back({10, 0, 0});
+        t.events = {ev(0, EventKind::Spawn, 1, 0), ev(1, EventKind::PollStart, 1, 0)};
+        store.load(t);
+        QueuesPanel panel(store, [] { return std::int64_t(-1); });
+        panel.refresh();
+        QCOMPARE(panel.snapshot().workers.at(0).polling, 1u);
+        QVERIFY(panel.headline().contains(QStringLiteral("no queue events")));
+    }
+};
+
+QTEST_MAIN(TestQueuesPanel)
+#include "test_queues_panel.moc"
