@@ -70,7 +70,7 @@ void TaskChannel::schedule(RawTask* t) {
         std::lock_guard lk(m_);
         if (!closed_) {
             clock_->hold();
-            queue_.push(t);          // a wake never waits for room: see the header
+            queue_.push(t);            // a wake never waits for room: see the header
             if (hooks_) [[unlikely]] { // the waker sends the task back
                 hooks_->on_channel_send(ChannelKind::TaskQueue, this);
                 hooks_->on_enqueue(t->id(), QueueKind::TaskChannel, -1, 0);
