@@ -1,6 +1,5 @@
 #include "live_stats.h"
 
-#include "thread_priority.h"
 #include "trace_store.h"
 
 #include <chrono>
@@ -90,7 +89,6 @@ trace::TraceStats LiveStats::snapshot_now(std::int64_t end_ts) {
 }
 
 void LiveStats::work() {
-    lower_this_thread_priority();
     std::unique_lock l(m_);
     for (;;) {
         wake_.wait(l, [this] { return stop_ || clear_ || !queue_.empty() || want_; });

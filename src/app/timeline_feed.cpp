@@ -1,7 +1,6 @@
 #include "timeline_feed.h"
 
 #include "live_stats.h"
-#include "thread_priority.h"
 #include "trace_store.h"
 
 #include <algorithm>
@@ -63,7 +62,6 @@ void TimelineFeed::flush() {
 }
 
 void TimelineFeed::work() {
-    lower_this_thread_priority();
     std::unique_lock l(m_);
     for (;;) {
         wake_.wait_for(l, std::chrono::milliseconds(kPeriodMs),
@@ -101,14 +99,31 @@ void TimelineFeed::catch_up() {
     // the store's under its exclusive lock: O(1), so a reader (the GUI
     // thread) never waits for an append, even if this thread is preempted
     // in one. Then the old copy gets the same slice, and the two are equal
-    // again.
+    // again. A slice is applied in chunks and ends after kSliceEvents events
+    // or kSliceMs, whichever comes first: the window sees progress at least
+    // that often even when the feed is behind on a busy machine.
     std::size_t i = 0;
-    trace::TraceDelta slice = std::move(delta); // the first slice carries the tables
+    trace::TraceDelta tables = std::move(delta); // the first chunk carries them
+    std::vector<trace::TraceDelta> slice;
     do {
-        const std::size_t n = std::min(kSliceEvents, events.size() - i);
-        slice.events.assign(events.begin() + std::ptrdiff_t(i),
-                            events.begin() + std::ptrdiff_t(i + n));
-        back_.apply(slice);
+        slice.clear();
+        std::size_t in_slice = 0;
+        const auto slice_from = std::chrono::steady_clock::now();
+        do {
+            const std::size_t n =
+                std::min({kChunkEvents, kSliceEvents - in_slice, events.size() - i});
+            trace::TraceDelta chunk = std::exchange(tables, {});
+            chunk.events.assign(events.begin() + std::ptrdiff_t(i),
+                                events.begin() + std::ptrdiff_t(i + n));
+            // Levels of detail are settled once per slice, below.
+            back_.apply(chunk, trace::TimelineModel::Lod::Defer);
+            slice.push_back(std::move(chunk));
+            i += n;
+            in_slice += n;
+        } while (i < events.size() && in_slice < kSliceEvents &&
+                 std::chrono::steady_clock::now() - slice_from <
+                     std::chrono::milliseconds(kSliceMs));
+        back_.append({}); // settles what the chunks left
         {
             // A reader holds the lock at most a frame; stop() does not wait
             // for it (the GUI thread may be the reader that calls stop()).
@@ -132,13 +147,18 @@ void TimelineFeed::catch_up() {
             if (held > max_hold_ns_.load(std::memory_order_relaxed))
                 max_hold_ns_.store(held, std::memory_order_relaxed);
         }
-        // Its levels of detail are settled with the next slice, before anyone reads it.
-        back_.apply(std::exchange(slice, {}), trace::TimelineModel::Lod::Defer);
-        if (stats_) // once visible: the statistics read the store's polls for it
-            stats_->add(store_, {events.begin() + std::ptrdiff_t(i),
-                                 events.begin() + std::ptrdiff_t(i + n)});
-        i += n;
-        applied_.fetch_add(n, std::memory_order_acq_rel);
+        // The old copy gets the same chunks; its levels of detail are
+        // settled with the next slice, before anyone reads it.
+        for (auto& chunk : slice) {
+            const std::size_t n = chunk.events.size();
+            std::vector<trace::Event> for_stats;
+            if (stats_)
+                for_stats = chunk.events;
+            back_.apply(std::move(chunk), trace::TimelineModel::Lod::Defer);
+            if (stats_) // visible now: the statistics read the store's polls for it
+                stats_->add(store_, std::move(for_stats));
+            applied_.fetch_add(n, std::memory_order_acq_rel);
+        }
     } while (i < events.size());
 }
 

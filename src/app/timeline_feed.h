@@ -2,8 +2,8 @@
 // TimelineFeed: builds a live run's timeline model off the GUI thread. A
 // thread of its own drains the run's events every few milliseconds (only
 // what is new, a TraceDelta: from the run's recorder, or from a program's
-// stream when attached, trace::DeltaSource) and applies it in slices of at
-// most kSliceEvents events to a copy of the model of its own, then swaps
+// stream when attached, trace::DeltaSource) and applies it in slices (at
+// most kSliceEvents events or kSliceMs) to a copy of the model of its own, then swaps
 // that copy with the TraceStore's under the store's exclusive lock (O(1))
 // and applies the slice to the old one too. So a reader (the GUI thread,
 // which holds the lock shared while awake, see GuiReadLock) never waits for
@@ -30,8 +30,12 @@ class TraceStore;
 
 class TimelineFeed {
 public:
-    /// Events made visible by one swap.
-    static constexpr std::size_t kSliceEvents = 32768;
+    /// Events made visible by one swap at most, and how long the feed
+    /// appends before a swap at most (see catch_up()), in chunks of
+    /// kChunkEvents.
+    static constexpr std::size_t kSliceEvents = 8192;
+    static constexpr int kSliceMs = 15;
+    static constexpr std::size_t kChunkEvents = 2048;
     /// How often the thread drains while nothing asks it to.
     static constexpr int kPeriodMs = 10;
 
