@@ -1,6 +1,7 @@
 // QueuesPanel: reads the store at the cursor it is given (the rewind cursor,
 // or -1 for the end), follows a store that grows (a live run), and says in
 // its headline what the step did and where a polled task came from.
+#include "event_builder.h"
 #include "main_window.h"
 #include "queues_panel.h"
 #include "trace_store.h"
@@ -17,18 +18,7 @@ using namespace pollscope::trace;
 
 namespace {
 
-Event ev(std::int64_t ts, EventKind kind, std::uint32_t task, std::uint16_t thread,
-         std::uint32_t arg = 0, std::uint8_t flag = 0, std::uint32_t arg2 = 0) {
-    Event e;
-    e.ts = ts;
-    e.kind = kind;
-    e.task = task;
-    e.thread = thread;
-    e.arg = arg;
-    e.arg2 = arg2;
-    e.flag = flag;
-    return e;
-}
+using pollscope::test::ev;
 
 /// Worker 0 spawns tasks 1 to 3 (LIFO hand-offs), worker 1 steals two and
 /// polls the second.

@@ -2,6 +2,7 @@
 // who polls whom and what a Pending poll waits on, who calls wake() and
 // whether that sends the task back into the task channel, spawns, drops,
 // failures.
+#include "event_builder.h"
 #include "narration.h"
 #include "timeline_model.h"
 
@@ -12,18 +13,7 @@ using namespace pollscope::trace;
 
 namespace {
 
-Event ev(std::int64_t ts, EventKind kind, std::uint32_t task, std::uint16_t thread,
-         std::uint32_t arg = 0, std::uint8_t flag = 0, std::uint32_t arg2 = 0) {
-    Event e;
-    e.ts = ts;
-    e.kind = kind;
-    e.task = task;
-    e.thread = thread;
-    e.arg = arg;
-    e.arg2 = arg2;
-    e.flag = flag;
-    return e;
-}
+using pollscope::test::ev;
 
 /// The seed's hand-built executor: main spawns task 1 into the task channel,
 /// the executor (thread 0) takes and polls it, it waits on the TimerFuture

@@ -4,6 +4,7 @@
 // an overflow into it, the task channel, timer deadlines; and the same
 // answer at every cursor whichever way the cursor moved there (forward,
 // backward, from a checkpoint, on a trace that grew or got a late event).
+#include "event_builder.h"
 #include "queue_state.h"
 
 #include <QtTest>
@@ -17,18 +18,7 @@ using namespace pollscope::trace;
 
 namespace {
 
-Event ev(std::int64_t ts, EventKind kind, std::uint32_t task, std::uint16_t thread,
-         std::uint32_t arg = 0, std::uint8_t flag = 0, std::uint32_t arg2 = 0) {
-    Event e;
-    e.ts = ts;
-    e.kind = kind;
-    e.task = task;
-    e.thread = thread;
-    e.arg = arg;
-    e.arg2 = arg2;
-    e.flag = flag;
-    return e;
-}
+using pollscope::test::ev;
 
 Event enq(std::int64_t ts, std::uint32_t task, std::uint16_t thread, QueueKind q,
           std::uint32_t worker, std::uint32_t count = 0) {

@@ -1,6 +1,7 @@
 // TimelineModel: polls paired per thread, wakes linked to the poll they
 // caused, waiting and scheduled stretches, and the same model whether the
 // events come whole or in drain-like batches.
+#include "event_builder.h"
 #include "synthetic.h"
 #include "timeline_model.h"
 
@@ -12,17 +13,8 @@ using namespace pollscope::trace;
 
 namespace {
 
-Event ev(std::int64_t ts, EventKind kind, std::uint32_t task, std::uint16_t thread,
-         std::uint32_t arg = 0, std::uint8_t flag = 0) {
-    Event e;
-    e.ts = ts;
-    e.kind = kind;
-    e.task = task;
-    e.thread = thread;
-    e.arg = arg;
-    e.flag = flag;
-    return e;
-}
+using pollscope::test::ev;
+
 Event start(std::int64_t ts, std::uint32_t task, std::uint16_t thread) {
     return ev(ts, EventKind::PollStart, task, thread);
 }
