@@ -320,9 +320,12 @@ void Runtime::Shared::schedule(RawTask* task) {
     if (shutting_down.load(std::memory_order_seq_cst)) [[unlikely]] {
         cancel_task(task);
     } else {
+        // Once pushed, another worker may run the task to its end and free
+        // it: its id is read before.
+        const auto id = task->id();
         inject.push(task);
         if (options.hooks) [[unlikely]]
-            options.hooks->on_enqueue(task->id(), QueueKind::Injection, -1, 0);
+            options.hooks->on_enqueue(id, QueueKind::Injection, -1, 0);
         notify_parked();
     }
     external_calls.fetch_sub(1, std::memory_order_release);
@@ -351,12 +354,15 @@ void Runtime::Shared::schedule_local(Worker& w, RawTask* task, bool is_yield) {
 }
 
 void Runtime::Shared::push_run_queue(Worker& w, RawTask* task, bool displaced) {
+    // Once pushed, a stealer may run the task to its end and free it: its id
+    // is read before.
+    const auto id = task->id();
     const std::uint32_t overflowed = w.queue.push_back(task, inject);
     if (options.hooks && !(displaced && overflowed == 0)) [[unlikely]] {
         const QueueKind q = overflowed == 0   ? QueueKind::RunQueue
                             : overflowed == 1 ? QueueKind::Injection
                                               : QueueKind::Overflow;
-        options.hooks->on_enqueue(task->id(), q, q == QueueKind::Injection ? -1 : w.index,
+        options.hooks->on_enqueue(id, q, q == QueueKind::Injection ? -1 : w.index,
                                   overflowed > 1 ? overflowed : 0);
     }
 }
