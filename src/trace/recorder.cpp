@@ -1,4 +1,5 @@
 #include "recorder.h"
+#include "block_arena.h"
 
 #include "clock.h"
 #include "time_driver.h"
@@ -42,6 +43,9 @@ constexpr std::uint8_t kRecVirtualTime = 0xf0; // task/arg: low/high of the virt
 constexpr std::uint8_t kRecFullKey = 0xf1;     // task/arg: low/high of the absolute stamp
 constexpr std::uint8_t kRecArg2 = 0xf2;        // arg: the next event's arg2
 constexpr std::uint32_t kMaxRecordsPerEvent = 4;
+// A Yield record's flag bit: the task's self-wake followed it (yield_now's
+// wake_by_ref), in the low bits its WakeSource. One record, two events.
+constexpr std::uint8_t kYieldWokeSelf = 0x80;
 
 std::int64_t join64(std::uint32_t lo, std::uint32_t hi) {
     return static_cast<std::int64_t>(std::uint64_t(lo) | (std::uint64_t(hi) << 32));
@@ -106,6 +110,8 @@ struct TraceRecorder::Chunk {
     std::int64_t base_vt = 0;
     Rec records[kCapacity];
 };
+static_assert(std::is_trivially_destructible_v<TraceRecorder::Chunk>,
+              "chunks live in chunk_memory_ and are never destroyed one by one");
 
 /// One per recording thread; only that thread touches these fields.
 struct TraceRecorder::ThreadSlot {
@@ -117,7 +123,9 @@ struct TraceRecorder::ThreadSlot {
     std::int64_t last_key = 0; // stamp of the last record
     std::int64_t vt = 0;       // virtual time of the last record
     bool in_poll = false;      // between a poll start and its end on this thread
-    bool stamped = false;      // a record of this thread has a time stamp (last_key, vt)
+    bool yield_held = false;   // a Yield not written yet: it may merge with its self-wake
+    std::uint32_t yield_task = 0;
+    bool stamped = false; // a record of this thread has a time stamp (last_key, vt)
     struct SiteKey {
         const char* file;
         std::uint_least32_t line, column;
@@ -163,7 +171,8 @@ std::int64_t TimeSource::operator()() const {
 
 TraceRecorder::TraceRecorder(RecorderOptions options)
     : uid_(next_uid())
-    , options_(std::move(options)) {
+    , options_(std::move(options))
+    , chunk_memory_(std::make_unique<BlockArena>(sizeof(Chunk))) {
     if (const auto& clock = options_.time.clock(); clock && clock->is_virtual())
         options_.virtual_time = true;
     tables_.virtual_time = options_.virtual_time;
@@ -183,12 +192,7 @@ TraceRecorder::TraceRecorder(RecorderOptions options)
         ns_base_ -= clock->now().count(); // the clock's own time base
 }
 
-TraceRecorder::~TraceRecorder() {
-    for (auto& [seq, c] : chunks_)
-        delete c;
-    for (auto* c : free_chunks_)
-        delete c;
-}
+TraceRecorder::~TraceRecorder() = default; // the chunks' memory goes with chunk_memory_
 
 TimeSource TraceRecorder::clock_time(std::shared_ptr<Clock> clock) {
     return TimeSource::of_clock(std::move(clock));
@@ -273,7 +277,7 @@ void TraceRecorder::new_chunk_locked(ThreadSlot& t) {
         free_chunks_.pop_back();
     }
     if (!c)
-        c = new Chunk;
+        c = new (chunk_memory_->allocate()) Chunk;
     if (t.current)
         t.current->retired = true;
     c->retired = false;
@@ -295,7 +299,9 @@ void TraceRecorder::next_chunk(ThreadSlot& t) {
 
 void TraceRecorder::push(ThreadSlot& t, EventKind kind, std::uint32_t task, std::uint32_t arg,
                          std::uint32_t arg2, std::uint8_t flag, bool in_poll_stamp,
-                         bool follows_poll) {
+                         bool follows_poll, std::uint32_t events) {
+    if (t.yield_held) [[unlikely]] // anything else comes between: the yield alone
+        write_held_yield(t);
     std::int64_t key;
     std::int64_t vt = t.vt;
     if (kind == EventKind::Enqueue && t.stamped) {
@@ -352,7 +358,7 @@ void TraceRecorder::push(ThreadSlot& t, EventKind kind, std::uint32_t task, std:
                static_cast<std::uint8_t>(kind),   flag, inline_arg2};
     t.records = static_cast<std::uint32_t>(r - t.current->records);
     t.stamped = true;
-    ++t.events;
+    t.events += events;
     t.current->count.store(std::uint64_t(t.records) | (std::uint64_t(t.events) << 32),
                            std::memory_order_release);
 }
@@ -455,6 +461,8 @@ std::uint32_t TraceRecorder::resource_id(ThreadSlot& t, const Resource& r) {
 void TraceRecorder::on_poll_end(TaskId id, PollResult result, std::source_location await_site,
                                 const Resource* waits_on) {
     auto& t = thread_slot();
+    if (t.yield_held) // with the poll's stamp, as inside it
+        write_held_yield(t);
     const std::uint32_t resource =
         waits_on && result == PollResult::Pending ? resource_id(t, *waits_on) : 0;
     t.in_poll = false;
@@ -463,11 +471,19 @@ void TraceRecorder::on_poll_end(TaskId id, PollResult result, std::source_locati
 }
 
 void TraceRecorder::on_wake(TaskId woken, TaskId woken_by) {
+    auto& t = thread_slot();
+    const auto source = static_cast<std::uint8_t>(current_wake_source());
+    if (t.yield_held && woken == woken_by && t.yield_task == woken && source < kYieldWokeSelf)
+        [[likely]] {
+        // yield_now's own wake: one record for both events, the yield's stamp.
+        t.yield_held = false;
+        push(t, EventKind::Yield, t.yield_task, 0, 0, kYieldWokeSelf | source, true, false, 2);
+        return;
+    }
     // Only a self-wake reuses the poll's stamp: another task's scheduled time
     // starts at this wake and must not include the rest of the waker's poll.
-    push(thread_slot(), EventKind::Wake, static_cast<std::uint32_t>(woken),
-         static_cast<std::uint32_t>(woken_by), 0, static_cast<std::uint8_t>(current_wake_source()),
-         woken == woken_by && woken != 0);
+    push(t, EventKind::Wake, static_cast<std::uint32_t>(woken),
+         static_cast<std::uint32_t>(woken_by), 0, source, woken == woken_by && woken != 0);
 }
 
 void TraceRecorder::on_cancel(TaskId id) {
@@ -489,14 +505,32 @@ void TraceRecorder::on_fail(TaskId id, std::exception_ptr error) {
 }
 
 void TraceRecorder::on_yield(TaskId id) {
-    push(thread_slot(), EventKind::Yield, static_cast<std::uint32_t>(id), 0, 0, 0, true);
+    // Held until the next hook on this thread: yield_now wakes its task right
+    // after, and both go into one record (see on_wake).
+    auto& t = thread_slot();
+    if (t.yield_held)
+        write_held_yield(t);
+    if (!t.in_poll) { // no poll end will follow to write it
+        push(t, EventKind::Yield, static_cast<std::uint32_t>(id), 0, 0, 0, true);
+        return;
+    }
+    t.yield_held = true;
+    t.yield_task = static_cast<std::uint32_t>(id);
+}
+
+void TraceRecorder::write_held_yield(ThreadSlot& t) {
+    t.yield_held = false;
+    push(t, EventKind::Yield, t.yield_task, 0, 0, 0, true);
 }
 
 void TraceRecorder::on_channel_send(ChannelKind kind, const void* channel) {
+    // Inside a poll, the stamp of this thread's previous record (no clock
+    // read): never later than the send, so still before the receive that
+    // takes the value (which reads the clock), and before the wake it sends.
     const auto p = reinterpret_cast<std::uintptr_t>(channel);
     push(thread_slot(), EventKind::ChannelSend, static_cast<std::uint32_t>(current_task_id()),
          static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(std::uint64_t(p) >> 32),
-         static_cast<std::uint8_t>(kind));
+         static_cast<std::uint8_t>(kind), true);
 }
 
 void TraceRecorder::on_channel_recv(ChannelKind kind, const void* channel) {
@@ -622,10 +656,24 @@ void TraceRecorder::deliver(std::vector<Span>& spans, const void* records_buf,
             e.kind = static_cast<EventKind>(r.kind);
             e.flag = r.flag;
             have_arg2 = false;
+            const bool woke_self = e.kind == EventKind::Yield && (e.flag & kYieldWokeSelf) != 0;
+            if (woke_self)
+                e.flag = 0;
             run.events.push_back(e);
             if (virt)
                 run.vts.push_back(vt);
             ++events;
+            if (woke_self) { // the yield's self-wake, at the same instant
+                Event w = e;
+                w.kind = EventKind::Wake;
+                w.arg = e.task;
+                w.arg2 = 0;
+                w.flag = static_cast<std::uint8_t>(r.flag & ~kYieldWokeSelf);
+                run.events.push_back(w);
+                if (virt)
+                    run.vts.push_back(vt);
+                ++events;
+            }
         }
         total += events;
         if (partial && sp.partial >= 0) {

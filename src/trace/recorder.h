@@ -56,6 +56,8 @@ class Clock;
 
 namespace pollscope::trace {
 
+class BlockArena;
+
 /// Where event times come from. Empty: steady time since the recorder started
 /// (read as CPU ticks; fastest). TraceRecorder::clock_time(clock): the
 /// runtime's clock (real: ticks in the clock's time base; virtual: the virtual
@@ -203,10 +205,13 @@ private:
     ThreadSlot& thread_slot_slow();
     void new_chunk_locked(ThreadSlot& t);
     void next_chunk(ThreadSlot& t);
-    /// in_poll_stamp: inside a poll, reuse the thread's last stamp (no clock read).
+    /// in_poll_stamp: inside a poll, reuse the thread's last stamp (no clock read);
+    /// events: how many events the record decodes into (a Yield with its wake: 2).
     void push(ThreadSlot& t, EventKind kind, std::uint32_t task, std::uint32_t arg = 0,
               std::uint32_t arg2 = 0, std::uint8_t flag = 0, bool in_poll_stamp = false,
-              bool follows_poll = false);
+              bool follows_poll = false, std::uint32_t events = 1);
+    /// Writes the Yield that on_yield held back (no self-wake merged into it).
+    void write_held_yield(ThreadSlot& t);
     std::uint32_t cached_location(ThreadSlot& t, const std::source_location& loc);
     /// The resource's id; records its Resource event the first time (per recorder).
     std::uint32_t resource_id(ThreadSlot& t, const Resource& r);
@@ -232,6 +237,7 @@ private:
     std::uint64_t next_seq_ = 0;
     std::size_t ring_chunks_ = 0; // 0: unbounded
     std::vector<Chunk*> free_chunks_;
+    std::unique_ptr<BlockArena> chunk_memory_; // every chunk's memory (huge-page slabs)
     std::uint64_t dropped_ = 0;
     std::map<std::uint64_t, std::uint32_t> dropped_chunks_; // seq -> events it held
     std::vector<std::unique_ptr<ThreadSlot>> threads_;

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <ctime>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 using namespace pollscope;
@@ -25,6 +26,7 @@ private slots:
     void concurrentWritersIncrementalReader();
     void ringCountsDropsExactly();
     void ringWithConcurrentReader();
+    void yieldAndItsSelfWakeShareOneRecord();
     void costPerEvent();
     void largeArgsAndLongSilences();
     void virtualTimeRecordsAndDrainMatchSnapshot();
@@ -187,6 +189,52 @@ void TestRecorder::ringWithConcurrentReader() {
     missed += rec.drain(cursor, out).missed;
     check_exactly_once(out, missed, true);
     QVERIFY(missed <= rec.dropped());
+}
+
+void TestRecorder::yieldAndItsSelfWakeShareOneRecord() {
+    // yield_now: a yield, then its task's own wake, inside a poll. They are
+    // one record, held until the wake, and come out as the two events they
+    // were; a held yield that no self-wake follows comes out alone, before
+    // whatever followed it, and a drain never sees a held one twice.
+    std::int64_t now = 100;
+    TraceRecorder rec({0, [&] { return now++; }, false});
+    const auto site = std::source_location::current();
+    ReadCursor cursor;
+    std::vector<Event> out;
+    rec.on_poll_start(7);
+    rec.on_yield(7);
+    rec.drain(cursor, out);
+    const std::size_t before_wake = out.size(); // the poll start; the yield is held
+    rec.on_wake(7, 7);
+    rec.on_poll_end(7, PollResult::Pending, site, nullptr);
+    rec.on_poll_start(8);
+    rec.on_yield(8);
+    rec.on_wake(9, 8); // another task's wake: the yield is written alone first
+    rec.on_poll_end(8, PollResult::Pending, site, nullptr);
+    rec.on_poll_start(10);
+    rec.on_yield(10); // no wake at all before the poll ends
+    rec.on_poll_end(10, PollResult::Pending, site, nullptr);
+    rec.drain(cursor, out);
+    QCOMPARE(before_wake, std::size_t(1));
+    const std::vector<std::tuple<EventKind, std::uint32_t, std::uint32_t>> want{
+        {EventKind::PollStart, 7, 0}, {EventKind::Yield, 7, 0},     {EventKind::Wake, 7, 7},
+        {EventKind::PollEnd, 7, 0},   {EventKind::PollStart, 8, 0}, {EventKind::Yield, 8, 0},
+        {EventKind::Wake, 9, 8},      {EventKind::PollEnd, 8, 0},   {EventKind::PollStart, 10, 0},
+        {EventKind::Yield, 10, 0},    {EventKind::PollEnd, 10, 0}};
+    QCOMPARE(out.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        QCOMPARE(out[i].kind, std::get<0>(want[i]));
+        QCOMPARE(out[i].task, std::get<1>(want[i]));
+        if (out[i].kind != EventKind::PollEnd)
+            QCOMPARE(out[i].arg, std::get<2>(want[i]));
+        if (out[i].kind == EventKind::Yield || out[i].kind == EventKind::Wake)
+            QCOMPARE(int(out[i].flag), int(WakeSource::Direct));
+    }
+    // The merged yield's wake has its stamp; the events count both.
+    QCOMPARE(out[2].ts, out[1].ts);
+    QCOMPARE(rec.recorded(), std::uint64_t(want.size()));
+    const Trace whole = rec.snapshot();
+    QCOMPARE(whole.events.size(), want.size());
 }
 
 void TestRecorder::costPerEvent() {
