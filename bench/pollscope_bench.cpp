@@ -11,7 +11,9 @@
 //
 // usage: pollscope-bench [--threads K] [--reps R] [--workload NAME]
 //                        [--workloads a,b,...] [--n N] [--trace [--serve]]
-//   --trace   record every transition (a ring of ~4M events)
+//   --trace   record every transition (a ring of ~4M events); prints to stderr
+//             per workload the warm-up's events and record bytes per event,
+//             its polls, and the median repetition's ns per event and per poll
 //   --serve   with --trace: serve the events on a Unix socket to a viewer that
 //             stays attached throughout (a StreamClient draining every 10 ms,
 //             in this process, as `pollscope --attach` would): the cost of
@@ -863,7 +865,9 @@ int main(int argc, char** argv) {
         std::vector<std::int64_t> late_all;
 #ifdef POLLSCOPE_BENCH_HAVE_TRACE
         std::uint64_t events_before = recorder ? recorder->recorded() : 0;
-        std::uint64_t events_warmup = 0;
+        std::uint64_t bytes_before = recorder ? recorder->recorded_bytes() : 0;
+        std::uint64_t events_warmup = 0, bytes_warmup = 0;
+        double polls_per_event = 0;
 #endif
         for (std::size_t rep = 0; rep <= reps; ++rep) {
             RepResult res;
@@ -880,8 +884,19 @@ int main(int argc, char** argv) {
                              rep == 0 ? " (warm-up)" : "");
             if (rep == 0) {
 #ifdef POLLSCOPE_BENCH_HAVE_TRACE
-                if (recorder)
+                if (recorder) {
                     events_warmup = recorder->recorded() - events_before;
+                    bytes_warmup = recorder->recorded_bytes() - bytes_before;
+                    // The share of polls among the events, from what the ring
+                    // holds (outside the measured part).
+                    const trace::Trace t = recorder->snapshot();
+                    const auto polls =
+                        std::count_if(t.events.begin(), t.events.end(), [](const trace::Event& e) {
+                            return e.kind == trace::EventKind::PollStart;
+                        });
+                    if (!t.events.empty())
+                        polls_per_event = double(polls) / double(t.events.size());
+                }
 #endif
                 continue; // warm-up
             }
@@ -902,10 +917,17 @@ int main(int argc, char** argv) {
         if (recorder) {
             // Events of one repetition (the warm-up's count; recorded() lags by
             // the chunks still being filled, so this is a slight undercount).
-            std::fprintf(stderr, "# %s,%s,events_per_rep,%llu,ns_per_event_at_median,%.1f\n",
+            const double polls = polls_per_event * static_cast<double>(events_warmup);
+            std::fprintf(stderr,
+                         "# %s,%s,events_per_rep,%llu,ns_per_event_at_median,%.1f,"
+                         "bytes_per_event,%.1f,polls_per_rep,%.0f,ns_per_poll_at_median,%.1f\n",
                          g_runtime_name.c_str(), std::string(w).c_str(),
                          static_cast<unsigned long long>(events_warmup),
-                         events_warmup ? s * 1e9 / static_cast<double>(events_warmup) : 0.0);
+                         events_warmup ? s * 1e9 / static_cast<double>(events_warmup) : 0.0,
+                         events_warmup ? static_cast<double>(bytes_warmup) /
+                                             static_cast<double>(events_warmup)
+                                       : 0.0,
+                         polls, polls > 0 ? s * 1e9 / polls : 0.0);
         }
 #endif
     }

@@ -264,6 +264,8 @@ void TraceRecorder::new_chunk_locked(ThreadSlot& t) {
             }
             const auto events = events_in(*old);
             dropped_ += events;
+            dropped_records_ +=
+                static_cast<std::uint32_t>(old->count.load(std::memory_order_acquire));
             dropped_chunks_.emplace(old->seq, events);
             it = chunks_.erase(it);
             if (!c)
@@ -912,6 +914,14 @@ std::uint64_t TraceRecorder::recorded() const {
     for (auto& [seq, c] : chunks_)
         n += events_in(*c);
     return n;
+}
+
+std::uint64_t TraceRecorder::recorded_bytes() const {
+    std::lock_guard lock(mutex_);
+    std::uint64_t records = dropped_records_;
+    for (auto& [seq, c] : chunks_)
+        records += static_cast<std::uint32_t>(c->count.load(std::memory_order_acquire));
+    return records * kRecordBytes;
 }
 
 } // namespace pollscope::trace

@@ -184,6 +184,9 @@ public:
     std::uint64_t dropped() const;
     /// Events recorded so far (retained or not) in chunks already linked.
     std::uint64_t recorded() const;
+    /// Bytes of records written so far (retained or not) in chunks already
+    /// linked: what the recorded() events took in memory.
+    std::uint64_t recorded_bytes() const;
 
     /// Interning (locks). Public so tests and examples can build events by hand.
     std::uint32_t intern_string(std::string_view s);
@@ -239,6 +242,7 @@ private:
     std::vector<Chunk*> free_chunks_;
     std::unique_ptr<BlockArena> chunk_memory_; // every chunk's memory (huge-page slabs)
     std::uint64_t dropped_ = 0;
+    std::uint64_t dropped_records_ = 0;                     // records of the dropped events
     std::map<std::uint64_t, std::uint32_t> dropped_chunks_; // seq -> events it held
     std::vector<std::unique_ptr<ThreadSlot>> threads_;
     std::vector<Anchor> anchors_;

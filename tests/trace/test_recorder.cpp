@@ -233,6 +233,7 @@ void TestRecorder::yieldAndItsSelfWakeShareOneRecord() {
     // The merged yield's wake has its stamp; the events count both.
     QCOMPARE(out[2].ts, out[1].ts);
     QCOMPARE(rec.recorded(), std::uint64_t(want.size()));
+    QCOMPARE(rec.recorded_bytes(), std::uint64_t((want.size() - 1) * TraceRecorder::kRecordBytes));
     const Trace whole = rec.snapshot();
     QCOMPARE(whole.events.size(), want.size());
 }
