@@ -93,6 +93,9 @@ public:
     trace::ResourceKey resource_key(int index) const;
     /// The selected resource lane (index in resource_timelines(); -1: none).
     int selected_resource() const;
+    /// Whether resource lane `index`'s label is marked: it is the selected
+    /// resource, or the selected task waited on it or used it.
+    bool resource_marked(int index) const;
     /// Resource lane `index`'s label: its name and its state at the rewind
     /// cursor (a channel's events queued then), else at the end.
     QString resource_lane_label(int index) const;

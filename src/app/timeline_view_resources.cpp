@@ -179,6 +179,14 @@ int TimelineView::selected_resource() const {
     return resource_cache().selected;
 }
 
+bool TimelineView::resource_marked(int index) const {
+    const auto& lanes = resource_timelines();
+    if (index < 0 || std::size_t(index) >= lanes.size())
+        return false;
+    return index == resource_cache().selected ||
+           (selected_ != 0 && lanes[std::size_t(index)].involves(selected_));
+}
+
 bool TimelineView::task_dimmed(std::uint32_t task) const {
     if (selected_resource() < 0)
         return false;
@@ -415,9 +423,7 @@ void TimelineView::paint_resource_labels(QPainter& p) const {
             continue;
         }
         const trace::ResourceTimeline& res = lanes[std::size_t(r - 1)];
-        // The selected resource, or one the selected task waited on or used.
-        const bool sel = r - 1 == selected || (selected_ != 0 && res.involves(selected_));
-        if (sel)
+        if (resource_marked(r - 1))
             p.fillRect(0, y, kLabelWidth - 4, kLaneHeight, surfaces_.lane_selected);
         f.setBold(r - 1 == selected);
         p.setFont(f);

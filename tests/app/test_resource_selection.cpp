@@ -4,7 +4,8 @@
 // timeline and dims every other task; a click on the broadcast's lane
 // selects its row in the tab (its one subscriber, main_loop, and the task
 // that sent the shutdown are highlighted);
-// a click on the lanes' heading clears it. At every step of the rewind
+// a click on the lanes' heading clears it. Selecting a task marks the
+// resource lanes it waited on or used. At every step of the rewind
 // cursor the mpsc lane's label tells the events queued then (up to five with
 // five events per sender on one worker). A small standalone view checks
 // that the paint dims exactly those lanes and draws an arrow from the
@@ -173,6 +174,44 @@ private slots:
         QVERIFY(most >= 5);
         view.set_rewind_cursor(-1);
         QVERIFY(!view.resource_lane_label(mpsc).contains(QStringLiteral("queued")));
+    }
+
+    void selected_task_marks_the_resources_it_used() {
+        // main_loop received from the mpsc and waited on the broadcast; a
+        // sender only sent into the mpsc; test_main_loop sent the shutdown.
+        TraceStore store;
+        QVERIFY(test::record_example(QStringLiteral("event-loop"), store));
+        TimelineView view;
+        view.set_store(&store);
+        const int mpsc = lane_of_kind(view, "mpsc");
+        const int bc = lane_of_kind(view, "broadcast");
+        QVERIFY(mpsc >= 0 && bc >= 0);
+        const auto task_named = [&](const QString& name) {
+            for (const auto& lane : store.task_lanes())
+                if (store.task_label(lane.key) == name)
+                    return lane.key;
+            return std::uint32_t(0);
+        };
+        const auto marked = [&] {
+            std::set<int> out;
+            for (int i = 0; i < int(view.resource_timelines().size()); ++i)
+                if (view.resource_marked(i))
+                    out.insert(i);
+            return out;
+        };
+        QVERIFY(marked().empty());
+        view.set_selected_task(task_named(QStringLiteral("main_loop")));
+        QVERIFY(marked().count(mpsc) && marked().count(bc));
+        view.set_selected_task(task_named(QStringLiteral("sender 3")));
+        QVERIFY(marked().count(mpsc) && !marked().count(bc));
+        view.set_selected_task(task_named(QStringLiteral("test_main_loop")));
+        QVERIFY(!marked().count(mpsc) && marked().count(bc));
+        // A selected resource is marked whatever task is selected.
+        view.set_selected_resource(mpsc);
+        QVERIFY(marked().count(mpsc));
+        view.set_selected_task(0);
+        view.set_selected_resource(-1);
+        QVERIFY(marked().empty());
     }
 
     void paint_dims_the_other_lanes_and_points_wakes_at_main_loop() {
