@@ -678,6 +678,7 @@ TimelineView::TimelineView(QWidget* parent)
 }
 
 void TimelineView::set_store(const TraceStore* store) {
+    stop_resource_lanes();
     store_ = store;
     has_range_ = false;
     store_changed();
@@ -686,6 +687,8 @@ void TimelineView::set_store(const TraceStore* store) {
 void TimelineView::set_step_axis(const TraceStore* steps, const trace::StepAxis* axis,
                                  const TraceStore* real) {
     const bool changed = (axis != nullptr) != (axis_ != nullptr);
+    if ((axis ? steps : real) != store_)
+        stop_resource_lanes();
     axis_ = axis;
     real_ = axis ? real : nullptr;
     store_ = axis ? steps : real;
