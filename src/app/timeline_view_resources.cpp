@@ -630,7 +630,6 @@ void TimelineView::paint_resource_wakes(QPainter& p, TimelineScene* scene) const
     const int rows = resource_rows();
     if (rows == 0)
         return;
-    const auto& lanes = resource_timelines();
     const int heading = lane_count();
     const std::int64_t t0 = map_.start, t1 = map_.end;
     const int top = kRulerHeight, bottom = height();
@@ -642,7 +641,7 @@ void TimelineView::paint_resource_wakes(QPainter& p, TimelineScene* scene) const
     };
     std::vector<Line> lines;
     const auto& index = resource_cache().wake_index;
-    const auto visible = [top, bottom](int y) { return y + kLaneHeight > top && y < bottom; };
+    const auto visible = [bottom](int y) { return y + kLaneHeight > top && y < bottom; };
     // The task lanes in view (only their arrows count when a resource lane is not).
     const auto task_lanes = lanes_in_view();
     const auto add = [&](int ri, int y, const ResourceWakeIndex::Entry& e, int to) {
@@ -660,15 +659,20 @@ void TimelineView::paint_resource_wakes(QPainter& p, TimelineScene* scene) const
         if (visible(y)) {
             for (const auto& e : wakes.woken_in(t0, t1)) {
                 const int to = lane_of_task(e.task, 0);
-                if (to >= 0 && !(room = add(ri, y, e, to)))
+                if (to < 0)
+                    continue;
+                room = add(ri, y, e, to);
+                if (!room)
                     break;
             }
             continue;
         }
         for (const auto& [lane, task] : task_lanes) {
-            for (const auto& e : wakes.woken_in(task, t0, t1))
-                if (!(room = add(ri, y, e, lane)))
+            for (const auto& e : wakes.woken_in(task, t0, t1)) {
+                room = add(ri, y, e, lane);
+                if (!room)
                     break;
+            }
             if (!room)
                 break;
         }
