@@ -130,6 +130,9 @@ MainWindow::MainWindow(QWidget* parent)
     ui_->setupUi(this);
     setWindowIcon(QIcon(QStringLiteral(":/icons/pollscope.svg")));
     connect(run_.get(), &RunController::store_reset, this, &MainWindow::clear_views);
+    // The timeline's resource job reads the store: stopped before it changes.
+    connect(run_.get(), &RunController::store_changing, ui_->timeline,
+            &TimelineView::stop_resource_lanes);
     connect(run_.get(), &RunController::starting, this, [this] {
         viewing_file_ = false;
         save_knobs();
@@ -196,7 +199,11 @@ MainWindow::MainWindow(QWidget* parent)
     update_actions();
 }
 
-MainWindow::~MainWindow() = default; // the controller stops the feed and the run
+MainWindow::~MainWindow() {
+    // The controller stops the feed and the run; the timeline (a child,
+    // destroyed after the controller and its store) stops reading it first.
+    ui_->timeline->stop_resource_lanes();
+}
 
 TimelineView* MainWindow::timeline() const {
     return ui_->timeline;

@@ -141,6 +141,7 @@ void RunController::check_stream_gate() {
 }
 
 void RunController::clear() {
+    emit store_changing();
     summary_job_.reset();
     feed_->stop();
     detach();
@@ -161,6 +162,7 @@ void RunController::replace_store(TraceStore&& loaded) {
         runner_->stop();
         tick_->stop();
     }
+    emit store_changing();
     summary_job_.reset();
     feed_->stop();
     if (stream_) {

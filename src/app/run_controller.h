@@ -129,6 +129,9 @@ public:
     ExampleRunner* runner() const { return runner_; }
 
 signals:
+    /// The store is about to be cleared or replaced (by this thread, under
+    /// its exclusive lock): whatever reads it on another thread stops now.
+    void store_changing();
     /// The store was cleared (clear(), reset(), a new run).
     void store_reset();
     /// A run starts: the store is empty, the run not started yet.

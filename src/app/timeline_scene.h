@@ -7,6 +7,7 @@
 #include <QPointF>
 #include <QRect>
 #include <QString>
+#include <QVector>
 
 #include <cstdint>
 #include <vector>
@@ -57,6 +58,9 @@ struct TimelineScene {
     std::vector<ResourceArrow> resource_arrows;
     /// A resource is selected: the task lanes drawn highlighted and dimmed.
     std::vector<int> highlighted_lanes, dimmed_lanes;
+    /// Wake ticks (too many wakes in view for arrows): adjacent columns of a
+    /// lane merged into one rectangle.
+    QVector<QRect> wake_ticks;
 
     void clear() {
         glyphs.clear();
@@ -66,6 +70,7 @@ struct TimelineScene {
         resource_arrows.clear();
         highlighted_lanes.clear();
         dimmed_lanes.clear();
+        wake_ticks.clear();
     }
 };
 

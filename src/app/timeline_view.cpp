@@ -5,6 +5,7 @@
 #include "task_table_model.h"
 #include "timeline_palette.h"
 #include "trace_store.h"
+#include "wake_ticks.h"
 
 #include <QElapsedTimer>
 #include <QHelpEvent>
@@ -325,13 +326,15 @@ void TimelineView::paint_wakes(QPainter& p, int first, int last, TimelineScene* 
     auto wb = std::upper_bound(wakes.begin(), wakes.end(), t1,
                                [](std::int64_t t, const WakeRec& w) { return t < w.ts; });
     const std::size_t lanes_n = std::size_t(std::max(0, last - first));
-    QVector<QLine> ticks;
-    auto tick = [&](int lane, int x) {
-        ticks.append(QLine(x, lane_y(lane) + 1, x, lane_y(lane) + 4));
-    };
+    WakeTicks ticks{int(lanes_n)};
+    auto tick = [&](int lane, int x) { ticks.add(lane - first, lane_y(lane) + 1, x); };
     auto draw_ticks = [&] {
-        p.setPen(QPen(kWake, 1));
-        p.drawLines(ticks);
+        const QVector<QRect> rects = ticks.rects();
+        p.setPen(Qt::NoPen);
+        p.setBrush(kWake);
+        p.drawRects(rects);
+        if (scene)
+            scene->wake_ticks = rects;
     };
     if (wb - wa > kMaxArrowScan) {
         if (mode_ == LaneMode::Tasks) {
@@ -675,6 +678,7 @@ TimelineView::TimelineView(QWidget* parent)
 }
 
 void TimelineView::set_store(const TraceStore* store) {
+    stop_resource_lanes();
     store_ = store;
     has_range_ = false;
     store_changed();
@@ -683,6 +687,8 @@ void TimelineView::set_store(const TraceStore* store) {
 void TimelineView::set_step_axis(const TraceStore* steps, const trace::StepAxis* axis,
                                  const TraceStore* real) {
     const bool changed = (axis != nullptr) != (axis_ != nullptr);
+    if ((axis ? steps : real) != store_)
+        stop_resource_lanes();
     axis_ = axis;
     real_ = axis ? real : nullptr;
     store_ = axis ? steps : real;

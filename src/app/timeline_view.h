@@ -38,6 +38,7 @@ using trace::Lane;
 struct LaneRects;
 struct LabelRequest;
 class LabelSpace;
+class ResourceWakeIndex;
 
 class TimelineView : public QWidget {
     Q_OBJECT
@@ -82,8 +83,20 @@ public:
     void set_scrub_enabled(bool on) { scrub_enabled_ = on; }
 
     /// The resource lanes (timeline_view_resources.cpp): the drawn store's
-    /// resources (trace::resource_timelines), recomputed when it changed.
+    /// resources (trace::resource_timelines), recomputed when it changed. A
+    /// big real-time store's (more than kBigStore events) are computed by a
+    /// background job: until it hands them over (resource_lanes_changed),
+    /// this is what the last one computed (none for a new store).
     const std::vector<trace::ResourceTimeline>& resource_timelines() const;
+    /// A background job is computing the resource lanes.
+    bool resource_lanes_pending() const;
+    /// Stops that job and forgets the lanes: call before the drawn store is
+    /// changed by anyone but the TimelineFeed (the job reads it under its
+    /// shared lock, which an exclusive change would wait for).
+    void stop_resource_lanes();
+    /// Above this many events, a real-time store's resource lanes are
+    /// computed off the GUI thread (~0.15-0.2 s per million events).
+    static constexpr std::size_t kBigStore = 20000;
     /// Selects resource lane `index` (-1: none): the tasks that waited on
     /// it or used it are highlighted, the others dimmed.
     void set_selected_resource(int index);
@@ -155,6 +168,8 @@ signals:
     void scrubbed(qint64 ts);
     /// A resource lane was clicked: its index in resource_timelines() (-1: none now).
     void resource_clicked(int index);
+    /// The resource lanes a background job computed are shown now.
+    void resource_lanes_changed();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -243,6 +258,15 @@ private:
     struct ResourceCache;
     /// The resource timelines and the selected one (made on first use).
     ResourceCache& resource_cache() const;
+    /// Takes `lanes` (computed from the drawn store when it had `events`
+    /// events, ended at `end` and was of `generation`) as the resource lanes.
+    void set_resource_lanes(std::vector<trace::ResourceTimeline> lanes,
+                            std::vector<ResourceWakeIndex> wake_index, std::uint64_t generation,
+                            std::size_t events, std::int64_t end) const;
+    /// The task lanes in view (partly, at least): (lane, task), top down.
+    std::vector<std::pair<int, std::uint32_t>> lanes_in_view() const;
+    /// Starts the background job computing the lanes observed until `now`.
+    void start_resource_job(std::int64_t now) const;
     mutable std::shared_ptr<ResourceCache> resources_;
 
     const TraceStore* store_ = nullptr; // what is drawn

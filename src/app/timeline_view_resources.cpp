@@ -10,8 +10,10 @@
 // Resources tab row) highlights the tasks that waited on it or used it and
 // dims the rest. With a rewind cursor, labels tell the state at the cursor
 // and what comes after it is greyed. Only the visible time range is visited.
+#include "background_job.h"
 #include "label_space.h"
 #include "resource_timeline.h"
+#include "resource_wake_index.h"
 #include "step_axis.h"
 #include "task_table_model.h"
 #include "timeline_palette.h"
@@ -23,6 +25,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <unordered_map>
 
 namespace pollscope::app {
@@ -48,11 +53,22 @@ const QColor kDeadline(0xd0, 0x3a, 0x30);
 constexpr std::size_t kMaxResourceLanes = 200;
 /// Resource wake arrows in view above this many are not drawn (too dense to read).
 constexpr int kMaxResourceArrows = 400;
-/// A live store bigger than this has its resources recomputed once it grew
-/// by a tenth, not at every refresh. (By size, not by a clock: within one
-/// paint the answer must not change, the painter holds references to them.)
-constexpr std::size_t kBigStore = 20000;
+/// A live store bigger than TimelineView::kBigStore has its resources
+/// recomputed once it grew by a tenth, not at every refresh, and past this
+/// not until the run ends (the job holds the store's shared lock: the feed
+/// waits to swap in what it appended meanwhile). (By size, not by a clock:
+/// within one paint the answer must not change, the painter holds
+/// references to them.)
 constexpr std::size_t kLiveResourceEvents = 100000;
+
+/// Each lane's wakes, for the arrows (at most kMaxResourceLanes are drawn).
+std::vector<ResourceWakeIndex> index_wakes(const std::vector<trace::ResourceTimeline>& lanes) {
+    std::vector<ResourceWakeIndex> out;
+    out.reserve(std::min(lanes.size(), kMaxResourceLanes));
+    for (std::size_t i = 0; i < lanes.size() && i < kMaxResourceLanes; ++i)
+        out.emplace_back(lanes[i]);
+    return out;
+}
 
 QString qs(const std::string& s) {
     return QString::fromStdString(s);
@@ -67,6 +83,14 @@ const std::vector<ChannelLane>& channels_of(const TraceStore* store) {
 } // namespace
 
 struct TimelineView::ResourceCache {
+    /// What a background job computed, and from which state of the store.
+    struct Computed {
+        std::vector<trace::ResourceTimeline> lanes;
+        std::vector<ResourceWakeIndex> wake_index;
+        std::uint64_t generation = 0;
+        std::size_t events = 0;
+        std::int64_t end = 0;
+    };
     std::vector<trace::ResourceTimeline> lanes;
     const TraceStore* of = nullptr;
     std::uint64_t generation = ~std::uint64_t(0);
@@ -81,6 +105,9 @@ struct TimelineView::ResourceCache {
     // the virtual clock many share one time, so not by time).
     std::int64_t levels_at = -1;
     std::vector<std::int32_t> levels;
+    std::vector<ResourceWakeIndex> wake_index; // per lane
+    // Last: stopped (joined) before the rest goes.
+    std::unique_ptr<BackgroundJob<Computed>> job;
 };
 
 TimelineView::ResourceCache& TimelineView::resource_cache() const {
@@ -102,14 +129,86 @@ const std::vector<trace::ResourceTimeline>& TimelineView::resource_timelines() c
     const bool same = c.of == store_ && c.generation == store_->generation() && c.events == n &&
                       c.end == store_->end_ts();
     // A big live store: recompute now and then, not at every refresh; past
-    // kLiveResourceEvents not until the run ends (a scan of every poll on
-    // this thread, ~15 ms per 100,000 events, would stall the live view).
+    // kLiveResourceEvents not until the run ends.
     const bool throttled = c.of == store_ && live_now_ >= 0 && n > kBigStore &&
                            (n > kLiveResourceEvents || n < c.events + c.events / 10);
     if (same || throttled)
         return c.lanes;
-    c.lanes = trace::resource_timelines(
-        *store_, live_now_ >= 0 ? std::max(live_now_, store_->end_ts()) : -1);
+    const std::int64_t now = live_now_ >= 0 ? std::max(live_now_, store_->end_ts()) : -1;
+    // A big real-time store's on a thread of their own (a scan of every
+    // poll, ~15 ms per 100,000 events); meanwhile the view shows the ones
+    // it has. The steps axis' store (at most a few hundred thousand events,
+    // rebuilt by the window without a lock) is scanned here.
+    if (n > kBigStore && !axis_) {
+        if (!c.job)
+            start_resource_job(now);
+        return c.lanes;
+    }
+    auto lanes = trace::resource_timelines(*store_, now);
+    auto index = index_wakes(lanes);
+    set_resource_lanes(std::move(lanes), std::move(index), store_->generation(), n,
+                       store_->end_ts());
+    return c.lanes;
+}
+
+bool TimelineView::resource_lanes_pending() const {
+    return resources_ && resources_->job;
+}
+
+void TimelineView::stop_resource_lanes() {
+    if (!resources_)
+        return;
+    ResourceCache& c = *resources_;
+    c.job.reset();
+    c.lanes.clear();
+    c.wake_index.clear();
+    c.of = nullptr;
+    c.selected = -1;
+    c.involved.clear();
+    c.levels_at = -1;
+}
+
+void TimelineView::start_resource_job(std::int64_t now) const {
+    ResourceCache& c = resource_cache();
+    const TraceStore* store = store_;
+    // The view is the job's context: it is gone, the job is stopped first
+    // (its cache goes with it), and the result is taken on this thread.
+    auto* view = const_cast<TimelineView*>(this); // NOLINT(cppcoreguidelines-pro-type-const-cast)
+    c.job = std::make_unique<BackgroundJob<ResourceCache::Computed>>(
+        view,
+        [store, now](std::stop_token stop) {
+            // Readers only share the lock; the feed swaps when it is free
+            // (try_lock), and any other change stops this job first
+            // (stop_resource_lanes()).
+            const std::shared_lock lock(store->mutex());
+            ResourceCache::Computed out;
+            out.lanes = trace::resource_timelines(*store, now, stop);
+            out.wake_index = index_wakes(out.lanes);
+            out.generation = store->generation();
+            out.events = store->trace().events.size();
+            out.end = store->end_ts();
+            return out;
+        },
+        [view, store](ResourceCache::Computed r) {
+            ResourceCache& cache = view->resource_cache();
+            const auto finished = std::move(cache.job); // goes after this (its result's stack)
+            if (store != view->store_)
+                return; // another store is drawn now (set_store stops the job: not expected)
+            view->set_resource_lanes(std::move(r.lanes), std::move(r.wake_index), r.generation,
+                                     r.events, r.end);
+            view->update_geometry();
+            view->update();
+            emit view->resource_lanes_changed();
+        });
+}
+
+void TimelineView::set_resource_lanes(std::vector<trace::ResourceTimeline> lanes,
+                                      std::vector<ResourceWakeIndex> wake_index,
+                                      std::uint64_t generation, std::size_t events,
+                                      std::int64_t end) const {
+    ResourceCache& c = resource_cache();
+    c.lanes = std::move(lanes);
+    c.wake_index = std::move(wake_index);
     if (axis_ && real_) {
         // On the steps axis a time is a step: names tell real times, and a
         // sleep's deadline (real time left) has no place on it.
@@ -121,9 +220,9 @@ const std::vector<trace::ResourceTimeline>& TimelineView::resource_timelines() c
     }
     c.levels_at = -1;
     c.of = store_;
-    c.generation = store_->generation();
-    c.events = n;
-    c.end = store_->end_ts();
+    c.generation = generation;
+    c.events = events;
+    c.end = end;
     // The selection follows its resource.
     c.selected = -1;
     c.involved.clear();
@@ -136,7 +235,6 @@ const std::vector<trace::ResourceTimeline>& TimelineView::resource_timelines() c
             }
         }
     }
-    return c.lanes;
 }
 
 void TimelineView::set_selected_resource(int index) {
@@ -523,11 +621,21 @@ void TimelineView::paint_waiting(QPainter& p, const trace::ResourceTimeline& r, 
     }
 }
 
+std::vector<std::pair<int, std::uint32_t>> TimelineView::lanes_in_view() const {
+    std::vector<std::pair<int, std::uint32_t>> out;
+    const auto ls = lanes();
+    const int first = first_lane();
+    const int last = std::min<int>(int(ls.size()), first + visible_lanes() + 1);
+    for (int l = std::max(0, first); l < last; ++l)
+        if (const int y = lane_y(l); y + kLaneHeight > kRulerHeight && y < height())
+            out.emplace_back(l, ls[std::size_t(l)].key);
+    return out;
+}
+
 void TimelineView::paint_resource_wakes(QPainter& p, TimelineScene* scene) const {
     const int rows = resource_rows();
     if (rows == 0)
         return;
-    const auto& lanes = resource_timelines();
     const int heading = lane_count();
     const std::int64_t t0 = map_.start, t1 = map_.end;
     const int top = kRulerHeight, bottom = height();
@@ -538,24 +646,40 @@ void TimelineView::paint_resource_wakes(QPainter& p, TimelineScene* scene) const
         QPointF from, to;
     };
     std::vector<Line> lines;
-    for (int ri = 0; ri < rows - 1 && int(lines.size()) <= kMaxResourceArrows; ++ri) {
-        const int row = heading + 1 + ri;
-        const int y = lane_y(row);
-        const auto& waits = lanes[std::size_t(ri)].waits;
-        for (const trace::ResourceWait& w : waits) {
-            if (w.woken < t0 || w.woken > t1 || w.woken <= w.from)
-                continue;
-            const int to = lane_of_task(w.task, 0);
-            if (to < 0)
-                continue;
-            const int ty = lane_y(to);
-            // Only arrows with an end in view.
-            if ((y + kLaneHeight <= top || y >= bottom) &&
-                (ty + kLaneHeight <= top || ty >= bottom))
-                continue;
-            const double x = map_.to_x(w.woken);
-            lines.push_back({ri, w.task, to, QPointF(x, y + 2), QPointF(x, ty + kLaneHeight - 4)});
-            if (int(lines.size()) > kMaxResourceArrows)
+    const auto& index = resource_cache().wake_index;
+    const auto visible = [bottom](int y) { return y + kLaneHeight > top && y < bottom; };
+    // The task lanes in view (only their arrows count when a resource lane is not).
+    const auto task_lanes = lanes_in_view();
+    const auto add = [&](int ri, int y, const ResourceWakeIndex::Entry& e, int to) {
+        const double x = map_.to_x(e.woken);
+        lines.push_back(
+            {ri, e.task, to, QPointF(x, y + 2), QPointF(x, lane_y(to) + kLaneHeight - 4)});
+        return int(lines.size()) <= kMaxResourceArrows;
+    };
+    // Only arrows with an end in view: every wake in view of a resource lane
+    // in view, else those that woke a task lane in view.
+    bool room = true;
+    for (int ri = 0; room && ri < rows - 1 && std::size_t(ri) < index.size(); ++ri) {
+        const int y = lane_y(heading + 1 + ri);
+        const ResourceWakeIndex& wakes = index[std::size_t(ri)];
+        if (visible(y)) {
+            for (const auto& e : wakes.woken_in(t0, t1)) {
+                const int to = lane_of_task(e.task, 0);
+                if (to < 0)
+                    continue;
+                room = add(ri, y, e, to);
+                if (!room)
+                    break;
+            }
+            continue;
+        }
+        for (const auto& [lane, task] : task_lanes) {
+            for (const auto& e : wakes.woken_in(task, t0, t1)) {
+                room = add(ri, y, e, lane);
+                if (!room)
+                    break;
+            }
+            if (!room)
                 break;
         }
     }

@@ -141,7 +141,8 @@ void find_shutdown_sends(std::vector<ResourceTimeline>& out, const TimelineModel
 
 } // namespace
 
-std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std::int64_t now) {
+std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std::int64_t now,
+                                                 std::stop_token stop) {
     if (!model.has_resources()) // a run with no resource: no scan of its polls
         return {};
     if (now < 0)
@@ -165,7 +166,11 @@ std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std
     }
     const auto& polls = model.polls();
     for (const Lane& lane : model.task_lanes()) {
+        if (stop.stop_requested())
+            return {};
         for (std::size_t k = 0; k < lane.polls.size(); ++k) {
+            if ((k & 0xffff) == 0xffff && stop.stop_requested())
+                return {};
             const std::uint32_t p = lane.polls[k];
             const PollBar& b = polls[p];
             if (b.open() || b.outcome != Outcome::Pending)

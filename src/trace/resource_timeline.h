@@ -17,6 +17,7 @@
 #include "resource_table.h"
 
 #include <cstdint>
+#include <stop_token>
 #include <vector>
 
 namespace pollscope::trace {
@@ -77,8 +78,11 @@ ResourceKey resource_key(const TimelineModel& model, const ResourceRow& row);
 
 /// The resources of `model` in resource_rows() order (channels first),
 /// without the row of the Pending polls that named no resource ("unknown").
-/// `now`: the end of the observation (-1: the model's last event).
-std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std::int64_t now = -1);
+/// `now`: the end of the observation (-1: the model's last event). A stop
+/// requested on `stop` (a background job's) ends the scan early: the result
+/// is then incomplete, for the caller to drop.
+std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std::int64_t now = -1,
+                                                 std::stop_token stop = {});
 
 /// A channel's fill level at `ts` (after every op at ts).
 std::int32_t channel_level_at(const ChannelLane& c, std::int64_t ts) noexcept;
