@@ -1,5 +1,7 @@
 #include "wake_ticks.h"
 
+#include <algorithm>
+
 namespace pollscope::app {
 
 namespace {
@@ -31,9 +33,12 @@ void WakeTicks::add(int lane, int top, int x) {
     }
     if (r.x1 >= r.x0)
         done_.append(rect_of(r.top, r.x0, r.x1));
-    else
-        ++open_count_;
     r = Run{top, x, x};
+}
+
+bool WakeTicks::empty() const noexcept {
+    return done_.isEmpty() &&
+           std::none_of(open_.begin(), open_.end(), [](const Run& r) { return r.x1 >= r.x0; });
 }
 
 QVector<QRect> WakeTicks::rects() const {

@@ -22,7 +22,7 @@ public:
     void add(int lane, int top, int x);
     /// The ticks as rectangles (each lane's run still open included).
     QVector<QRect> rects() const;
-    bool empty() const noexcept { return done_.isEmpty() && open_count_ == 0; }
+    bool empty() const noexcept;
 
     static constexpr int kHeight = 4;
 
@@ -32,7 +32,6 @@ private:
     };
     std::vector<Run> open_; // per lane, the run being extended
     QVector<QRect> done_;
-    int open_count_ = 0;
 };
 
 } // namespace pollscope::app

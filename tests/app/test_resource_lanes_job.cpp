@@ -4,6 +4,7 @@
 // stopping the job (before the store changes) drops its result and frees
 // the store's lock.
 #include "event_builder.h"
+#include "resource.h"
 #include "resource_timeline.h"
 #include "run_until.h"
 #include "timeline_view.h"
@@ -22,7 +23,7 @@ using trace::EventKind;
 
 namespace {
 
-constexpr std::uint8_t kMutex = 9; // pollscope::ResourceKind::Mutex
+constexpr auto kMutex = std::uint8_t(ResourceKind::Mutex);
 
 /// `tasks` tasks, each waiting on a mutex of its own over and over (3 events
 /// a round), about `events` events in all.

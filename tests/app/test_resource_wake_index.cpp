@@ -3,6 +3,7 @@
 // the view draws an arrow for exactly the wakes in view with an end in view
 // (a resource lane scrolled away: only those into a task lane in view).
 #include "event_builder.h"
+#include "resource.h"
 #include "resource_timeline.h"
 #include "resource_wake_index.h"
 #include "timeline_scene.h"
@@ -25,7 +26,7 @@ using trace::EventKind;
 
 namespace {
 
-constexpr std::uint8_t kMutex = 9; // pollscope::ResourceKind::Mutex
+constexpr auto kMutex = std::uint8_t(ResourceKind::Mutex);
 
 /// Tasks 1..tasks all waiting on one mutex, over and over, each woken by
 /// the next; about `events` events.
