@@ -21,6 +21,9 @@ void set_poll_follows_poll(bool follows) noexcept {
 bool take_poll_follows_poll() noexcept {
     return std::exchange(poll_follows_poll, false);
 }
+bool& poll_follows_poll_note() noexcept {
+    return poll_follows_poll;
+}
 } // namespace detail
 
 namespace {

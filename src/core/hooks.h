@@ -103,6 +103,9 @@ CurrentPoll& this_poll() noexcept;
 void set_poll_follows_poll(bool follows) noexcept;
 /// The note, cleared by reading it (a nested poll reads the clock).
 bool take_poll_follows_poll() noexcept;
+/// The calling thread's note itself: a worker keeps its address and sets it
+/// after every poll with a plain store instead of a call.
+bool& poll_follows_poll_note() noexcept;
 
 /// The innermost co_await that returned Pending names the await site.
 inline void note_await_site(const std::source_location& loc) noexcept {
@@ -119,26 +122,28 @@ inline constexpr int kCoopBudget = 128;
 /// Sets the thread's current poll for the scope of one poll.
 class PollScope {
 public:
+    // One this_poll() call for the whole scope: a poll starts and ends on the
+    // thread that runs it (the scope is never inside a coroutine body).
     PollScope(Hooks* hooks, TaskId id) noexcept
-        : saved_(this_poll()) {
-        auto& cp = this_poll();
-        cp.hooks = hooks;
-        cp.task = id;
-        cp.await_site_set = false;
-        cp.forced_yield_noted = false;
-        cp.budget = kCoopBudget;
-        cp.waits_on = nullptr;
+        : cp_(this_poll())
+        , saved_(cp_) {
+        cp_.hooks = hooks;
+        cp_.task = id;
+        cp_.await_site_set = false;
+        cp_.forced_yield_noted = false;
+        cp_.budget = kCoopBudget;
+        cp_.waits_on = nullptr;
     }
-    ~PollScope() { this_poll() = saved_; }
+    ~PollScope() { cp_ = saved_; }
     PollScope(const PollScope&) = delete;
     PollScope& operator=(const PollScope&) = delete;
     std::source_location await_site() const noexcept {
-        const auto& cp = this_poll();
-        return cp.await_site_set ? cp.await_site : std::source_location{};
+        return cp_.await_site_set ? cp_.await_site : std::source_location{};
     }
-    const Resource* waits_on() const noexcept { return this_poll().waits_on; }
+    const Resource* waits_on() const noexcept { return cp_.waits_on; }
 
 private:
+    CurrentPoll& cp_;
     CurrentPoll saved_;
 };
 } // namespace detail

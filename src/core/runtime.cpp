@@ -118,6 +118,7 @@ struct Worker {
     bool parking = false;           // wakes from our own thread must then go through the injector
     std::uint32_t tick = 0;
     std::uint32_t rand_state = 0;
+    bool* poll_follows_poll = nullptr; // the worker thread's note (hooks.h), set in worker_main
     Parker parker;
     // Stats: written by the owner only, read after join or racily for display.
     std::atomic<std::uint64_t> polls{0}, steal_ops{0}, stolen_tasks{0}, parks{0};
@@ -465,8 +466,8 @@ void Runtime::Shared::run_task(Worker& w, RawTask* task) {
     for (;;) {
         w.polls.fetch_add(1, std::memory_order_relaxed);
         if (task->run() == RawTask::RunResult::Reschedule)
-            schedule_local(w, task, true);   // a yield goes to the back
-        detail::set_poll_follows_poll(true); // until this worker parks
+            schedule_local(w, task, true); // a yield goes to the back
+        *w.poll_follows_poll = true;       // until this worker parks
         task = std::exchange(w.lifo, nullptr);
         if (!task)
             return;
@@ -489,7 +490,7 @@ void Runtime::Shared::maintenance(Worker&) {
 }
 
 void Runtime::Shared::park(Worker& w) {
-    detail::set_poll_follows_poll(false);
+    *w.poll_follows_poll = false;
     bool was_searching = w.searching;
     bool last_searcher;
     {
@@ -559,6 +560,7 @@ void Runtime::Shared::park(Worker& w) {
 
 void Runtime::Shared::worker_main(Worker& w) {
     tls_ctx = {this, &w};
+    w.poll_follows_poll = &detail::poll_follows_poll_note();
     TimeDriver::set_current(driver.get());
     auto name = options.thread_name + "-" + std::to_string(w.index);
     pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());

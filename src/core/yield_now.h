@@ -17,10 +17,12 @@ public:
         if (yielded_)
             return Ready();
         yielded_ = true;
-        if (auto* h = current_hooks()) [[unlikely]]
-            h->on_yield(current_task_id());
+        // One this_poll() call: nothing in here suspends or changes thread.
+        auto& cp = detail::this_poll();
+        if (cp.hooks) [[unlikely]]
+            cp.hooks->on_yield(cp.task);
         cx.waker().wake_by_ref();
-        note_waits_on(yield_resource());
+        cp.waits_on = &yield_resource(); // note_waits_on
         return Pending;
     }
 

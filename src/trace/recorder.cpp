@@ -17,9 +17,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <queue>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 
 namespace pollscope::trace {
 
@@ -143,6 +145,11 @@ struct TraceRecorder::ThreadSlot {
         std::uint32_t id = 0;
     };
     RecentSite recent[16]; // direct-mapped in front of `sites`: no hashing per poll end
+    struct RecentIdentity {
+        const void* identity = nullptr;
+        std::uint32_t id = 0;
+    };
+    RecentIdentity recent_identity[16]; // in front of `recent`: one compare per poll end
 };
 
 /// Records of one chunk a reader copied under the mutex, decoded after.
@@ -402,7 +409,33 @@ std::uint32_t TraceRecorder::intern_location(const std::source_location& loc) {
     return it->second;
 }
 
+namespace {
+/// What tells one call site's source_location from another's with one
+/// compare: libstdc++'s is a single pointer to the site's static data, the
+/// same at every use of the site. nullptr where it is not (or for none).
+const void* site_identity(const std::source_location& loc) noexcept {
+    const void* identity = nullptr;
+    if constexpr (sizeof(std::source_location) == sizeof(const void*) &&
+                  std::is_trivially_copyable_v<std::source_location>)
+        std::memcpy(static_cast<void*>(&identity), &loc, sizeof identity);
+    return identity;
+}
+} // namespace
+
 std::uint32_t TraceRecorder::cached_location(ThreadSlot& t, const std::source_location& loc) {
+    const void* identity = site_identity(loc);
+    if (!identity)
+        return cached_location_by_key(t, loc);
+    auto& recent = t.recent_identity[(reinterpret_cast<std::uintptr_t>(identity) >> 4) & 15];
+    if (recent.identity == identity) [[likely]]
+        return recent.id;
+    const std::uint32_t id = cached_location_by_key(t, loc);
+    recent = {identity, id};
+    return id;
+}
+
+std::uint32_t TraceRecorder::cached_location_by_key(ThreadSlot& t,
+                                                    const std::source_location& loc) {
     if (loc.line() == 0)
         return 0;
     const ThreadSlot::SiteKey key{loc.file_name(), loc.line(), loc.column()};

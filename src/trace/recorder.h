@@ -216,6 +216,7 @@ private:
     /// Writes the Yield that on_yield held back (no self-wake merged into it).
     void write_held_yield(ThreadSlot& t);
     std::uint32_t cached_location(ThreadSlot& t, const std::source_location& loc);
+    std::uint32_t cached_location_by_key(ThreadSlot& t, const std::source_location& loc);
     /// The resource's id; records its Resource event the first time (per recorder).
     std::uint32_t resource_id(ThreadSlot& t, const Resource& r);
     std::uint32_t intern_string_locked(std::string_view s);
