@@ -10,6 +10,7 @@
 // Wheel zooms about the cursor (Shift+wheel scrolls lanes), drag pans,
 // follow-live keeps the newest time in view, fit() shows everything.
 
+#include "background_job.h"
 #include "lane_rows.h"
 #include "time_mapping.h"
 #include "timeline_palette.h"
@@ -96,7 +97,7 @@ public:
     void stop_resource_lanes();
     /// Above this many events, a real-time store's resource lanes are
     /// computed off the GUI thread (~0.15-0.2 s per million events).
-    static constexpr std::size_t kBigStore = 20000;
+    static constexpr std::size_t kBigStore = kBackgroundEvents;
     /// Selects resource lane `index` (-1: none): the tasks that waited on
     /// it or used it are highlighted, the others dimmed.
     void set_selected_resource(int index);
