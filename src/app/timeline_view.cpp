@@ -1107,6 +1107,13 @@ void TimelineView::render_to(QPainter& p) {
     p.setPen(surfaces_.text);
     p.drawText(QRect(8, 0, kLabelWidth - 12, kRulerHeight), Qt::AlignLeft | Qt::AlignVCenter,
                mode_ == LaneMode::Tasks ? tr("Tasks") : tr("Workers"));
+    // Which axis the ruler is: its labels are times on both (a step's real time).
+    const QString axis = axis_ ? tr("steps") : tr("real time");
+    p.setPen(surfaces_.dim_text);
+    p.drawText(QRect(8, 0, kLabelWidth - 12, kRulerHeight), Qt::AlignRight | Qt::AlignVCenter,
+               axis);
+    if (scene)
+        scene->axis = axis;
     paint_cursor(p, H);
     last_paint_ms_ = double(timer.nsecsElapsed()) / 1e6;
 }
