@@ -5,6 +5,7 @@
 // the store's lock.
 #include "resource_timeline.h"
 #include "run_until.h"
+#include "step_axis.h"
 #include "timeline_view.h"
 #include "trace_store.h"
 #include "waiting_tasks.h"
@@ -64,6 +65,37 @@ private slots:
         QVERIFY(test::run_until([&] { return !view.resource_lanes_pending(); }));
         check_same_lanes(view.resource_timelines(), trace::resource_timelines(store));
         QVERIFY(view.resource_timelines()[0].waits.size() > want[0].waits.size());
+    }
+
+    void steps_store_lanes_arrive_from_the_job() {
+        // The steps axis' store (StepsBuilder's) is never changed in place:
+        // its lanes come from the job too.
+        TraceStore real, steps;
+        real.append(waiting_tasks(4, 3 * TimelineView::kBigStore));
+        trace::StepAxis axis;
+        steps.load(axis.build(real));
+        TimelineView view;
+        view.set_step_axis(&steps, &axis, &real);
+        QVERIFY(view.resource_timelines().empty());
+        QVERIFY(view.resource_lanes_pending());
+        QVERIFY(test::run_until([&] { return !view.resource_lanes_pending(); }));
+        check_same_lanes(view.resource_timelines(), trace::resource_timelines(steps));
+        QCOMPARE(view.resource_timelines().size(), std::size_t(4));
+
+        // Rebuilt steps (another store): the job on the old one is stopped
+        // by set_step_axis, before the old store may go.
+        TraceStore rebuilt;
+        rebuilt.load(axis.build(real));
+        view.set_step_axis(&rebuilt, &axis, &real);
+        QVERIFY(view.resource_timelines().empty());
+        QVERIFY(view.resource_lanes_pending());
+        view.set_step_axis(&steps, &axis, &real);
+        {
+            const std::unique_lock lock(rebuilt.mutex(), std::try_to_lock);
+            QVERIFY(lock.owns_lock());
+        }
+        QVERIFY(test::run_until([&] { return !view.resource_lanes_pending(); }));
+        check_same_lanes(view.resource_timelines(), trace::resource_timelines(steps));
     }
 
     void small_store_lanes_are_there_at_once() {
