@@ -54,8 +54,6 @@ namespace pollscope::app {
 
 namespace {
 
-/// Above this many events the step axis is not offered (it is rebuilt whole).
-
 QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
