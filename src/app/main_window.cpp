@@ -3,8 +3,10 @@
 #include "about_dialog.h"
 #include "narration.h"
 #include "recent_files.h"
+#include "resource_table_model.h"
 #include "selection_sync.h"
 #include "step_axis.h"
+#include "steps_builder.h"
 #include "timeline_palette.h"
 
 #include "event_log_model.h"
@@ -51,9 +53,6 @@ static void init_resources() {
 namespace pollscope::app {
 
 namespace {
-
-/// Above this many events the step axis is not offered (it is rebuilt whole).
-constexpr std::size_t kMaxStepsEvents = 200'000;
 
 QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
@@ -126,6 +125,8 @@ MainWindow::MainWindow(QWidget* parent)
     }))
     , store_(&run_->store()) {
     open_jobs_ = std::make_unique<BackgroundJobs<Loaded>>();
+    // A big store's steps come from a job: shown once they are there.
+    steps_build_ = std::make_unique<StepsBuilder>(this, [this] { attach_timeline(); });
     init_resources();
     ui_->setupUi(this);
     setWindowIcon(QIcon(QStringLiteral(":/icons/pollscope.svg")));
@@ -133,6 +134,7 @@ MainWindow::MainWindow(QWidget* parent)
     // The timeline's resource job reads the store: stopped before it changes.
     connect(run_.get(), &RunController::store_changing, ui_->timeline,
             &TimelineView::stop_resource_lanes);
+    connect(run_.get(), &RunController::store_changing, this, [this] { steps_build_->stop(); });
     connect(run_.get(), &RunController::starting, this, [this] {
         viewing_file_ = false;
         save_knobs();
@@ -203,6 +205,8 @@ MainWindow::~MainWindow() {
     // The controller stops the feed and the run; the timeline (a child,
     // destroyed after the controller and its store) stops reading it first.
     ui_->timeline->stop_resource_lanes();
+    resource_model_->stop();
+    steps_build_->stop();
 }
 
 TimelineView* MainWindow::timeline() const {
@@ -322,11 +326,10 @@ void MainWindow::setup_views() {
     axis_box_ = new QComboBox(this);
     axis_box_->addItem(tr("steps"));
     axis_box_->addItem(tr("real time"));
-    axis_box_->setToolTip(tr("Steps: every transition one column, idle stretches collapsed "
-                             "into labelled breaks. Real time: to scale. (T switches)"));
     axis_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     ui_->timelineBar->insertWidget(2, new QLabel(tr("Axis:"), this));
     ui_->timelineBar->insertWidget(3, axis_box_);
+    show_axis(ui_->timeline->steps_mode()); // its tooltip
     connect(axis_box_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
         set_steps_axis(i == 0);
         if (const auto* e = ui_->examplePanel->example(); e && !viewing_file_)
@@ -561,8 +564,9 @@ void MainWindow::set_time_axis(bool steps) {
 
 void MainWindow::set_steps_axis(bool on) {
     steps_ = on;
-    steps_generation_ = ~std::uint64_t(0);
+    steps_asked_ = on;
     attach_timeline();
+    steps_asked_ = false;
 }
 
 void MainWindow::attach_timeline() {
@@ -571,16 +575,42 @@ void MainWindow::attach_timeline() {
 }
 
 bool MainWindow::update_steps() {
-    // The step axis is the model rebuilt over warped time: O(events), on this
-    // thread, so only while the trace is of a size a person steps through.
-    if (!steps_ || store_->trace().events.size() > kMaxStepsEvents)
-        return false;
-    if (steps_generation_ != store_->generation()) {
-        steps_generation_ = store_->generation();
-        steps_store_->load(step_axis_.build(*store_));
-    }
-    ui_->timeline->set_step_axis(steps_store_.get(), &step_axis_, store_);
-    return true;
+    // The step axis is the model rebuilt over warped time: O(events), so
+    // only while the trace is of a size a person steps through.
+    const StepsBuilder::Steps* s = steps_ ? steps_build_->update(*store_) : nullptr;
+    if (s)
+        ui_->timeline->set_step_axis(&s->store, &s->axis, store_);
+    show_axis(s != nullptr);
+    return s != nullptr;
+}
+
+void MainWindow::show_axis(bool on_steps) {
+    if (!axis_box_)
+        return;
+    const auto events = store_->trace().events.size();
+    const bool fits = StepsBuilder::fits(events);
+    const QString tip = tr("Steps: every transition one column, idle stretches collapsed "
+                           "into labelled breaks. Real time: to scale. (T switches)");
+    QString why;
+    if (!fits)
+        why = tr("Steps are offered up to %L1 events; this trace has %L2: the timeline is in "
+                 "real time.")
+                  .arg(StepsBuilder::kMaxEvents)
+                  .arg(events);
+    else if (steps_ && !on_steps)
+        why = tr("Building the steps of %L1 events: real time meanwhile.").arg(events);
+    // The steps choice cannot be made while the trace is too big for it.
+    if (auto* m = qobject_cast<QStandardItemModel*>(axis_box_->model()))
+        if (QStandardItem* item = m->item(0)) {
+            item->setEnabled(fits);
+            item->setToolTip(fits ? QString() : why);
+        }
+    const QSignalBlocker block(axis_box_); // the choice (steps_) stays as it was
+    axis_box_->setCurrentIndex(on_steps ? 0 : 1);
+    axis_box_->setToolTip(why.isEmpty() ? tip : tip + QStringLiteral("\n\n") + why);
+    // Steps chosen just now (the box, T) and refused: said where one looks.
+    if (steps_asked_ && !fits)
+        status_label_->setText(why);
 }
 
 void MainWindow::on_tick() {
@@ -1073,7 +1103,6 @@ void MainWindow::show_example_of_trace() {
 void MainWindow::on_store_replaced() {
     log_model_->refresh();
     ui_->timeline->set_waiting_task(0);
-    steps_generation_ = ~std::uint64_t(0);
     attach_timeline();
     ui_->timeline->fit();
     ui_->examplePanel->highlight_site({}, 0);

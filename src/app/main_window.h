@@ -42,6 +42,7 @@ class ExamplePanel;
 class ExampleRunner;
 class RecentFiles;
 class ResourceTableModel;
+class StepsBuilder;
 class SelectionSync;
 class TaskDetailsPanel;
 class QueuesPanel;
@@ -181,9 +182,14 @@ private:
     void set_steps_axis(bool on);
     /// Gives the timeline the store (or, in steps mode, its step model).
     void attach_timeline();
-    /// Rebuilds the step model when the store changed; false when the
-    /// timeline is in real time (or the trace too big for steps).
+    /// Rebuilds the step model when the store changed (a big store's off
+    /// this thread: the last steps meanwhile); false when the timeline is in
+    /// real time (or the trace too big for steps, or its first steps not
+    /// built yet).
     bool update_steps();
+    /// The axis box shows the axis drawn (`on_steps`), and why it is not
+    /// steps when steps were chosen.
+    void show_axis(bool on_steps);
     void show_stats(trace::TraceStats stats);
     /// The task table's rows (labels built, on any thread) and what follows them.
     void show_rows(TaskTableModel::Rows rows);
@@ -223,10 +229,9 @@ private:
     std::unique_ptr<RunController> run_; // the run and the store it builds
     const TraceStore* store_ = nullptr;  // run_'s
     SelectionSync* selection_ = nullptr;
-    std::unique_ptr<TraceStore> steps_store_ = std::make_unique<TraceStore>();
-    trace::StepAxis step_axis_;
-    bool steps_ = true;
-    std::uint64_t steps_generation_ = ~std::uint64_t(0);
+    std::unique_ptr<StepsBuilder> steps_build_; // the steps axis' model of the store
+    bool steps_ = true;                         // steps chosen (shown when the trace fits)
+    bool steps_asked_ = false;                  // set_steps_axis(true) is attaching
     QComboBox* axis_box_ = nullptr;
     RecentFiles* recent_ = nullptr;
     TaskTableModel* task_model_ = nullptr;
@@ -239,7 +244,6 @@ private:
     ResourceTableModel* resource_model_ = nullptr;
     QTableView* resource_table_ = nullptr;
     QWidget* resources_tab_ = nullptr;
-    std::uint64_t resources_generation_ = ~std::uint64_t(0);
     QLabel* status_label_ = nullptr;
     QLabel* stream_label_ = nullptr; // an attached program's stream: received, lost
     QProgressBar* progress_ = nullptr;

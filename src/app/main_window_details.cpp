@@ -55,6 +55,13 @@ void MainWindow::setup_details() {
     ui_->bottomTabs->insertTab(ui_->bottomTabs->indexOf(ui_->tasksTab) + 1, resources_tab_,
                                tr("Resources"));
     connect(ui_->bottomTabs, &QTabWidget::currentChanged, this, [this] { refresh_details(); });
+    // The rows' job reads the store: stopped before it changes.
+    connect(run_.get(), &RunController::store_changing, resource_model_, &ResourceTableModel::stop);
+    connect(resource_model_, &ResourceTableModel::rows_arrived, this, [this] {
+        if (resource_model_->rowCount() < 300)
+            resource_table_->resizeColumnsToContents();
+        refresh_details(); // the store may have grown (or the run ended) meanwhile
+    });
     // A resource chosen in the tab or on its timeline lane is chosen in both:
     // the timeline highlights the tasks that waited on it or used it.
     connect(resource_table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -124,13 +131,11 @@ void MainWindow::refresh_details() {
         details_->refresh();
     if (ui_->bottomTabs->currentWidget() != resources_tab_)
         return;
-    // Only what changed: the store, or a live run's present (a live refresh
-    // leaves the generation unknown, so the one after the run's end counts).
-    if (store_->generation() == resources_generation_)
-        return;
-    resources_generation_ = run_->live() ? ~std::uint64_t(0) : store_->generation();
+    // Only what changed (the model knows which state its rows are of); a big
+    // store's rows come from a job and bring this back (rows_arrived).
+    const auto shown = resource_model_->rows().size();
     resource_model_->refresh(*store_, observation_end());
-    if (resource_model_->rowCount() < 300)
+    if (resource_model_->rows().size() != shown && resource_model_->rowCount() < 300)
         resource_table_->resizeColumnsToContents();
 }
 

@@ -8,6 +8,7 @@
 
 #include "event_log_model.h"
 #include "narration.h"
+#include "steps_builder.h"
 #include "task_table_model.h"
 #include "timeline_view.h"
 #include "trace_store.h"
@@ -55,9 +56,10 @@ void MainWindow::setup_rewind() {
         if (!can_rewind())
             return;
         const auto& idx = rewind_index();
-        const bool steps = ui_->timeline->steps_mode() &&
-                           steps_store_->trace().events.size() == store_->trace().events.size();
-        set_rewind_cursor(idx.cursor_at_time(steps ? steps_store_->trace() : store_->trace(), ts));
+        const auto* s = steps_build_->current();
+        const bool steps = ui_->timeline->steps_mode() && s &&
+                           s->store.trace().events.size() == store_->trace().events.size();
+        set_rewind_cursor(idx.cursor_at_time(steps ? s->store.trace() : store_->trace(), ts));
     });
     update_rewind();
 }

@@ -3,6 +3,9 @@
 #include "task_table_model.h"
 #include "trace_store.h"
 
+#include <mutex>
+#include <shared_mutex>
+
 namespace pollscope::app {
 
 namespace {
@@ -13,30 +16,78 @@ constexpr std::size_t kListedTasks = 6;
 ResourceTableModel::ResourceTableModel(QObject* parent)
     : QAbstractTableModel(parent) {}
 
-void ResourceTableModel::refresh(const TraceStore& store, std::int64_t now) {
-    beginResetModel();
-    rows_ = trace::resource_rows(store, now);
-    locations_.clear();
-    tasks_.clear();
-    for (const auto& r : rows_) {
-        locations_.push_back(
+ResourceTableModel::Source ResourceTableModel::source_of(const TraceStore& store,
+                                                         std::int64_t now) {
+    return {&store, store.generation(), store.trace().events.size(), store.end_ts(), now};
+}
+
+ResourceTableModel::Computed ResourceTableModel::compute(const TraceStore& store, std::int64_t now,
+                                                         std::stop_token stop) {
+    Computed c;
+    c.of = source_of(store, now);
+    c.rows = trace::resource_rows(store, now, stop);
+    for (const auto& r : c.rows) {
+        if (stop.stop_requested())
+            return {};
+        c.locations.push_back(
             QString::fromStdString(store.trace().short_location_text(r.first_site)));
         QStringList names;
         for (std::size_t i = 0; i < r.tasks.size() && i < kListedTasks; ++i)
             names << store.task_label(r.tasks[i]);
         if (r.tasks.size() > kListedTasks)
             names << tr("+%1 more").arg(r.tasks.size() - kListedTasks);
-        tasks_.push_back(names.join(QStringLiteral(", ")));
+        c.tasks.push_back(names.join(QStringLiteral(", ")));
     }
+    return c;
+}
+
+void ResourceTableModel::refresh(const TraceStore& store, std::int64_t now) {
+    if (job_) {
+        if (job_->running() && shown_.store == &store)
+            return; // its rows come first (rows_arrived), then ask again
+        stop();
+    }
+    const Source want = source_of(store, now);
+    if (want == shown_)
+        return;
+    if (want.events <= kBackgroundEvents) {
+        show(compute(store, now, {}));
+        return;
+    }
+    // A big live store: now and then, not at every refresh; past kLiveEvents
+    // not until the run ends.
+    if (now >= 0 && shown_.store == &store &&
+        (want.events > kLiveEvents || want.events < shown_.events + shown_.events / 10))
+        return;
+    const TraceStore* of = &store;
+    shown_.store = of; // the rows shown meanwhile stay, the job is of this store
+    job_ = std::make_unique<BackgroundJob<Computed>>(
+        this,
+        [of, now](std::stop_token stop) {
+            // Readers only share the lock; the feed swaps when it is free
+            // (try_lock), and any other change stops this job first (stop()).
+            const std::shared_lock lock(of->mutex());
+            return compute(*of, now, std::move(stop));
+        },
+        [this](Computed c) {
+            const auto finished = std::move(job_); // goes after this (its result's stack)
+            show(std::move(c));
+            emit rows_arrived();
+        });
+}
+
+void ResourceTableModel::show(Computed c) {
+    beginResetModel();
+    rows_ = std::move(c.rows);
+    locations_ = std::move(c.locations);
+    tasks_ = std::move(c.tasks);
+    shown_ = c.of;
     endResetModel();
 }
 
-void ResourceTableModel::clear() {
-    beginResetModel();
-    rows_.clear();
-    locations_.clear();
-    tasks_.clear();
-    endResetModel();
+void ResourceTableModel::stop() {
+    job_.reset();
+    show({});
 }
 
 int ResourceTableModel::rowCount(const QModelIndex& parent) const {

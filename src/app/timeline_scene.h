@@ -61,6 +61,11 @@ struct TimelineScene {
     /// Wake ticks (too many wakes in view for arrows): adjacent columns of a
     /// lane merged into one rectangle.
     QVector<QRect> wake_ticks;
+    /// Resource wake ticks (too much line for arrows from resource lanes):
+    /// at the bottom of the woken task lanes.
+    QVector<QRect> resource_wake_ticks;
+    /// The ruler's axis caption ("steps" or "real time").
+    QString axis;
 
     void clear() {
         glyphs.clear();
@@ -71,6 +76,8 @@ struct TimelineScene {
         highlighted_lanes.clear();
         dimmed_lanes.clear();
         wake_ticks.clear();
+        resource_wake_ticks.clear();
+        axis.clear();
     }
 };
 

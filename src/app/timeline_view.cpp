@@ -1,5 +1,6 @@
 #include "timeline_view.h"
 
+#include "arrow_ink.h"
 #include "label_space.h"
 #include "step_axis.h"
 #include "task_table_model.h"
@@ -389,7 +390,15 @@ void TimelineView::paint_wakes(QPainter& p, int first, int last, TimelineScene* 
     }
     if (arrows.empty())
         return;
-    if (int(arrows.size()) > kMaxArrows) {
+    // Lines that would hide the lanes they cross: ticks instead (ArrowInk).
+    ArrowInk ink(QRect(map_.left, kRulerHeight, map_.width, height() - kRulerHeight));
+    for (const auto& a : arrows) {
+        if (a.from_lane == a.to_lane || a.from_lane < 0) // an arc in the lane's top band
+            ink.add({a.x1, double(lane_y(a.to_lane))}, {a.x2, double(lane_y(a.to_lane))});
+        else
+            ink.add({a.x1, double(lane_y(a.from_lane))}, {a.x2, double(lane_y(a.to_lane))});
+    }
+    if (int(arrows.size()) > kMaxArrows || !ink.readable()) {
         for (const auto& a : arrows)
             tick((a.to_lane >= first && a.to_lane < last) ? a.to_lane : a.from_lane, int(a.x1));
         draw_ticks();
@@ -1107,6 +1116,13 @@ void TimelineView::render_to(QPainter& p) {
     p.setPen(surfaces_.text);
     p.drawText(QRect(8, 0, kLabelWidth - 12, kRulerHeight), Qt::AlignLeft | Qt::AlignVCenter,
                mode_ == LaneMode::Tasks ? tr("Tasks") : tr("Workers"));
+    // Which axis the ruler is: its labels are times on both (a step's real time).
+    const QString axis = axis_ ? tr("steps") : tr("real time");
+    p.setPen(surfaces_.dim_text);
+    p.drawText(QRect(8, 0, kLabelWidth - 12, kRulerHeight), Qt::AlignRight | Qt::AlignVCenter,
+               axis);
+    if (scene)
+        scene->axis = axis;
     paint_cursor(p, H);
     last_paint_ms_ = double(timer.nsecsElapsed()) / 1e6;
 }

@@ -10,6 +10,7 @@
 // Wheel zooms about the cursor (Shift+wheel scrolls lanes), drag pans,
 // follow-live keeps the newest time in view, fit() shows everything.
 
+#include "background_job.h"
 #include "lane_rows.h"
 #include "time_mapping.h"
 #include "timeline_palette.h"
@@ -84,7 +85,7 @@ public:
 
     /// The resource lanes (timeline_view_resources.cpp): the drawn store's
     /// resources (trace::resource_timelines), recomputed when it changed. A
-    /// big real-time store's (more than kBigStore events) are computed by a
+    /// big store's (more than kBigStore events, either axis) are computed by a
     /// background job: until it hands them over (resource_lanes_changed),
     /// this is what the last one computed (none for a new store).
     const std::vector<trace::ResourceTimeline>& resource_timelines() const;
@@ -94,9 +95,9 @@ public:
     /// changed by anyone but the TimelineFeed (the job reads it under its
     /// shared lock, which an exclusive change would wait for).
     void stop_resource_lanes();
-    /// Above this many events, a real-time store's resource lanes are
+    /// Above this many events, a store's resource lanes are
     /// computed off the GUI thread (~0.15-0.2 s per million events).
-    static constexpr std::size_t kBigStore = 20000;
+    static constexpr std::size_t kBigStore = kBackgroundEvents;
     /// Selects resource lane `index` (-1: none): the tasks that waited on
     /// it or used it are highlighted, the others dimmed.
     void set_selected_resource(int index);

@@ -10,6 +10,7 @@
 // Resources tab row) highlights the tasks that waited on it or used it and
 // dims the rest. With a rewind cursor, labels tell the state at the cursor
 // and what comes after it is greyed. Only the visible time range is visited.
+#include "arrow_ink.h"
 #include "background_job.h"
 #include "label_space.h"
 #include "resource_timeline.h"
@@ -19,6 +20,7 @@
 #include "timeline_palette.h"
 #include "timeline_view.h"
 #include "trace_store.h"
+#include "wake_ticks.h"
 
 #include <QPainter>
 #include <QPolygonF>
@@ -135,11 +137,11 @@ const std::vector<trace::ResourceTimeline>& TimelineView::resource_timelines() c
     if (same || throttled)
         return c.lanes;
     const std::int64_t now = live_now_ >= 0 ? std::max(live_now_, store_->end_ts()) : -1;
-    // A big real-time store's on a thread of their own (a scan of every
-    // poll, ~15 ms per 100,000 events); meanwhile the view shows the ones
-    // it has. The steps axis' store (at most a few hundred thousand events,
-    // rebuilt by the window without a lock) is scanned here.
-    if (n > kBigStore && !axis_) {
+    // A big store's on a thread of their own (a scan of every poll, ~15 ms
+    // per 100,000 events); meanwhile the view shows the ones it has. The
+    // steps axis' store is never changed in place (StepsBuilder replaces it,
+    // and set_step_axis() stops this job first).
+    if (n > kBigStore) {
         if (!c.job)
             start_resource_job(now);
         return c.lanes;
@@ -683,12 +685,48 @@ void TimelineView::paint_resource_wakes(QPainter& p, TimelineScene* scene) const
                 break;
         }
     }
-    if (lines.empty() || int(lines.size()) > kMaxResourceArrows)
+    if (lines.empty())
         return;
-    p.save();
-    p.setRenderHint(QPainter::Antialiasing, true);
     QColor c = kResourceWake;
     c.setAlpha(170);
+    // Lines that would hide the task lanes they cross (ArrowInk), or too
+    // many: a tick per column at the bottom of each woken task lane in view.
+    ArrowInk ink(QRect(map_.left, top, map_.width, bottom - top));
+    for (const Line& l : lines)
+        ink.add(l.from, l.to);
+    if (int(lines.size()) > kMaxResourceArrows || !ink.readable()) {
+        const int first = first_lane();
+        WakeTicks ticks{visible_lanes() + 1};
+        for (const auto& [lane, task] : task_lanes) {
+            if (lane - first > visible_lanes())
+                continue;
+            const int y = lane_y(lane) + kLaneHeight - 1 - WakeTicks::kHeight;
+            for (std::size_t ri = 0; ri < index.size() && int(ri) < rows - 1; ++ri) {
+                auto woken = index[ri].woken_in(task, t0, t1);
+                while (!woken.empty()) {
+                    const int col = map_.to_column(woken.front().woken);
+                    ticks.add(lane - first, y, col);
+                    // On past the rest of this column.
+                    const std::int64_t next =
+                        std::max(map_.to_time(col + 1), woken.front().woken + 1);
+                    woken = woken.subspan(
+                        std::size_t(std::lower_bound(woken.begin(), woken.end(), next,
+                                                     [](const ResourceWakeIndex::Entry& e,
+                                                        std::int64_t t) { return e.woken < t; }) -
+                                    woken.begin()));
+                }
+            }
+        }
+        const QVector<QRect> rects = ticks.rects();
+        p.setPen(Qt::NoPen);
+        p.setBrush(c);
+        p.drawRects(rects);
+        if (scene)
+            scene->resource_wake_ticks = rects;
+        return;
+    }
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
     p.setPen(QPen(c, 1, Qt::DotLine));
     for (const Line& l : lines)
         p.drawLine(l.from, l.to);

@@ -83,14 +83,19 @@ int channel_kind_of(std::uint8_t resource_kind) {
 }
 
 /// The rows of the resources Pending polls waited on, by first wait.
-std::vector<ResourceRow> waited_rows(const TimelineModel& model, std::int64_t now) {
+std::vector<ResourceRow> waited_rows(const TimelineModel& model, std::int64_t now,
+                                     const std::stop_token& stop) {
     std::vector<ResourceRow> rows;
     std::unordered_map<std::uint32_t, std::size_t> row_of; // resource id -> index in rows
     // The first wait on each resource decides its row's place: by (end, poll index).
     std::vector<std::pair<std::int64_t, std::uint32_t>> first;
     const auto& polls = model.polls();
     for (const Lane& lane : model.task_lanes()) {
+        if (stop.stop_requested())
+            return {};
         for (std::size_t k = 0; k < lane.polls.size(); ++k) {
+            if ((k & 0xffff) == 0xffff && stop.stop_requested())
+                return {};
             const std::uint32_t p = lane.polls[k];
             const PollBar& b = polls[p];
             if (b.open() || b.outcome != Outcome::Pending)
@@ -139,10 +144,13 @@ void add_tasks(std::vector<std::uint32_t>& to, const std::vector<std::uint32_t>&
 }
 } // namespace
 
-std::vector<ResourceRow> resource_rows(const TimelineModel& model, std::int64_t now) {
+std::vector<ResourceRow> resource_rows(const TimelineModel& model, std::int64_t now,
+                                       std::stop_token stop) {
     if (now < 0)
         now = model.end_ts();
-    std::vector<ResourceRow> waited = waited_rows(model, now);
+    std::vector<ResourceRow> waited = waited_rows(model, now, stop);
+    if (stop.stop_requested())
+        return {};
     const auto& chans = model.resource_lanes().channels();
     std::vector<ResourceRow> out;
     out.reserve(chans.size() + waited.size());

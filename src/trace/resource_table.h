@@ -12,6 +12,7 @@
 // waited on it instead.
 
 #include <cstdint>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -52,8 +53,11 @@ struct ResourceRow {
 /// that kind share one name, or exactly one channel of that kind was used
 /// (received from; sent on, for a send wait) by a task that waited on the
 /// resource. Else the resource has a row of its own.
-/// `now`: the end of the observation (-1: the model's last event).
-std::vector<ResourceRow> resource_rows(const TimelineModel& model, std::int64_t now = -1);
+/// `now`: the end of the observation (-1: the model's last event). A stop
+/// requested on `stop` (a background job's) ends the scan early: the result
+/// is then incomplete and only fit to be thrown away.
+std::vector<ResourceRow> resource_rows(const TimelineModel& model, std::int64_t now = -1,
+                                       std::stop_token stop = {});
 
 /// A resource's name as the table shows it: its own name when it has one
 /// (a named channel or mutex), else what it is ("sleep until 100 ms").

@@ -147,7 +147,7 @@ std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std
         return {};
     if (now < 0)
         now = model.end_ts();
-    std::vector<ResourceRow> rows = resource_rows(model, now);
+    std::vector<ResourceRow> rows = resource_rows(model, now, stop);
     // The Pending polls that named no resource wait on nothing a lane can show.
     std::erase_if(rows, [](const ResourceRow& r) { return r.channel < 0 && r.id == 0; });
     std::vector<ResourceTimeline> out(rows.size());

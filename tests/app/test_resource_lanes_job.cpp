@@ -3,12 +3,12 @@
 // trace::resource_timelines computes; a small store's are there at once;
 // stopping the job (before the store changes) drops its result and frees
 // the store's lock.
-#include "event_builder.h"
-#include "resource.h"
 #include "resource_timeline.h"
 #include "run_until.h"
+#include "step_axis.h"
 #include "timeline_view.h"
 #include "trace_store.h"
+#include "waiting_tasks.h"
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -18,33 +18,9 @@
 
 using namespace pollscope;
 using namespace pollscope::app;
-using test::ev;
-using trace::EventKind;
+using test::waiting_tasks;
 
 namespace {
-
-constexpr auto kMutex = std::uint8_t(ResourceKind::Mutex);
-
-/// `tasks` tasks, each waiting on a mutex of its own over and over (3 events
-/// a round), about `events` events in all.
-std::vector<trace::Event> waiting_tasks(std::uint32_t tasks, std::size_t events) {
-    std::vector<trace::Event> e;
-    for (std::uint32_t t = 1; t <= tasks; ++t) {
-        e.push_back(ev(0, EventKind::Spawn, t, 0));
-        e.push_back(ev(0, EventKind::Resource, 0, 0, /*id*/ t, kMutex));
-    }
-    std::int64_t ts = 10;
-    while (e.size() < events) {
-        for (std::uint32_t t = 1; t <= tasks; ++t) {
-            e.push_back(ev(ts, EventKind::PollStart, t, 0));
-            e.push_back(ev(ts + 5, EventKind::PollEnd, t, 0, 0, /*Pending*/ 0, /*waits on*/ t));
-            ts += 10;
-        }
-        for (std::uint32_t t = 1; t <= tasks; ++t)
-            e.push_back(ev(ts++, EventKind::Wake, t, 0, /*by task*/ t % tasks + 1));
-    }
-    return e;
-}
 
 void check_same_lanes(const std::vector<trace::ResourceTimeline>& got,
                       const std::vector<trace::ResourceTimeline>& want) {
@@ -89,6 +65,37 @@ private slots:
         QVERIFY(test::run_until([&] { return !view.resource_lanes_pending(); }));
         check_same_lanes(view.resource_timelines(), trace::resource_timelines(store));
         QVERIFY(view.resource_timelines()[0].waits.size() > want[0].waits.size());
+    }
+
+    void steps_store_lanes_arrive_from_the_job() {
+        // The steps axis' store (StepsBuilder's) is never changed in place:
+        // its lanes come from the job too.
+        TraceStore real, steps;
+        real.append(waiting_tasks(4, 3 * TimelineView::kBigStore));
+        trace::StepAxis axis;
+        steps.load(axis.build(real));
+        TimelineView view;
+        view.set_step_axis(&steps, &axis, &real);
+        QVERIFY(view.resource_timelines().empty());
+        QVERIFY(view.resource_lanes_pending());
+        QVERIFY(test::run_until([&] { return !view.resource_lanes_pending(); }));
+        check_same_lanes(view.resource_timelines(), trace::resource_timelines(steps));
+        QCOMPARE(view.resource_timelines().size(), std::size_t(4));
+
+        // Rebuilt steps (another store): the job on the old one is stopped
+        // by set_step_axis, before the old store may go.
+        TraceStore rebuilt;
+        rebuilt.load(axis.build(real));
+        view.set_step_axis(&rebuilt, &axis, &real);
+        QVERIFY(view.resource_timelines().empty());
+        QVERIFY(view.resource_lanes_pending());
+        view.set_step_axis(&steps, &axis, &real);
+        {
+            const std::unique_lock lock(rebuilt.mutex(), std::try_to_lock);
+            QVERIFY(lock.owns_lock());
+        }
+        QVERIFY(test::run_until([&] { return !view.resource_lanes_pending(); }));
+        check_same_lanes(view.resource_timelines(), trace::resource_timelines(steps));
     }
 
     void small_store_lanes_are_there_at_once() {
