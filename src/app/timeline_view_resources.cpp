@@ -754,11 +754,27 @@ QString TimelineView::resource_tooltip_at(QPoint pos) const {
                           .arg(r.row.tasks.size())
                           .arg(r.waiters.size())
                           .arg(r.row.waits);
-        for (const trace::Subscriber& s : r.subscribers)
+        for (const trace::Subscriber& s : r.subscribers) {
             tip += tr("<br>subscriber %1: %2 received, at most %3 behind the sends")
                        .arg(store_->task_title(s.task).toHtmlEscaped())
                        .arg(s.recvs)
                        .arg(s.max_lag);
+            if (s.missed > 0)
+                tip += tr(", missed %1 (lagged)").arg(s.missed);
+            if (s.subscribed < 0 && !r.receivers.empty())
+                tip += tr(" (its subscribe was not recorded)");
+        }
+        if (!r.receivers.empty()) {
+            std::uint32_t most = 0;
+            for (const auto& [ts, n] : r.receivers)
+                most = std::max(most, n);
+            tip += tr("<br>receivers: at most %1 at once, %2 at the end (recorded "
+                      "subscribes and drops)")
+                       .arg(most)
+                       .arg(r.receivers.back().second);
+        } else if (!r.subscribers.empty()) {
+            tip += tr("<br><i>No subscribe recorded: lag counted from the first send</i>");
+        }
         return tip + tr("<br><i>Click to highlight its tasks</i>");
     }
     // The op nearest the pointer within a glyph's reach.

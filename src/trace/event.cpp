@@ -40,6 +40,12 @@ std::string_view kind_name(EventKind kind) noexcept {
         return "enqueue";
     case EventKind::Steal:
         return "steal";
+    case EventKind::BroadcastSubscribe:
+        return "broadcast_subscribe";
+    case EventKind::BroadcastUnsubscribe:
+        return "broadcast_unsubscribe";
+    case EventKind::BroadcastLag:
+        return "broadcast_lag";
     }
     return "?";
 }

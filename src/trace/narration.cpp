@@ -149,6 +149,13 @@ std::string narrate(const TimelineModel& m, std::size_t index) {
     case EventKind::Enqueue:
     case EventKind::Steal:
         return queue_move_text(m, e);
+    case EventKind::BroadcastSubscribe:
+        return actor(m, e.task, e.thread) + " subscribes to a broadcast";
+    case EventKind::BroadcastUnsubscribe:
+        return actor(m, e.task, e.thread) + " drops its broadcast receiver";
+    case EventKind::BroadcastLag:
+        return actor(m, e.task, e.thread) + " fell behind a broadcast: " + std::to_string(e.arg2) +
+               " values were overwritten before it read them";
     }
     return {};
 }
