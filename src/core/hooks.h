@@ -43,8 +43,9 @@ enum class QueueKind : std::uint8_t {
     TaskChannel = 3, // the hand-built executor's task channel
     Overflow = 4,    // the worker's run queue was full: its `count - 1` oldest tasks and this
                      // one move to the injection queue
+    LocalSet = 5,    // the back of a LocalSet's queue of ready tasks
 };
-inline constexpr int kQueueKindCount = 5;
+inline constexpr int kQueueKindCount = 6;
 
 class Hooks {
 public:

@@ -68,8 +68,8 @@ std::string_view channel_kind_name(std::uint8_t kind) noexcept {
 }
 
 std::string_view queue_kind_name(std::uint8_t kind) noexcept {
-    static constexpr std::string_view names[] = {"lifo_slot", "run_queue", "injection",
-                                                 "task_channel", "overflow"};
+    static constexpr std::string_view names[] = {"lifo_slot",    "run_queue", "injection",
+                                                 "task_channel", "overflow",  "local_set"};
     static_assert(std::size(names) == kQueueKindCount);
     return kind < kQueueKindCount ? names[kind] : std::string_view("?");
 }

@@ -74,6 +74,9 @@ std::string queue_move_text(const TimelineModel& m, const Event& e) {
         return task + " is pushed onto the injection queue";
     case QueueKind::TaskChannel:
         return task + " is sent into the task channel";
+    case QueueKind::LocalSet:
+        return task + " is pushed onto the back of the LocalSet's queue: it runs when the set is "
+                      "next driven";
     case QueueKind::Overflow:
         return worker_name(e.arg) + "'s run queue is full: " + task + " and its " +
                tasks_text(e.arg2 > 0 ? e.arg2 - 1 : 0) +
