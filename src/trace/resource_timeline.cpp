@@ -19,6 +19,13 @@ bool ResourceTimeline::involves(std::uint32_t task) const noexcept {
     return std::binary_search(row.tasks.begin(), row.tasks.end(), task);
 }
 
+std::int64_t sleep_deadline(const TimelineModel& model, std::uint32_t id) {
+    const ResourceInfo* info = model.resource(id);
+    if (!info || info->kind != std::uint8_t(ResourceKind::Sleep))
+        return -1;
+    return info->ts + std::int64_t(info->arg) * 1000; // arg: us left
+}
+
 std::int32_t channel_level_at(const ChannelLane& c, std::int64_t ts) noexcept {
     const auto it = std::upper_bound(c.ops.begin(), c.ops.end(), ts,
                                      [](std::int64_t t, const ChannelOp& o) { return t < o.ts; });
@@ -273,12 +280,10 @@ std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std
         r.row = std::move(rows[i]);
         for (const std::uint32_t id : r.row.ids)
             row_of_id.emplace(id, i);
-        if (const ResourceInfo* info = model.resource(r.row.id)) {
-            if (info->kind == std::uint8_t(ResourceKind::Sleep))
-                r.deadline = info->ts + std::int64_t(info->arg) * 1000; // arg: us left
-            else if (info->kind == std::uint8_t(ResourceKind::JoinHandle))
+        r.deadline = sleep_deadline(model, r.row.id);
+        if (const ResourceInfo* info = model.resource(r.row.id))
+            if (info->kind == std::uint8_t(ResourceKind::JoinHandle))
                 r.joined = info->arg;
-        }
     }
     const auto& polls = model.polls();
     for (const Lane& lane : model.task_lanes()) {

@@ -97,6 +97,10 @@ ResourceKey resource_key(const TimelineModel& model, const ResourceRow& row);
 std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std::int64_t now = -1,
                                                  std::stop_token stop = {});
 
+/// When resource `id` of `model`, a sleep, fires: its Pending poll's end
+/// plus the time it had left then (-1: not a sleep).
+std::int64_t sleep_deadline(const TimelineModel& model, std::uint32_t id);
+
 /// A channel's fill level at `ts` (after every op at ts).
 std::int32_t channel_level_at(const ChannelLane& c, std::int64_t ts) noexcept;
 
