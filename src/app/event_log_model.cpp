@@ -160,6 +160,8 @@ QString EventLogModel::details(const Event& e) const {
         return qs(trace::channel_kind_name(e.flag));
     case EventKind::WorkerStart:
         return QStringLiteral("worker %1").arg(e.arg);
+    case EventKind::BroadcastLag:
+        return QStringLiteral("missed %1").arg(e.arg2);
     case EventKind::Enqueue:
     case EventKind::Steal:
         return qs(trace::queue_move_text(*store_, e));

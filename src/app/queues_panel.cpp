@@ -41,6 +41,8 @@ QString where_text(trace::QueuePlace p, int worker) {
         return QObject::tr("the injection queue");
     case QueuePlace::TaskChannel:
         return QObject::tr("the task channel");
+    case QueuePlace::LocalSet:
+        return QObject::tr("the LocalSet's queue");
     case QueuePlace::Stolen:
         return QObject::tr("worker %1's run queue by a steal").arg(worker);
     default:
@@ -64,6 +66,7 @@ public:
             boxes = std::max(boxes, 2 + int(w.run_queue.size()));
         boxes = std::max(boxes, int(s.injection.size()));
         boxes = std::max(boxes, int(s.task_channel.size()) + 1);
+        boxes = std::max(boxes, int(s.local_set.size()));
         boxes = std::min(boxes, kMaxBoxes + 3);
         const int w = kLabelW + boxes * (kBoxW + kGap) + 2 * kGap;
         setMinimumSize(w, rows() * kRowH + kRowH + kGap);
@@ -117,6 +120,11 @@ protected:
             row(g, x + kGap, y, s.task_channel, s.task_channel.size());
             y += kRowH;
         }
+        if (has_local_set()) {
+            label(g, y, tr("LocalSet"));
+            row(g, col_poll, y, s.local_set, s.local_set.size());
+            y += kRowH;
+        }
         label(g, y, tr("timer deadlines"));
         QString timers;
         for (std::size_t i = 0; i < s.timers.size() && i < std::size_t(kMaxTimers); ++i)
@@ -151,7 +159,15 @@ private:
         const auto& s = p_.snapshot();
         return !s.task_channel.empty() || !s.other_polling.empty();
     }
-    int rows() const { return int(p_.snapshot().workers.size()) + 3 + (has_channel() ? 1 : 0); }
+    /// Shown once a LocalSet queued a task (then also while it is empty).
+    bool has_local_set() const {
+        const auto& s = p_.snapshot();
+        return !s.local_set.empty() || s.local_set_events > 0;
+    }
+    int rows() const {
+        return int(p_.snapshot().workers.size()) + 3 + (has_channel() ? 1 : 0) +
+               (has_local_set() ? 1 : 0);
+    }
 
     void label(QPainter& g, int y, const QString& text) {
         g.setPen(palette().color(QPalette::Text));

@@ -2,8 +2,8 @@
 // QueuesPanel: the scheduler's queues at one step, drawn as rows of task
 // boxes (trace::QueueState gives what they hold): each worker with the task
 // it polls, its LIFO slot and its run queue (front first), the injection
-// queue, the hand-built executor's task channel, and the timer deadlines
-// tasks wait on. The task the step moved is outlined, and the line above
+// queue, the hand-built executor's task channel, a LocalSet's queue, and the
+// timer deadlines tasks wait on. The task the step moved is outlined, and the line above
 // says what the step did (the narration) and where the task came from.
 //
 // The step is the rewind cursor when there is one, else the trace's end (a

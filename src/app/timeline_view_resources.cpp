@@ -213,11 +213,13 @@ void TimelineView::set_resource_lanes(std::vector<trace::ResourceTimeline> lanes
     c.wake_index = std::move(wake_index);
     if (axis_ && real_) {
         // On the steps axis a time is a step: names tell real times, and a
-        // sleep's deadline (real time left) has no place on it.
+        // sleep's deadline is the first step at or after it.
         for (auto& r : c.lanes) {
             if (r.row.channel < 0 && r.row.id != 0)
                 r.row.name = trace::resource_name(*real_, r.row.id);
-            r.deadline = -1;
+            const std::int64_t deadline =
+                r.row.channel < 0 ? trace::sleep_deadline(*real_, r.row.id) : -1;
+            r.deadline = deadline < 0 ? -1 : axis_->position_at_or_after(deadline);
         }
     }
     c.levels_at = -1;
@@ -792,11 +794,27 @@ QString TimelineView::resource_tooltip_at(QPoint pos) const {
                           .arg(r.row.tasks.size())
                           .arg(r.waiters.size())
                           .arg(r.row.waits);
-        for (const trace::Subscriber& s : r.subscribers)
+        for (const trace::Subscriber& s : r.subscribers) {
             tip += tr("<br>subscriber %1: %2 received, at most %3 behind the sends")
                        .arg(store_->task_title(s.task).toHtmlEscaped())
                        .arg(s.recvs)
                        .arg(s.max_lag);
+            if (s.missed > 0)
+                tip += tr(", missed %1 (lagged)").arg(s.missed);
+            if (s.subscribed < 0 && !r.receivers.empty())
+                tip += tr(" (its subscribe was not recorded)");
+        }
+        if (!r.receivers.empty()) {
+            std::uint32_t most = 0;
+            for (const auto& [ts, n] : r.receivers)
+                most = std::max(most, n);
+            tip += tr("<br>receivers: at most %1 at once, %2 at the end (recorded "
+                      "subscribes and drops)")
+                       .arg(most)
+                       .arg(r.receivers.back().second);
+        } else if (!r.subscribers.empty()) {
+            tip += tr("<br><i>No subscribe recorded: lag counted from the first send</i>");
+        }
         return tip + tr("<br><i>Click to highlight its tasks</i>");
     }
     // The op nearest the pointer within a glyph's reach.
@@ -836,7 +854,11 @@ QString TimelineView::waiting_tooltip(const trace::ResourceTimeline& r, QPoint p
                       .arg(r.waiters.size());
     const TraceStore* real = axis_ ? real_ : store_;
     const std::int64_t origin = real ? real->start_ts() : 0;
-    if (r.deadline >= 0)
+    if (r.deadline >= 0 && axis_ && real_)
+        tip += tr("<br>deadline at %1 (step %2)")
+                   .arg(TaskTableModel::format_ns(trace::sleep_deadline(*real_, r.row.id) - origin))
+                   .arg(axis_->step_at(r.deadline));
+    else if (r.deadline >= 0)
         tip +=
             tr("<br>deadline at %1").arg(TaskTableModel::format_ns(real_time(r.deadline) - origin));
     if (r.joined != 0)

@@ -14,6 +14,9 @@
 // One std::mutex guards everything; wakers are called after it is released,
 // in batches of 32 so a send to many waiting receivers allocates nothing.
 // As in Rust, a recv future must not outlive (nor see moved) its Receiver.
+//
+// Traced (channel_trace.h): each send and received value, each receiver's
+// creation and drop (subscribe / unsubscribe) and each Lagged{missed}.
 
 #include "channel_trace.h"
 #include "context.h"
@@ -237,9 +240,14 @@ public:
     Receiver<T> subscribe() const {
         if (!s_)
             throw std::logic_error("pollscope::broadcast::Sender is empty");
-        std::lock_guard lk(s_->m);
-        ++s_->receivers;
-        return Receiver<T>(s_, s_->tail);
+        std::uint64_t tail = 0;
+        {
+            std::lock_guard lk(s_->m);
+            ++s_->receivers;
+            tail = s_->tail;
+        }
+        ::pollscope::detail::trace_broadcast_subscribe(s_.get());
+        return Receiver<T>(s_, tail);
     }
 
     std::size_t receiver_count() const {
@@ -340,6 +348,8 @@ public:
         coop::made_progress();
         if (out->has_value())
             ::pollscope::detail::trace_channel_recv(ChannelKind::Broadcast, s_);
+        else if (out->is_lagged())
+            ::pollscope::detail::trace_broadcast_lag(s_, out->missed());
         return std::move(*out);
     }
 
@@ -387,6 +397,8 @@ public:
         }();
         if (r.has_value())
             ::pollscope::detail::trace_channel_recv(ChannelKind::Broadcast, s_.get());
+        else if (r.is_lagged())
+            ::pollscope::detail::trace_broadcast_lag(s_.get(), r.missed());
         return r;
     }
 
@@ -414,6 +426,7 @@ private:
                     slot.value.reset();
             }
         }
+        ::pollscope::detail::trace_broadcast_unsubscribe(s_.get());
         s_.reset();
     }
 
@@ -430,6 +443,7 @@ std::pair<Sender<T>, Receiver<T>> channel(std::size_t capacity, std::string_view
     if (capacity == 0)
         throw std::invalid_argument("pollscope::broadcast::channel: capacity must be at least 1");
     auto s = std::make_shared<detail::Shared<T>>(capacity, name);
+    ::pollscope::detail::trace_broadcast_subscribe(s.get()); // the first receiver
     return {Sender<T>(s), Receiver<T>(s, 0)};
 }
 

@@ -63,4 +63,19 @@ TaskId next_task_id() noexcept {
     return next.fetch_add(1, std::memory_order_relaxed);
 }
 
+void note_broadcast_subscribe(const void* channel) {
+    if (auto* h = current_hooks()) [[unlikely]]
+        h->on_broadcast_subscribe(channel);
+}
+
+void note_broadcast_unsubscribe(const void* channel) {
+    if (auto* h = current_hooks()) [[unlikely]]
+        h->on_broadcast_unsubscribe(channel);
+}
+
+void note_broadcast_lag(const void* channel, std::uint64_t missed) {
+    if (auto* h = current_hooks()) [[unlikely]]
+        h->on_broadcast_lag(channel, missed);
+}
+
 } // namespace pollscope

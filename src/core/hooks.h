@@ -43,8 +43,9 @@ enum class QueueKind : std::uint8_t {
     TaskChannel = 3, // the hand-built executor's task channel
     Overflow = 4,    // the worker's run queue was full: its `count - 1` oldest tasks and this
                      // one move to the injection queue
+    LocalSet = 5,    // the back of a LocalSet's queue of ready tasks
 };
-inline constexpr int kQueueKindCount = 5;
+inline constexpr int kQueueKindCount = 6;
 
 class Hooks {
 public:
@@ -75,6 +76,13 @@ public:
     virtual void on_steal(TaskId /*run_now*/, int /*victim*/, std::uint32_t /*count*/) {}
     /// A worker thread of an executor started; index within its executor.
     virtual void on_worker_start(int /*index*/, const char* /*thread_name*/) {}
+    /// A receiver of broadcast `channel` was created (channel()'s first one or
+    /// subscribe()) / dropped, by the current task (0: a plain thread).
+    virtual void on_broadcast_subscribe(const void* /*channel*/) {}
+    virtual void on_broadcast_unsubscribe(const void* /*channel*/) {}
+    /// The current task's receiver of `channel` found `missed` values
+    /// overwritten before it read them (its recv gave Lagged{missed}).
+    virtual void on_broadcast_lag(const void* /*channel*/, std::uint64_t /*missed*/) {}
 };
 
 namespace detail {
@@ -177,5 +185,10 @@ void note_channel_recv(ChannelKind kind, const void* channel);
 
 /// A fresh process-wide task id.
 TaskId next_task_id() noexcept;
+
+/// A broadcast receiver created, dropped, or found lagged (Hooks above).
+void note_broadcast_subscribe(const void* channel);
+void note_broadcast_unsubscribe(const void* channel);
+void note_broadcast_lag(const void* channel, std::uint64_t missed);
 
 } // namespace pollscope

@@ -38,6 +38,7 @@ void LocalSet::add(RawTask* t, std::string_view name, std::source_location loc) 
         t->report_spawn(name, loc);
         live_.link(t);
         ready_.push(t);
+        note_enqueue(t);
         outer = outer_; // a set already driven runs it at its next poll
     }
     outer.wake();
@@ -49,6 +50,7 @@ void LocalSet::schedule(RawTask* t) {
         std::lock_guard lk(m_);
         if (!closed_) {
             ready_.push(t);
+            note_enqueue(t);
             outer = outer_;
             t = nullptr;
         }
@@ -101,6 +103,7 @@ void LocalSet::run_ready(Context& cx) {
         if (t->run() == RawTask::RunResult::Reschedule) {
             std::lock_guard lk(m_);
             ready_.push(t);
+            note_enqueue(t);
         }
     }
     bool more;
@@ -119,6 +122,11 @@ Poll<void> LocalSet::poll(Context& cx) {
         return Ready();
     note_waits_on(resource_);
     return Pending;
+}
+
+void LocalSet::note_enqueue(RawTask* t) {
+    if (hooks_) [[unlikely]]
+        hooks_->on_enqueue(t->id(), QueueKind::LocalSet, -1, 0);
 }
 
 std::size_t LocalSet::live_tasks() const {

@@ -106,6 +106,9 @@ private:
     void add(RawTask* t, std::string_view name, std::source_location loc);
     void schedule(RawTask* t) override;
     void release(RawTask* t) noexcept override;
+    /// Tells the hooks that `t` went to the back of ready_; called with m_
+    /// held, so it is recorded before the poll that takes it out.
+    void note_enqueue(RawTask* t);
 
     Hooks* const hooks_;
     mutable std::mutex m_;

@@ -34,7 +34,9 @@ bool write_csv(const Trace& t, const Sink& sink, const Progress& progress) {
           "# thread_name, kind, task (0: none), task_name, outcome (poll_end), other_task\n"
           "# (spawn: parent; wake: waker, 0 = plain thread), location (spawn site or await\n"
           "# site, file:line), text (mark text, failure message, channel kind@address,\n"
-          "# worker index, enqueue: queue[@worker][ xN], steal: from worker N xM), waits_on\n"
+          "# worker index, enqueue: queue[@worker][ xN], steal: from worker N xM, broadcast\n"
+          "# subscribe/unsubscribe: broadcast@address, broadcast_lag: missed N@0x...low 32\n"
+          "# bits of the address), waits_on\n"
           "# (poll_end Pending and resource: what the task waits on, e.g. sleep until\n"
           "# 100.0 ms).\n");
     w.raw("ts_ns,thread,thread_name,kind,task,task_name,outcome,other_task,location,text,"
@@ -86,12 +88,20 @@ bool write_csv(const Trace& t, const Sink& sink, const Progress& progress) {
             field(w, t.string(e.arg));
             break;
         case EventKind::ChannelSend:
-        case EventKind::ChannelRecv: {
+        case EventKind::ChannelRecv:
+        case EventKind::BroadcastSubscribe:
+        case EventKind::BroadcastUnsubscribe: {
             char addr[24];
             std::snprintf(addr, sizeof addr, "@0x%llx",
                           static_cast<unsigned long long>((std::uint64_t(e.arg2) << 32) | e.arg));
             w.raw(channel_kind_name(e.flag));
             w.raw(addr);
+            break;
+        }
+        case EventKind::BroadcastLag: {
+            char text[48];
+            std::snprintf(text, sizeof text, "missed %u@0x...%08x", e.arg2, e.arg);
+            w.raw(text);
             break;
         }
         case EventKind::WorkerStart:

@@ -6,7 +6,8 @@
 //   thread_name its name ("" if unknown)
 //   kind        spawn, task_name, poll_start, poll_end, wake, cancel, fail,
 //               yield, channel_send, channel_recv, shutdown, mark, worker_start,
-//               resource, enqueue, steal
+//               resource, enqueue, steal, broadcast_subscribe,
+//               broadcast_unsubscribe, broadcast_lag
 //   task        task id (0: none)
 //   task_name   the task's name, if it has one
 //   outcome     poll_end: pending, ready or failed
@@ -14,7 +15,8 @@
 //   location    spawn: spawn site; poll_end: await site (file:line)
 //   text        mark: text; fail: message; channel_*: kind and address;
 //               worker_start: worker index; enqueue: queue[@worker][ xN];
-//               steal: from worker N xM
+//               steal: from worker N xM; broadcast_(un)subscribe:
+//               broadcast@address; broadcast_lag: missed N@0x...low 32 bits
 //   waits_on    poll_end (Pending): what the task waits on ("unknown" if the
 //               core could not tell); resource: its description
 

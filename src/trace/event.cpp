@@ -40,6 +40,12 @@ std::string_view kind_name(EventKind kind) noexcept {
         return "enqueue";
     case EventKind::Steal:
         return "steal";
+    case EventKind::BroadcastSubscribe:
+        return "broadcast_subscribe";
+    case EventKind::BroadcastUnsubscribe:
+        return "broadcast_unsubscribe";
+    case EventKind::BroadcastLag:
+        return "broadcast_lag";
     }
     return "?";
 }
@@ -62,8 +68,8 @@ std::string_view channel_kind_name(std::uint8_t kind) noexcept {
 }
 
 std::string_view queue_kind_name(std::uint8_t kind) noexcept {
-    static constexpr std::string_view names[] = {"lifo_slot", "run_queue", "injection",
-                                                 "task_channel", "overflow"};
+    static constexpr std::string_view names[] = {"lifo_slot",    "run_queue", "injection",
+                                                 "task_channel", "overflow",  "local_set"};
     static_assert(std::size(names) == kQueueKindCount);
     return kind < kQueueKindCount ? names[kind] : std::string_view("?");
 }

@@ -43,9 +43,17 @@ enum class EventKind : std::uint8_t {
     Enqueue = 14,
     // The recording thread's worker stole arg2 tasks from the front of
     // worker arg's run queue; task = the last of them, polled next.
-    Steal = 15
+    Steal = 15,
+    // task (0: a plain thread) created a receiver of a broadcast (channel()'s
+    // first one, or subscribe()) / dropped one: arg, arg2, flag as in ChannelSend.
+    BroadcastSubscribe = 16,
+    BroadcastUnsubscribe = 17,
+    // task's receiver of a broadcast found arg2 values overwritten before it
+    // read them (Lagged{arg2}, saturated at 2^32-1); arg = the low 32 bits of
+    // the channel's address (the broadcast of the trace whose address ends so).
+    BroadcastLag = 18
 };
-inline constexpr int kEventKindCount = 16;
+inline constexpr int kEventKindCount = 19;
 /// Enqueue's "no worker" (an injection queue or task channel push).
 inline constexpr std::uint32_t kNoWorker = 0xffffffffu;
 

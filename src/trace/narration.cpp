@@ -74,6 +74,9 @@ std::string queue_move_text(const TimelineModel& m, const Event& e) {
         return task + " is pushed onto the injection queue";
     case QueueKind::TaskChannel:
         return task + " is sent into the task channel";
+    case QueueKind::LocalSet:
+        return task + " is pushed onto the back of the LocalSet's queue: it runs when the set is "
+                      "next driven";
     case QueueKind::Overflow:
         return worker_name(e.arg) + "'s run queue is full: " + task + " and its " +
                tasks_text(e.arg2 > 0 ? e.arg2 - 1 : 0) +
@@ -149,6 +152,13 @@ std::string narrate(const TimelineModel& m, std::size_t index) {
     case EventKind::Enqueue:
     case EventKind::Steal:
         return queue_move_text(m, e);
+    case EventKind::BroadcastSubscribe:
+        return actor(m, e.task, e.thread) + " subscribes to a broadcast";
+    case EventKind::BroadcastUnsubscribe:
+        return actor(m, e.task, e.thread) + " drops its broadcast receiver";
+    case EventKind::BroadcastLag:
+        return actor(m, e.task, e.thread) + " fell behind a broadcast: " + std::to_string(e.arg2) +
+               " values were overwritten before it read them";
     }
     return {};
 }

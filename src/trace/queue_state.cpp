@@ -45,7 +45,8 @@ struct QueueState::State {
     std::size_t pos = 0;
     Event last{};
     std::vector<Worker> workers;
-    std::deque<std::uint32_t> injection, channel;
+    std::deque<std::uint32_t> injection, channel, local;
+    std::uint64_t local_events = 0;
     std::unordered_map<std::uint32_t, Where> where;
     std::vector<std::uint32_t> polling;                     // by thread index
     std::unordered_map<std::uint32_t, std::int64_t> sleeps; // Sleep resource id -> deadline
@@ -87,6 +88,9 @@ struct QueueState::State {
         case QueuePlace::TaskChannel:
             take_out(channel, task);
             break;
+        case QueuePlace::LocalSet:
+            take_out(local, task);
+            break;
         default:
             break;
         }
@@ -104,6 +108,9 @@ struct QueueState::State {
             break;
         case QueuePlace::TaskChannel:
             channel.push_back(task);
+            break;
+        case QueuePlace::LocalSet:
+            local.push_back(task);
             break;
         default:
             break;
@@ -181,6 +188,11 @@ void QueueState::State::apply(const Trace& t, const Event& e) {
         case QueueKind::TaskChannel:
             push_back(e.task, QueuePlace::TaskChannel, -1);
             move.to = QueuePlace::TaskChannel;
+            break;
+        case QueueKind::LocalSet:
+            ++local_events;
+            push_back(e.task, QueuePlace::LocalSet, -1);
+            move.to = QueuePlace::LocalSet;
             break;
         case QueueKind::Overflow: {
             // The oldest count - 1 of the worker's run queue, then the task.
@@ -319,6 +331,8 @@ QueueSnapshot QueueState::at(const Trace& trace, std::size_t c) {
     }
     out.injection.assign(s.injection.begin(), s.injection.end());
     out.task_channel.assign(s.channel.begin(), s.channel.end());
+    out.local_set.assign(s.local.begin(), s.local.end());
+    out.local_set_events = s.local_events;
     for (const auto& [task, deadline] : s.timers)
         out.timers.push_back({deadline, task});
     std::sort(out.timers.begin(), out.timers.end(),

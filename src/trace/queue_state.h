@@ -2,10 +2,12 @@
 // QueueState: what the scheduler's queues held after the first `c` events of
 // a trace: each worker's LIFO slot and local run queue (front first), the
 // injection queue, the hand-built executor's task channel, the task each
-// thread is polling, and the timer deadlines tasks wait on (their Sleep's
-// deadline, until the task is polled again). Replayed from the recorder's
-// Enqueue and Steal events (event.h), PollStart (a task leaves whatever
-// queue it is in), Cancel and the Sleep resources.
+// thread is polling, the LocalSet's ready tasks (the queues of every
+// LocalSet of the run, as one: an Enqueue names no set), and the timer
+// deadlines tasks wait on (their Sleep's deadline, until the task is polled
+// again). Replayed from the recorder's Enqueue and Steal events (event.h),
+// PollStart (a task leaves whatever queue it is in), Cancel and the Sleep
+// resources.
 //
 // Built incrementally: a forward move of the cursor replays only the events
 // it crosses; a backward move restarts from the nearest checkpoint (one
@@ -40,6 +42,7 @@ enum class QueuePlace : std::uint8_t {
     TaskChannel, // the hand-built executor's task channel
     Stolen,      // just taken by a steal, polled next by the stealer
     Polling,     // being polled by a thread
+    LocalSet,    // a LocalSet's queue of ready tasks
 };
 
 /// What the event just before the cursor did to the queues.
@@ -77,6 +80,8 @@ struct QueueSnapshot {
     std::vector<WorkerQueues> workers; // by worker index, every worker seen so far
     std::vector<std::uint32_t> injection;
     std::vector<std::uint32_t> task_channel;
+    std::vector<std::uint32_t> local_set; // every LocalSet's ready tasks, in enqueue order
+    std::uint64_t local_set_events = 0;   // LocalSet enqueues before the cursor
     /// Non-worker threads polling a task now (the hand-built executor's thread).
     std::vector<std::pair<std::uint16_t, std::uint32_t>> other_polling;
     std::vector<TimerDeadline> timers; // earliest first

@@ -961,4 +961,29 @@ std::uint64_t TraceRecorder::recorded_bytes() const {
     return records * kRecordBytes;
 }
 
+// A broadcast's receivers: rare (not per poll), each reads the clock.
+void TraceRecorder::on_broadcast_subscribe(const void* channel) {
+    const auto p = reinterpret_cast<std::uintptr_t>(channel);
+    push(thread_slot(), EventKind::BroadcastSubscribe,
+         static_cast<std::uint32_t>(current_task_id()), static_cast<std::uint32_t>(p),
+         static_cast<std::uint32_t>(std::uint64_t(p) >> 32),
+         static_cast<std::uint8_t>(ChannelKind::Broadcast));
+}
+
+void TraceRecorder::on_broadcast_unsubscribe(const void* channel) {
+    const auto p = reinterpret_cast<std::uintptr_t>(channel);
+    push(thread_slot(), EventKind::BroadcastUnsubscribe,
+         static_cast<std::uint32_t>(current_task_id()), static_cast<std::uint32_t>(p),
+         static_cast<std::uint32_t>(std::uint64_t(p) >> 32),
+         static_cast<std::uint8_t>(ChannelKind::Broadcast));
+}
+
+void TraceRecorder::on_broadcast_lag(const void* channel, std::uint64_t missed) {
+    const auto p = reinterpret_cast<std::uintptr_t>(channel);
+    push(thread_slot(), EventKind::BroadcastLag, static_cast<std::uint32_t>(current_task_id()),
+         static_cast<std::uint32_t>(p),
+         static_cast<std::uint32_t>(std::min<std::uint64_t>(missed, 0xffffffffu)),
+         static_cast<std::uint8_t>(ChannelKind::Broadcast));
+}
+
 } // namespace pollscope::trace

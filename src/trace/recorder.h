@@ -163,6 +163,9 @@ public:
     void on_enqueue(TaskId id, QueueKind queue, int worker, std::uint32_t count) override;
     void on_steal(TaskId run_now, int victim, std::uint32_t count) override;
     void on_worker_start(int index, const char* thread_name) override;
+    void on_broadcast_subscribe(const void* channel) override;
+    void on_broadcast_unsubscribe(const void* channel) override;
+    void on_broadcast_lag(const void* channel, std::uint64_t missed) override;
 
     /// Appends every event new since `cursor` to `out` (and the new table
     /// entries to `tables`, if given: strings, locations, threads only — its

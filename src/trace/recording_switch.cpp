@@ -89,4 +89,25 @@ void RecordingSwitch::on_worker_start(int index, const char* name) {
         inner_->on_worker_start(index, name);
 }
 
+void RecordingSwitch::on_enqueue(TaskId id, QueueKind queue, int worker, std::uint32_t count) {
+    if (records())
+        inner_->on_enqueue(id, queue, worker, count);
+}
+void RecordingSwitch::on_steal(TaskId run_now, int victim, std::uint32_t count) {
+    if (records())
+        inner_->on_steal(run_now, victim, count);
+}
+void RecordingSwitch::on_broadcast_subscribe(const void* ch) {
+    if (records())
+        inner_->on_broadcast_subscribe(ch);
+}
+void RecordingSwitch::on_broadcast_unsubscribe(const void* ch) {
+    if (records())
+        inner_->on_broadcast_unsubscribe(ch);
+}
+void RecordingSwitch::on_broadcast_lag(const void* ch, std::uint64_t missed) {
+    if (records())
+        inner_->on_broadcast_lag(ch, missed);
+}
+
 } // namespace pollscope::trace

@@ -20,6 +20,7 @@ std::int32_t ChannelLane::max_level(std::size_t i, std::size_t j) const noexcept
 void ResourceLanes::clear() {
     channels_.clear();
     index_.clear();
+    pending_.clear();
     kind_count_.fill(0);
 }
 
@@ -44,6 +45,11 @@ std::string ResourceLanes::label(const ChannelLane& c) {
 }
 
 void ResourceLanes::add(const Event& e) {
+    if (e.kind == EventKind::BroadcastSubscribe || e.kind == EventKind::BroadcastUnsubscribe ||
+        e.kind == EventKind::BroadcastLag) {
+        add_subscription(e);
+        return;
+    }
     if (e.kind != EventKind::ChannelSend && e.kind != EventKind::ChannelRecv)
         return;
     const std::uint64_t address = std::uint64_t(e.arg) | (std::uint64_t(e.arg2) << 32);
@@ -67,6 +73,13 @@ void ResourceLanes::add(const Event& e) {
                                [](std::int64_t t, const ChannelOp& o) { return t < o.ts; });
     std::size_t i = std::size_t(it - c.ops.begin());
     c.ops.insert(it, op);
+    // A late op (not at the end) comes before the subscriptions after it.
+    if (i + 1 < c.ops.size())
+        for (SubscriptionOp& s : c.subs)
+            if (s.ops_before > i || (s.ops_before == i && op.ts < s.ts))
+                ++s.ops_before;
+    if (fresh)
+        adopt_pending(c);
     // Levels and running peaks from the new op on (only it, when in order).
     for (; i < c.ops.size(); ++i) {
         auto& o = c.ops[i];
@@ -75,6 +88,51 @@ void ResourceLanes::add(const Event& e) {
     }
     if (fresh || c.first_ts() != old_first)
         reorder(ci);
+}
+
+void ResourceLanes::insert_subscription(ChannelLane& c, SubscriptionOp op) {
+    op.ops_before = std::uint32_t(
+        std::upper_bound(c.ops.begin(), c.ops.end(), op.ts,
+                         [](std::int64_t t, const ChannelOp& o) { return t < o.ts; }) -
+        c.ops.begin());
+    const auto it =
+        std::upper_bound(c.subs.begin(), c.subs.end(), op.ts,
+                         [](std::int64_t t, const SubscriptionOp& s) { return t < s.ts; });
+    c.subs.insert(it, op);
+}
+
+void ResourceLanes::add_subscription(const Event& e) {
+    const SubscriptionOp op{e.ts, e.task,   e.kind == EventKind::BroadcastLag ? e.arg2 : 0,
+                            0,    e.thread, e.kind};
+    const auto broadcast = std::uint8_t(ChannelKind::Broadcast);
+    if (e.kind != EventKind::BroadcastLag) {
+        const std::uint64_t address = std::uint64_t(e.arg) | (std::uint64_t(e.arg2) << 32);
+        if (const auto it = index_.find(key(address, broadcast)); it != index_.end())
+            insert_subscription(channels_[it->second], op);
+        else
+            pending_.emplace_back(address, op);
+        return;
+    }
+    // A lag names its channel by the low 32 bits of the address only.
+    for (ChannelLane& c : channels_)
+        if (c.kind == broadcast && std::uint32_t(c.address) == e.arg) {
+            insert_subscription(c, op);
+            return;
+        }
+    pending_.emplace_back((std::uint64_t(e.arg) << 1) | kLowOnly, op);
+}
+
+void ResourceLanes::adopt_pending(ChannelLane& c) {
+    if (pending_.empty() || c.kind != std::uint8_t(ChannelKind::Broadcast))
+        return;
+    const auto mine = [&](const std::pair<std::uint64_t, SubscriptionOp>& p) {
+        return (p.first & kLowOnly) != 0 ? (p.first >> 1) == std::uint32_t(c.address)
+                                         : p.first == c.address;
+    };
+    for (const auto& p : pending_)
+        if (mine(p))
+            insert_subscription(c, p.second);
+    std::erase_if(pending_, mine);
 }
 
 void ResourceLanes::reorder(std::size_t moved) {

@@ -3,6 +3,7 @@
 #include "timeline_model.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <unordered_map>
 
@@ -16,6 +17,13 @@ std::uint32_t ResourceTimeline::waiting_at(std::int64_t ts) const noexcept {
 
 bool ResourceTimeline::involves(std::uint32_t task) const noexcept {
     return std::binary_search(row.tasks.begin(), row.tasks.end(), task);
+}
+
+std::int64_t sleep_deadline(const TimelineModel& model, std::uint32_t id) {
+    const ResourceInfo* info = model.resource(id);
+    if (!info || info->kind != std::uint8_t(ResourceKind::Sleep))
+        return -1;
+    return info->ts + std::int64_t(info->arg) * 1000; // arg: us left
 }
 
 std::int32_t channel_level_at(const ChannelLane& c, std::int64_t ts) noexcept {
@@ -76,8 +84,123 @@ void count_waiting(ResourceTimeline& r) {
     }
 }
 
+/// A broadcast's subscribers from its recorded subscribes, drops and lags.
+void recorded_subscribers(ResourceTimeline& r, const ChannelLane& c) {
+    const auto& subs = c.subs;
+    std::uint32_t alive = 0;
+    for (const SubscriptionOp& s : subs) {
+        if (s.kind == EventKind::BroadcastSubscribe)
+            ++alive;
+        else if (s.kind == EventKind::BroadcastUnsubscribe && alive > 0)
+            --alive; // one created outside any poll went unrecorded
+        else
+            continue;
+        r.receivers.emplace_back(s.ts, alive); // each change, equal times too (virtual clock)
+    }
+    // The subscribers, by first use.
+    std::map<std::uint32_t, std::int64_t> first_use;
+    const auto use = [&](std::uint32_t task, std::int64_t ts) {
+        if (task == 0)
+            return;
+        auto [it, fresh] = first_use.try_emplace(task, ts);
+        if (!fresh)
+            it->second = std::min(it->second, ts);
+    };
+    for (const ChannelOp& o : c.ops)
+        if (!o.send)
+            use(o.task, o.ts);
+    for (const ResourceWait& w : r.waits)
+        use(w.task, w.from);
+    for (const SubscriptionOp& s : subs)
+        if (s.kind == EventKind::BroadcastLag)
+            use(s.task, s.ts);
+    std::vector<std::pair<std::int64_t, std::uint32_t>> order;
+    for (const auto& [task, ts] : first_use)
+        order.emplace_back(ts, task);
+    std::sort(order.begin(), order.end());
+    struct Track {
+        Subscriber s;
+        std::size_t sub = SIZE_MAX, unsub = SIZE_MAX; // indices in subs
+        bool active = false;
+        std::int32_t sent = 0;
+        std::uint32_t missed = 0;
+    };
+    std::vector<Track> tracks;
+    std::vector<bool> taken(subs.size());
+    for (const auto& [first, task] : order) {
+        Track t;
+        t.s.task = task;
+        std::size_t own = SIZE_MAX, any = SIZE_MAX;
+        for (std::size_t i = 0; i < subs.size() && subs[i].ts <= first; ++i) {
+            if (subs[i].kind != EventKind::BroadcastSubscribe || taken[i])
+                continue;
+            any = i;
+            if (subs[i].task == task)
+                own = i;
+        }
+        t.sub = own != SIZE_MAX ? own : any;
+        t.active = t.sub == SIZE_MAX; // subscribed unrecorded: from the start
+        if (t.sub != SIZE_MAX) {
+            taken[t.sub] = true;
+            t.s.subscribed = subs[t.sub].ts;
+        }
+        for (std::size_t i = t.sub == SIZE_MAX ? 0 : t.sub + 1; i < subs.size(); ++i)
+            if (subs[i].kind == EventKind::BroadcastUnsubscribe && !taken[i] &&
+                subs[i].task == task && subs[i].ts >= first) {
+                taken[i] = true;
+                t.unsub = i;
+                t.s.unsubscribed = subs[i].ts;
+                break;
+            }
+        tracks.push_back(t);
+    }
+    // One walk over the ops and the subscriptions in their recorded order.
+    const auto lag = [](const Track& t) {
+        return std::max(0, t.sent - std::int32_t(t.s.recvs) - std::int32_t(t.missed));
+    };
+    std::size_t si = 0;
+    for (std::size_t k = 0; k <= c.ops.size(); ++k) {
+        for (; si < subs.size() && subs[si].ops_before <= k; ++si) {
+            const SubscriptionOp& s = subs[si];
+            for (Track& t : tracks) {
+                if (si == t.sub)
+                    t.active = true;
+                else if (si == t.unsub) {
+                    t.s.lag_at_end = lag(t);
+                    t.active = false;
+                } else if (s.kind == EventKind::BroadcastLag && s.task == t.s.task) {
+                    t.missed += s.missed;
+                    t.s.missed += s.missed;
+                }
+            }
+        }
+        if (k == c.ops.size())
+            break;
+        const ChannelOp& o = c.ops[k];
+        for (Track& t : tracks) {
+            if (o.send && t.active) {
+                ++t.sent;
+                t.s.max_lag = std::max(t.s.max_lag, lag(t));
+            } else if (!o.send && o.task == t.s.task) {
+                ++t.s.recvs;
+            }
+        }
+    }
+    for (Track& t : tracks) {
+        if (t.unsub == SIZE_MAX)
+            t.s.lag_at_end = lag(t);
+        r.subscribers.push_back(t.s);
+    }
+    std::sort(r.subscribers.begin(), r.subscribers.end(),
+              [](const Subscriber& a, const Subscriber& b) { return a.task < b.task; });
+}
+
 /// A broadcast's subscribers and how far each fell behind its sends.
 void find_subscribers(ResourceTimeline& r, const ChannelLane& c) {
+    if (!c.subs.empty()) {
+        recorded_subscribers(r, c);
+        return;
+    }
     std::map<std::uint32_t, Subscriber> subs;
     for (const ChannelOp& o : c.ops)
         if (!o.send && o.task != 0)
@@ -157,12 +280,10 @@ std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std
         r.row = std::move(rows[i]);
         for (const std::uint32_t id : r.row.ids)
             row_of_id.emplace(id, i);
-        if (const ResourceInfo* info = model.resource(r.row.id)) {
-            if (info->kind == std::uint8_t(ResourceKind::Sleep))
-                r.deadline = info->ts + std::int64_t(info->arg) * 1000; // arg: us left
-            else if (info->kind == std::uint8_t(ResourceKind::JoinHandle))
+        r.deadline = sleep_deadline(model, r.row.id);
+        if (const ResourceInfo* info = model.resource(r.row.id))
+            if (info->kind == std::uint8_t(ResourceKind::JoinHandle))
                 r.joined = info->arg;
-        }
     }
     const auto& polls = model.polls();
     for (const Lane& lane : model.task_lanes()) {

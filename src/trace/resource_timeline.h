@@ -8,10 +8,16 @@
 // broadcast's subscribers, how far each fell behind, and which of its sends
 // were the shutdown signal.
 //
-// The trace records no subscribe: a broadcast's subscribers are the tasks
-// that received from it or waited on it; a subscriber's lag at a moment is
-// the values sent by then that it has not received (counted from the
-// channel's first send, so one that subscribed late reads as behind).
+// A broadcast's subscribers are the tasks that received from it, waited on
+// it or lagged. The trace records each receiver's subscribe and drop and
+// each Lagged{missed} (BroadcastSubscribe...): a subscriber's lag at a
+// moment is the values sent between its subscribe and its drop that it has
+// neither received nor missed. A receiver moves between tasks unrecorded
+// (subscribed by a parent, handed to the task it spawns): a subscriber's
+// subscribe is its own latest before its first use, else the latest not
+// taken by another. A file without these events (older, or subscribes made
+// outside any poll) falls back to inference: lag counted from the
+// channel's first send, so one that subscribed late reads as behind.
 
 #include "resource_lanes.h"
 #include "resource_table.h"
@@ -41,7 +47,10 @@ struct Subscriber {
     std::uint32_t task = 0;
     std::uint32_t recvs = 0;
     std::int32_t max_lag = 0;
-    std::int32_t lag_at_end = 0;
+    std::int32_t lag_at_end = 0;    // at its drop if it dropped its receiver
+    std::int64_t subscribed = -1;   // its recorded subscribe (-1: none recorded)
+    std::int64_t unsubscribed = -1; // its recorded drop (-1: none)
+    std::uint32_t missed = 0;       // values lost to recorded Lagged{n}
     friend bool operator==(const Subscriber&, const Subscriber&) = default;
 };
 
@@ -55,6 +64,10 @@ struct ResourceTimeline {
     std::int64_t deadline = -1;          // a sleep's: when it fires (-1: not a sleep)
     std::uint32_t joined = 0;            // a JoinHandle's task (0: not one)
     std::vector<Subscriber> subscribers; // a broadcast's, by task
+    /// A broadcast's receivers alive after each recorded subscribe or drop
+    /// (subscribed idle ones too): (time, count), in recorded order (a
+    /// change each, equal times too); empty when none was recorded.
+    std::vector<std::pair<std::int64_t, std::uint32_t>> receivers;
     /// A broadcast's sends (indices in its channel's ops) that a Shutdown
     /// event of the same task follows: the shutdown signal.
     std::vector<std::uint32_t> shutdown_ops;
@@ -83,6 +96,10 @@ ResourceKey resource_key(const TimelineModel& model, const ResourceRow& row);
 /// is then incomplete, for the caller to drop.
 std::vector<ResourceTimeline> resource_timelines(const TimelineModel& model, std::int64_t now = -1,
                                                  std::stop_token stop = {});
+
+/// When resource `id` of `model`, a sleep, fires: its Pending poll's end
+/// plus the time it had left then (-1: not a sleep).
+std::int64_t sleep_deadline(const TimelineModel& model, std::uint32_t id);
 
 /// A channel's fill level at `ts` (after every op at ts).
 std::int32_t channel_level_at(const ChannelLane& c, std::int64_t ts) noexcept;

@@ -239,7 +239,9 @@ std::string task_label(const TaskStats& s) {
 
 bool about_its_task(EventKind k) noexcept {
     return k != EventKind::ChannelSend && k != EventKind::ChannelRecv && k != EventKind::Mark &&
-           k != EventKind::Shutdown && k != EventKind::WorkerStart;
+           k != EventKind::Shutdown && k != EventKind::WorkerStart &&
+           k != EventKind::BroadcastSubscribe && k != EventKind::BroadcastUnsubscribe &&
+           k != EventKind::BroadcastLag;
 }
 
 std::int64_t StatsAccumulator::Summary::ended_at() const noexcept {

@@ -69,6 +69,11 @@ Trace StepAxis::build(const TimelineModel& model) {
     return out;
 }
 
+std::int64_t StepAxis::position_at_or_after(std::int64_t ts) const noexcept {
+    const auto it = std::lower_bound(real_.begin(), real_.end(), ts); // real_: in trace order
+    return it == real_.end() ? -1 : pos_[std::size_t(it - real_.begin())];
+}
+
 std::int64_t StepAxis::real_time(std::int64_t pos) const {
     if (pos_.empty())
         return pos;

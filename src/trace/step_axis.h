@@ -45,6 +45,9 @@ public:
 
     /// Real time at a warped position (interpolated inside a step).
     std::int64_t real_time(std::int64_t pos) const;
+    /// The warped position of the first event at or after real time `ts`
+    /// (a sleep's deadline: the step it falls on), or -1 when none is.
+    std::int64_t position_at_or_after(std::int64_t ts) const noexcept;
     /// Step number at a warped position (0 = the first transition).
     std::int64_t step_at(std::int64_t pos) const noexcept { return pos / kStep; }
     const std::vector<Break>& breaks() const noexcept { return breaks_; }

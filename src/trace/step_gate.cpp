@@ -134,4 +134,25 @@ void StepGate::on_worker_start(int index, const char* name) {
         inner_->on_worker_start(index, name);
 }
 
+void StepGate::on_enqueue(TaskId id, QueueKind queue, int worker, std::uint32_t count) {
+    if (inner_)
+        inner_->on_enqueue(id, queue, worker, count);
+}
+void StepGate::on_steal(TaskId run_now, int victim, std::uint32_t count) {
+    if (inner_)
+        inner_->on_steal(run_now, victim, count);
+}
+void StepGate::on_broadcast_subscribe(const void* ch) {
+    if (inner_)
+        inner_->on_broadcast_subscribe(ch);
+}
+void StepGate::on_broadcast_unsubscribe(const void* ch) {
+    if (inner_)
+        inner_->on_broadcast_unsubscribe(ch);
+}
+void StepGate::on_broadcast_lag(const void* ch, std::uint64_t missed) {
+    if (inner_)
+        inner_->on_broadcast_lag(ch, missed);
+}
+
 } // namespace pollscope::trace

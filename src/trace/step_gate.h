@@ -70,6 +70,11 @@ public:
     void on_shutdown_signal(TaskId sender) override;
     void on_mark(TaskId task, std::string_view text) override;
     void on_worker_start(int index, const char* name) override;
+    void on_enqueue(TaskId id, QueueKind queue, int worker, std::uint32_t count) override;
+    void on_steal(TaskId run_now, int victim, std::uint32_t count) override;
+    void on_broadcast_subscribe(const void* ch) override;
+    void on_broadcast_unsubscribe(const void* ch) override;
+    void on_broadcast_lag(const void* ch, std::uint64_t missed) override;
 
 private:
     std::shared_ptr<Hooks> owned_; // (or nullptr: the caller keeps inner_ alive)

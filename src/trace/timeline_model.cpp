@@ -300,6 +300,9 @@ void TimelineModel::index(const Event& e) {
         break;
     case EventKind::ChannelSend:
     case EventKind::ChannelRecv:
+    case EventKind::BroadcastSubscribe:
+    case EventKind::BroadcastUnsubscribe:
+    case EventKind::BroadcastLag:
         resource_lanes_.add(e);
         break;
     case EventKind::Resource:

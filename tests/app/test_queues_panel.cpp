@@ -9,6 +9,7 @@
 #include <QDockWidget>
 #include <QMenu>
 #include <QMenuBar>
+#include <QScrollArea>
 #include <QStandardPaths>
 #include <QtTest>
 
@@ -109,6 +110,43 @@ private slots:
         panel.refresh();
         QCOMPARE(panel.snapshot().cursor, t.events.size());
         QCOMPARE(panel.snapshot().workers.at(1).polling, 2u);
+    }
+
+    void shows_a_local_sets_queue_live_and_at_the_cursor() {
+        // Task 1 drives a LocalSet: it spawns local tasks 2 and 3 into it,
+        // then polls 2 (the set's front) inside its own poll.
+        Trace t;
+        t.threads.push_back({10, 0, 0});
+        const auto local = std::uint8_t(QueueKind::LocalSet);
+        t.events = {ev(0, EventKind::PollStart, 1, 0),
+                    ev(1, EventKind::Spawn, 2, 0, 1),
+                    ev(1, EventKind::Enqueue, 2, 0, kNoWorker, local),
+                    ev(2, EventKind::Spawn, 3, 0, 1),
+                    ev(2, EventKind::Enqueue, 3, 0, kNoWorker, local),
+                    ev(3, EventKind::PollStart, 2, 0)};
+        TraceStore store;
+        store.load(t);
+        std::int64_t cursor = 1; // before any LocalSet enqueue: no LocalSet row
+        QueuesPanel panel(store, [&] { return cursor; });
+        auto* scroll = panel.findChild<QScrollArea*>();
+        QVERIFY(scroll && scroll->widget());
+        panel.refresh();
+        const int without = scroll->widget()->minimumHeight();
+        QVERIFY(panel.snapshot().local_set.empty());
+
+        cursor = 5; // both queued
+        panel.refresh();
+        QCOMPARE(panel.snapshot().local_set, (std::vector<std::uint32_t>{2, 3}));
+        QVERIFY2(panel.headline().contains(
+                     QStringLiteral("task 3 is pushed onto the back of the LocalSet's queue")),
+                 qPrintable(panel.headline()));
+        QVERIFY(scroll->widget()->minimumHeight() > without); // its row
+
+        cursor = -1; // live: the end
+        panel.refresh();
+        QCOMPARE(panel.snapshot().local_set, (std::vector<std::uint32_t>{3}));
+        QVERIFY2(panel.headline().contains(QStringLiteral("taken from the LocalSet's queue")),
+                 qPrintable(panel.headline()));
     }
 
     void an_old_trace_without_queue_events_says_so() {

@@ -3,6 +3,7 @@
 // trace (merged ones say how many), labels that never overlap, and a
 // tooltip that tells the op, who did it and the level after it.
 #include "record_example.h"
+#include "resource_timeline.h"
 #include "scene_checks.h"
 #include "step_axis.h"
 #include "timeline_view.h"
@@ -134,6 +135,37 @@ private slots:
         // Every op takes a step of its own: a glyph each.
         QCOMPARE(glyphs[0], int(steps.resource_lanes().channels()[0].ops.size()));
         test::check_labels_never_overlap(scene);
+    }
+
+    void sleep_deadlines_on_the_steps_axis() {
+        // Each sender's sleep: on steps its deadline is the first step at or
+        // after the deadline's real time (the timer fires then, not before).
+        TraceStore real, steps;
+        StepAxis axis;
+        QVERIFY(test::record_on_steps(QStringLiteral("event-loop"), real, axis, steps));
+        TimelineView view;
+        view.set_step_axis(&steps, &axis, &real);
+        paint_at_fit(view, steps);
+        const auto real_lanes = trace::resource_timelines(real);
+        const auto& events = real.trace().events;
+        QCOMPARE(steps.trace().events.size(), events.size()); // one position per event
+        int checked = 0;
+        for (const auto& r : view.resource_timelines()) {
+            if (r.row.kind_text != "sleep")
+                continue;
+            const auto same = std::find_if(real_lanes.begin(), real_lanes.end(),
+                                           [&](const auto& o) { return o.row.id == r.row.id; });
+            QVERIFY(same != real_lanes.end());
+            QVERIFY(same->deadline >= 0);
+            const auto at =
+                std::lower_bound(events.begin(), events.end(), same->deadline,
+                                 [](const trace::Event& e, std::int64_t t) { return e.ts < t; });
+            QVERIFY(at != events.end()); // the timer's wake comes at the deadline
+            QCOMPARE(r.deadline, steps.trace().events[std::size_t(at - events.begin())].ts);
+            QVERIFY(at->ts >= same->deadline);
+            ++checked;
+        }
+        QCOMPARE(checked, 10); // the ten senders' sleeps
     }
 
     void every_example_channel_has_its_ticks_data() {

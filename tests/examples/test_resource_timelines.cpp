@@ -3,7 +3,8 @@
 // level rises with every event queued and falls with every one main_loop
 // receives, checked against the raw ChannelSend/ChannelRecv events; its
 // tasks are the ten senders and main_loop; the broadcast "shutdown" lane has
-// one subscriber (main_loop) and one send, the shutdown signal; every wait
+// one subscriber (main_loop, its subscribe recorded, of the two receivers
+// test_main_loop subscribes) and one send, the shutdown signal; every wait
 // is a Pending poll that named the resource, and each wait a wake ended
 // points at the task it woke. Sleeps carry their deadline.
 #include "record_trace.h"
@@ -96,6 +97,21 @@ private slots:
         QCOMPARE(m.task_label(bc->subscribers[0].task), std::string("main_loop"));
         QCOMPARE(bc->subscribers[0].recvs, 1u);
         QCOMPARE(bc->subscribers[0].lag_at_end, 0);
+        // Recorded, not inferred: test_main_loop's two receivers (channel()'s,
+        // kept, and the one it subscribes for main_loop, which takes it).
+        std::vector<const Event*> subscribes;
+        for (const Event& e : tr.events)
+            if (e.kind == EventKind::BroadcastSubscribe)
+                subscribes.push_back(&e);
+        QCOMPARE(subscribes.size(), std::size_t(2));
+        for (const Event* e : subscribes)
+            QCOMPARE(m.task_label(e->task), std::string("test_main_loop"));
+        QCOMPARE(bc->subscribers[0].subscribed, subscribes[1]->ts);
+        QCOMPARE(bc->subscribers[0].missed, 0u);
+        std::uint32_t peak = 0;
+        for (const auto& [ts, n] : bc->receivers)
+            peak = std::max(peak, n);
+        QCOMPARE(peak, 2u);
         const ChannelLane& b = chans[std::size_t(bc->row.channel)];
         QCOMPARE(b.sends, 1u);
         QCOMPARE(bc->shutdown_ops.size(), std::size_t(1));
