@@ -7,6 +7,7 @@
 #include "local_set.h"
 #include "queue_state.h"
 #include "record_trace.h"
+#include "record_virtual.h"
 #include "recorder.h"
 #include "runtime.h"
 #include "time_driver.h"
@@ -112,17 +113,7 @@ private slots:
     }
 
     void three_local_tasks_queued_at_once() {
-        auto clock = Clock::make_virtual();
-        TraceRecorder rec({0, TraceRecorder::clock_time(clock), true});
-        {
-            RuntimeOptions o;
-            o.workers = 1;
-            o.hooks = &rec;
-            o.clock = clock;
-            Runtime rt(o);
-            rt.block_on(three_at_once(), "driver");
-        }
-        const Trace t = rec.snapshot();
+        const Trace t = test::record_virtual(three_at_once(), "driver");
         TimelineModel m;
         m.load(t);
         const Checked c = check_fifo(t);

@@ -10,6 +10,7 @@
 #include "broadcast.h"
 #include "chrome_json.h"
 #include "json_import.h"
+#include "record_virtual.h"
 #include "recorder.h"
 #include "resource_timeline.h"
 #include "runtime.h"
@@ -45,17 +46,7 @@ Task<void> writer() {
 }
 
 Trace record() {
-    auto clock = Clock::make_virtual();
-    TraceRecorder rec({0, TraceRecorder::clock_time(clock), true});
-    {
-        RuntimeOptions o;
-        o.workers = 1;
-        o.hooks = &rec;
-        o.clock = clock;
-        Runtime rt(o);
-        rt.block_on(writer(), "writer");
-    }
-    return rec.snapshot();
+    return test::record_virtual(writer(), "writer");
 }
 
 std::vector<const Event*> of_kind(const Trace& t, EventKind k) {
